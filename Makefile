@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make run` serves, `make test` tests. Both build .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# torch first and pinned: 2.13.0 is the local CPU wheel; any other torch pulls CUDA wheels.
+TORCH  := torch==2.13.0
+
+.PHONY: run test install install-dev ingest lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Ingest is incremental: with an unchanged corpus it only checks hashes and says "up to date".
+ingest: install
+	$(BIN)/guide-rag ingest
+
+run: ingest
+	$(BIN)/guide-rag serve
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install-dev
+	$(BIN)/python bench/latency.py
+
+clean:
+	rm -rf $(VENV) index reports .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,74 @@
+"""The FastAPI application: built by `create_app`, loading its index and model in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors, routes
+from retriever.errors import GuideRagError, NotReadyError
+from retriever.pipeline import Pipeline
+from retriever.settings import Settings, get_settings
+
+log = logging.getLogger("guide_rag.api")
+
+
+class ServiceState:
+    """What the routes serve from: a loaded pipeline, or why there is none yet."""
+
+    def __init__(self, settings: Settings, pipeline: Pipeline | None = None) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.error: GuideRagError | None = None
+        self.loaded = threading.Event()
+        if pipeline is not None:
+            self.loaded.set()
+
+    def load(self) -> None:
+        try:
+            self.pipeline = Pipeline.load(self.settings)
+            stats = self.pipeline.stats
+            log.info("ready: %d chunks from %s (model %s)", stats.chunks, stats.path, stats.model)
+        except GuideRagError as exc:
+            self.error = exc
+            log.error("cannot serve: %s", exc)
+        finally:
+            self.loaded.set()
+
+    def require(self) -> Pipeline:
+        if self.pipeline is not None:
+            return self.pipeline
+        if self.error is not None:
+            raise self.error
+        raise NotReadyError("the index and model are still loading; retry in a few seconds")
+
+
+def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
+    """The app; pass `pipeline` to serve an already loaded one (tests share one model)."""
+    state = ServiceState(settings or get_settings(), pipeline)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not state.loaded.is_set():
+            # Loaded beside the server so /health answers at once and /ready tells when it is done.
+            threading.Thread(target=state.load, name="guide-rag-load", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="guide-rag",
+        version="0.1.0",
+        summary="Cited answers from the AI vs ML engineering career guide.",
+        description=(
+            "Ask a career question and get a short answer built only from the guide's own "
+            "sentences, each with a numbered citation to the section it came from."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    errors.install(app)
+    app.include_router(routes.router)
+    return app

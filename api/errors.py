@@ -1,0 +1,92 @@
+"""The one place domain errors and invalid requests become HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.schemas import ErrorResponse, FieldError
+from retriever.errors import (
+    GuideRagError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    InvalidQueryError,
+    ModelLoadError,
+    NotReadyError,
+)
+
+log = logging.getLogger("guide_rag.api")
+
+_STATUS: dict[type[GuideRagError], tuple[int, str]] = {
+    InvalidQueryError: (422, "invalid_request"),
+    IndexNotFoundError: (503, "index_not_ready"),
+    IndexCorruptError: (503, "index_not_ready"),
+    IndexMismatchError: (503, "index_not_ready"),
+    ModelLoadError: (503, "model_not_ready"),
+    NotReadyError: (503, "not_ready"),
+}
+
+
+def error_response(
+    status: int, error: str, message: str, errors: list[FieldError] | None = None, **headers: str
+) -> JSONResponse:
+    body = ErrorResponse(error=error, message=message, errors=errors or [])
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers or None)
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _reason(err: dict[str, Any]) -> str:
+    if err.get("type") == "json_invalid":
+        return f"malformed JSON: {err.get('ctx', {}).get('error', 'cannot parse')}"
+    msg = str(err.get("msg", "invalid"))
+    return msg.removeprefix("Value error, ")
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [FieldError(field=_field(e.get("loc", ())), reason=_reason(e)) for e in exc.errors()]
+    message = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+    return error_response(422, "invalid_request", message, errors)
+
+
+async def _domain(request: Request, exc: GuideRagError) -> JSONResponse:
+    status, code = next(
+        (v for cls, v in _STATUS.items() if isinstance(exc, cls)), (500, "internal_error")
+    )
+    errors = (
+        [FieldError(field=exc.field, reason=exc.reason)]
+        if isinstance(exc, InvalidQueryError)
+        else []
+    )
+    headers = {"Retry-After": "5"} if status == 503 else {}
+    return error_response(status, code, str(exc), errors, **headers)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    message = str(exc.detail)
+    if exc.status_code == 404:
+        message = f"no route {request.method} {request.url.path}; see /docs"
+    return error_response(exc.status_code, code, message, **(exc.headers or {}))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Logged in full for the operator; the client never sees a trace.
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", "internal error; the server log has details")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(GuideRagError, _domain)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)

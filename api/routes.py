@@ -1,0 +1,114 @@
+"""HTTP routes: thin translations between the JSON contract and the retrieval pipeline."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator
+
+from api.errors import error_response
+from api.schemas import (
+    AskRequest,
+    AskResponse,
+    CitationOut,
+    ErrorResponse,
+    HealthResponse,
+    ReadyResponse,
+    SearchHit,
+    SearchResponse,
+    not_blank,
+)
+from retriever.pipeline import MAX_K, MAX_QUESTION_CHARS, Pipeline
+
+router = APIRouter()
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorResponse, "description": "Invalid input; `errors` names each field."},
+    503: {"model": ErrorResponse, "description": "Index or model not loaded (yet)."},
+}
+
+
+def _pipeline(request: Request) -> Pipeline:
+    return request.app.state.service.require()
+
+
+@router.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["questions"])
+def ask(body: AskRequest, request: Request) -> AskResponse:
+    """Answer a question with sentences copied from the guide, each cited as [n]."""
+    started = time.perf_counter()
+    answer = _pipeline(request).ask(body.question, body.top_k)
+    return AskResponse(
+        answer=answer.text,
+        abstained=answer.abstained,
+        citations=[
+            CitationOut(
+                n=c.n,
+                document=c.document,
+                section=c.section,
+                chunk_id=c.chunk_id,
+                score=c.score,
+                text=c.text,
+            )
+            for c in answer.citations
+        ],
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+@router.get("/search", response_model=SearchResponse, responses=_ERRORS, tags=["questions"])
+def search(
+    request: Request,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_QUESTION_CHARS,
+            description="What to look for.",
+            examples=["Which tools do ML engineers use?"],
+        ),
+        AfterValidator(not_blank),
+    ],
+    k: Annotated[int, Query(ge=1, le=MAX_K, description="How many passages.")] = 5,
+) -> SearchResponse:
+    """The passages closest to the query, best first."""
+    hits = _pipeline(request).search(q, k)
+    return SearchResponse(
+        query=q,
+        hits=[
+            SearchHit(
+                rank=h.rank,
+                document=h.chunk.document_id,
+                section=h.chunk.section,
+                chunk_id=h.chunk.id,
+                score=round(h.score, 4),
+                text=h.chunk.text,
+            )
+            for h in hits
+        ],
+    )
+
+
+@router.get("/health", response_model=HealthResponse, tags=["operations"])
+def health() -> HealthResponse:
+    """200 while the process lives."""
+    return HealthResponse(status="ok")
+
+
+@router.get(
+    "/ready",
+    response_model=ReadyResponse,
+    responses={503: {"model": ErrorResponse, "description": "Still loading, or cannot load."}},
+    tags=["operations"],
+)
+def ready(request: Request) -> ReadyResponse | JSONResponse:
+    """200 once the index and model are loaded, 503 (with the reason) before."""
+    service = request.app.state.service
+    if service.pipeline is None:
+        reason = str(service.error) if service.error else "loading the index and model"
+        return error_response(503, "not_ready", reason, **{"Retry-After": "2"})
+    stats = service.pipeline.stats
+    return ReadyResponse(model=stats.model, documents=stats.documents, chunks=stats.chunks,
+                         index_built_at=stats.index_built_at)  # fmt: skip

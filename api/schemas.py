@@ -1,0 +1,98 @@
+"""Pydantic models of the HTTP contract (the only place Pydantic meets the domain)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+from retriever.pipeline import MAX_K, MAX_QUESTION_CHARS
+
+Question = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
+        description=f"A free-text question, 1–{MAX_QUESTION_CHARS} characters, not blank.",
+    ),
+]
+
+
+def not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "How much do entry-level AI engineers earn?", "top_k": 5},
+                {"question": "Which tools do ML engineers use?"},
+            ]
+        },
+    )
+
+    question: Question
+    top_k: Annotated[
+        StrictInt, Field(ge=1, le=MAX_K, description="How many passages to consider.")
+    ] = 5
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return not_blank(value)
+
+
+class CitationOut(BaseModel):
+    n: int = Field(description="The number the answer uses: [n].")
+    document: str
+    section: str
+    chunk_id: str
+    score: float
+    text: str
+
+
+class AskResponse(BaseModel):
+    answer: str
+    abstained: bool = Field(description="True when the guide does not cover the question.")
+    citations: list[CitationOut]
+    took_ms: float
+
+
+class SearchHit(BaseModel):
+    rank: int
+    document: str
+    section: str
+    chunk_id: str
+    score: float
+    text: str
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHit]
+
+
+class HealthResponse(BaseModel):
+    status: str
+
+
+class ReadyResponse(BaseModel):
+    model: str
+    documents: int
+    chunks: int
+    index_built_at: str
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The offending field, e.g. 'question' or 'top_k'.")
+    reason: str
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="A short machine-readable code, e.g. 'invalid_request'.")
+    message: str
+    errors: list[FieldError] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Ingest guides into a guide-rag index directory."""

@@ -1,0 +1,88 @@
+"""Units → chunks: never across a section, within the model's token window, content-derived ids."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from ingest.structure import Document, Unit, unit_text
+from retriever.text import split_sentences
+from retriever.types import Chunk
+
+TokenCounter = Callable[[str], int]
+
+
+def embed_text(section: str, text: str) -> str:
+    """What the model reads: the section title gives a short unit its context."""
+    return f"{section}\n{text}"
+
+
+def chunk_id(document_id: str, embedded: str) -> str:
+    # Derived from exactly what gets embedded, so an unchanged id means an unchanged vector.
+    return hashlib.sha256(f"{document_id}\x1f{embedded}".encode()).hexdigest()[:16]
+
+
+def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int) -> list[Chunk]:
+    """Every searchable chunk of a document, in reading order."""
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for section in doc.sections:
+        if section.navigation:
+            continue
+        for unit in section.units:
+            for text, span in _pieces(unit, section.title, count_tokens, max_tokens):
+                embedded = embed_text(section.title, text)
+                cid = chunk_id(doc.id, embedded)
+                seen[cid] = seen.get(cid, 0) + 1
+                if seen[cid] > 1:  # the same text twice in one document
+                    cid = f"{cid}-{seen[cid]}"
+                chunks.append(
+                    Chunk(
+                        id=cid,
+                        document_id=doc.id,
+                        document_title=doc.title,
+                        section=section.title,
+                        position=len(chunks),
+                        kind=unit.kind,
+                        text=text,
+                        span=span,
+                        source=doc.source,
+                        embed_text=embedded,
+                    )
+                )
+    return chunks
+
+
+def _pieces(
+    unit: Unit, section: str, count_tokens: TokenCounter, max_tokens: int
+) -> Iterable[tuple[str, tuple[int, int]]]:
+    """The unit whole if it fits, else runs of whole sentences that each keep the unit's lead."""
+    whole = unit_text(unit)
+    if count_tokens(embed_text(section, whole)) <= max_tokens:
+        yield whole, unit.span
+        return
+    lead_unit = Unit(unit.kind, "", unit.span, unit.lead)
+    budget = max_tokens - count_tokens(embed_text(section, unit_text(lead_unit)))
+    group: list[str] = []
+    used = 0
+    for sentence in split_sentences(unit.text):
+        cost = count_tokens(sentence)
+        if group and used + cost > budget:
+            yield _piece(unit, group)
+            group, used = [], 0
+        group.append(sentence)
+        used += cost
+    if group:
+        yield _piece(unit, group)
+
+
+def _piece(unit: Unit, sentences: list[str]) -> tuple[str, tuple[int, int]]:
+    start = unit.text.find(sentences[0])
+    end = unit.text.find(sentences[-1], start) + len(sentences[-1])
+    own = unit.text[start:end]
+    text = unit_text(Unit(unit.kind, own, unit.span, unit.lead))
+    # Spans are exact when the unit's text is verbatim from the file (paragraphs, list items).
+    length = unit.span[1] - unit.span[0]
+    if length == len(unit.text) and not unit.lead:
+        return text, (unit.span[0] + start, unit.span[0] + end)
+    return text, unit.span

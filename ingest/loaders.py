@@ -1,0 +1,99 @@
+"""Find guides on disk and read each one into a `Document`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.parsers import parse_html, parse_markdown, parse_plaintext
+from ingest.structure import Block, Document, assemble
+from retriever.errors import CorpusError
+
+PARSERS: dict[str, Callable[[str], list[Block]]] = {
+    ".txt": parse_plaintext,
+    ".md": parse_markdown,
+    ".markdown": parse_markdown,
+    ".html": parse_html,
+    ".htm": parse_html,
+}
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: Path
+    reason: str
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """Guide files among `paths`; a directory contributes the guides directly inside it.
+
+    Sub-directories are not walked: `corpus/eval/` holds the test set, not guides.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.iterdir())
+                if p.is_file() and p.suffix.lower() in PARSERS and not p.name.startswith(".")
+            )
+        elif path.is_file():
+            if path.suffix.lower() not in PARSERS:
+                raise CorpusError(
+                    f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
+                    f"give a {', '.join(sorted(PARSERS))} file"
+                )
+            found.append(path)
+        else:
+            raise CorpusError(f"{path}: no such file or directory; give a guide file or folder")
+    if not found:
+        where = ", ".join(str(p) for p in paths)
+        raise CorpusError(
+            f"no guides in {where}: add {', '.join(sorted(PARSERS))} files or pass their paths"
+        )
+    return found
+
+
+def document_id(path: Path) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "guide"
+
+
+def read_source(path: Path) -> tuple[str, str]:
+    """(text, sha256) of a guide; CorpusError naming the file and the reason if unusable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
+    if not raw.strip():
+        raise CorpusError(f"{path}: file is empty")
+    if len(raw) > MAX_BYTES:
+        raise CorpusError(f"{path}: {len(raw):,} bytes is over the {MAX_BYTES:,}-byte limit")
+    if b"\x00" in raw:
+        raise CorpusError(f"{path}: looks binary (NUL bytes), not a text guide")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{path}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8"
+        ) from exc
+    return text, hashlib.sha256(raw).hexdigest()
+
+
+def load_document(path: Path, doc_id: str | None = None) -> Document:
+    text, digest = read_source(path)
+    blocks = PARSERS[path.suffix.lower()](text)
+    doc = assemble(doc_id or document_id(path), _display(path), digest, blocks, path.stem)
+    if not any(unit for s in doc.sections if not s.navigation for unit in s.units):
+        raise CorpusError(f"{path}: no text to index (only headings, links or markup)")
+    return doc
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.resolve())

@@ -1,0 +1,166 @@
+"""Ingest: guides → chunks → vectors (only for chunks not already embedded) → published build."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunking import chunk_document
+from ingest.loaders import Skipped, discover, document_id, load_document
+from ingest.structure import Document
+from ingest.writer import previous_build, publish
+from retriever.embedding import Embedder, SentenceTransformerEmbedder
+from retriever.errors import CorpusError
+from retriever.index import FORMAT_VERSION, DocumentInfo, IndexBuild, Manifest, SectionInfo
+from retriever.settings import Settings
+from retriever.types import Chunk
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    index_dir: Path
+    build_id: str
+    documents: int
+    sections: int
+    chunks: int
+    added: int
+    unchanged: int
+    removed: int
+    embedded: int
+    seconds: float
+    up_to_date: bool = False
+    skipped: tuple[Skipped, ...] = field(default=())
+
+
+class Progress:
+    """What ingest reports while it works; the CLI draws it, library callers may ignore it."""
+
+    def embedding(self, total: int) -> Callable[[int], None]:
+        return lambda done: None
+
+
+def run_ingest(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    strict: bool = False,
+) -> IngestReport:
+    """Build and publish an index of the guides at `paths` (default: the corpus directory)."""
+    started = time.perf_counter()
+    progress = progress or Progress()
+    docs, skipped = _load_all(discover(list(paths or [settings.corpus_dir])), strict)
+    previous = previous_build(settings.index_dir)
+    if previous is not None and _same_inputs(previous.manifest, docs, settings):
+        m = previous.manifest
+        return IngestReport(
+            settings.index_dir, m.build_id, len(docs), _section_count(m.documents),
+            m.chunk_count, 0, m.chunk_count, 0, 0, time.perf_counter() - started,
+            up_to_date=True, skipped=tuple(skipped),
+        )  # fmt: skip
+
+    embedder = embedder or SentenceTransformerEmbedder(settings.model)
+    per_doc = [chunk_document(d, embedder.count_tokens, settings.max_chunk_tokens) for d in docs]
+    chunks = [c for doc_chunks in per_doc for c in doc_chunks]
+
+    reusable: dict[str, int] = {}
+    if previous is not None and previous.manifest.model == settings.model:
+        reusable = {c.id: i for i, c in enumerate(previous.chunks)}
+    fresh = [c for c in chunks if c.id not in reusable]
+    vectors = _vectors(chunks, fresh, reusable, previous, embedder, progress)
+    dim = vectors.shape[1]
+
+    infos = tuple(_info(d, cs) for d, cs in zip(docs, per_doc, strict=True))
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        build_id=f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        model=settings.model,
+        dim=dim,
+        max_chunk_tokens=settings.max_chunk_tokens,
+        documents=infos,
+        chunk_count=len(chunks),
+    )
+    publish(settings.index_dir, manifest, chunks, vectors)
+    kept = len(chunks) - len(fresh)
+    removed = (len(previous.chunks) - kept) if previous is not None else 0
+    return IngestReport(
+        settings.index_dir, manifest.build_id, len(docs), _section_count(infos), len(chunks),
+        len(fresh), kept, removed, len(fresh), time.perf_counter() - started,
+        skipped=tuple(skipped),
+    )  # fmt: skip
+
+
+def _load_all(files: list[Path], strict: bool) -> tuple[list[Document], list[Skipped]]:
+    docs: list[Document] = []
+    skipped: list[Skipped] = []
+    ids: dict[str, Path] = {}
+    for path in files:
+        doc_id = document_id(path)
+        if doc_id in ids:
+            doc_id = f"{doc_id}-{path.suffix.lstrip('.').lower()}"
+        try:
+            doc = load_document(path, doc_id)
+        except CorpusError as exc:
+            if strict:
+                raise
+            skipped.append(Skipped(path, str(exc)))
+            continue
+        ids[doc_id] = path
+        docs.append(doc)
+    if not docs:
+        reasons = "; ".join(s.reason for s in skipped)
+        raise CorpusError(f"no usable guide to ingest: {reasons}")
+    return docs, skipped
+
+
+def _same_inputs(manifest: Manifest, docs: list[Document], settings: Settings) -> bool:
+    """The live build was made from exactly these files with these settings."""
+    return (
+        manifest.model == settings.model
+        and manifest.max_chunk_tokens == settings.max_chunk_tokens
+        and sorted((d.id, d.sha256) for d in manifest.documents)
+        == sorted((d.id, d.sha256) for d in docs)
+    )
+
+
+def _vectors(
+    chunks: list[Chunk],
+    fresh: list[Chunk],
+    reusable: dict[str, int],
+    previous: IndexBuild | None,
+    embedder: Embedder,
+    progress: Progress,
+) -> np.ndarray:
+    """Vectors in chunk order: new ones from the model, the rest copied from the live build."""
+    by_id: dict[str, np.ndarray] = {}
+    if fresh:
+        new = embedder.encode(
+            [c.embed_text for c in fresh], on_batch=progress.embedding(len(fresh))
+        )
+        by_id = {c.id: new[i] for i, c in enumerate(fresh)}
+    for chunk in chunks:
+        if chunk.id not in by_id and previous is not None:
+            by_id[chunk.id] = previous.vector(reusable[chunk.id])
+    return np.stack([by_id[c.id] for c in chunks]).astype(np.float32)
+
+
+def _info(doc: Document, chunks: list[Chunk]) -> DocumentInfo:
+    counts: dict[str, int] = {}
+    for c in chunks:
+        counts[c.section] = counts.get(c.section, 0) + 1
+    sections = tuple(
+        SectionInfo(s.title, counts.get(s.title, 0), s.navigation) for s in doc.sections
+    )
+    return DocumentInfo(doc.id, doc.title, doc.source, doc.sha256, sections, doc.related)
+
+
+def _section_count(documents: Sequence[DocumentInfo]) -> int:
+    return sum(1 for d in documents for s in d.sections if not s.navigation)

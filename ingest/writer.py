@@ -1,0 +1,82 @@
+"""Publish a build atomically: write it beside the live one, then swap the CURRENT pointer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from retriever.errors import GuideRagError
+from retriever.index import (
+    BUILDS,
+    CURRENT,
+    IndexBuild,
+    Manifest,
+    current_build,
+    read_build,
+    write_build,
+)
+from retriever.types import Chunk
+
+KEEP_BUILDS = 2  # the live build and the one before it, for readers still holding it
+
+
+def publish(index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> Path:
+    """Write a complete build, fsync it, then make it current with one os.replace.
+
+    A crash at any point leaves the previous CURRENT build untouched and loadable.
+    """
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
+    target = staging / "build"
+    write_build(target, manifest, chunks, vectors)
+    _fsync_tree(target)
+    final = builds / manifest.build_id
+    os.rename(target, final)
+    staging.rmdir()
+    pointer_tmp = index_dir / f".{CURRENT}.tmp"
+    pointer_tmp.write_text(manifest.build_id + "\n", encoding="utf-8")
+    _fsync(pointer_tmp)
+    os.replace(pointer_tmp, index_dir / CURRENT)
+    _fsync(index_dir)
+    _prune(builds, keep=final)
+    return final
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    """Drop old builds and leftovers of interrupted runs, keeping the newest few."""
+    entries = sorted(
+        (p for p in builds.iterdir() if p.is_dir() and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    staged = [p for p in entries if p.name.startswith(".staging-")]
+    older = [p for p in entries if not p.name.startswith(".staging-")][KEEP_BUILDS - 1 :]
+    for path in staged + older:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for child in path.iterdir():
+        _fsync(child)
+    _fsync(path)
+
+
+def previous_build(index_dir: Path) -> IndexBuild | None:
+    """The live build if it can be reused, else None (then everything is built afresh)."""
+    try:
+        return read_build(current_build(index_dir))
+    except GuideRagError:
+        return None

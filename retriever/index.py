@@ -1,0 +1,179 @@
+"""The index directory format: one reader and one writer for a build, and the CURRENT pointer.
+
+index/
+  CURRENT              name of the published build (swapped with os.replace)
+  builds/<build-id>/   manifest.json, chunks.jsonl, vectors.faiss
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from retriever.errors import IndexCorruptError, IndexNotFoundError
+from retriever.types import Chunk
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+BUILDS = "builds"
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+VECTORS = "vectors.faiss"
+_FIX = "run `guide-rag ingest`"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionInfo:
+    title: str
+    chunks: int
+    navigation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    id: str
+    title: str
+    source: str
+    sha256: str
+    sections: tuple[SectionInfo, ...]
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    format_version: int
+    build_id: str
+    built_at: str
+    model: str
+    dim: int
+    max_chunk_tokens: int
+    documents: tuple[DocumentInfo, ...]
+    chunk_count: int
+    files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Manifest:
+        docs = tuple(
+            DocumentInfo(
+                id=d["id"],
+                title=d["title"],
+                source=d["source"],
+                sha256=d["sha256"],
+                sections=tuple(SectionInfo(**s) for s in d["sections"]),
+                related=tuple(d.get("related", ())),
+            )
+            for d in raw["documents"]
+        )
+        return cls(**{**raw, "documents": docs})
+
+
+@dataclass(frozen=True, slots=True)
+class IndexBuild:
+    """A loaded, verified build: chunks[i] is the text of vector i."""
+
+    path: Path
+    manifest: Manifest
+    chunks: tuple[Chunk, ...]
+    vectors: faiss.Index
+
+    def vector(self, i: int) -> np.ndarray:
+        return self.vectors.reconstruct(i)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def current_build(index_dir: Path) -> Path:
+    """The published build directory; IndexNotFoundError when nothing was published."""
+    pointer = index_dir / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexNotFoundError(f"no index at {index_dir}: {_FIX}") from None
+    except OSError as exc:
+        raise IndexCorruptError(f"cannot read {pointer} ({exc}): {_FIX}") from exc
+    build = index_dir / BUILDS / name
+    if not name or "/" in name or not build.is_dir():
+        raise IndexCorruptError(f"{pointer} names a missing build {name!r}: {_FIX}")
+    return build
+
+
+def write_build(path: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    """Write one complete build into the (new, empty) directory `path`, file checksums included."""
+    if vectors.shape[0] != len(chunks):
+        raise ValueError(f"{vectors.shape[0]} vectors for {len(chunks)} chunks")
+    path.mkdir(parents=True)
+    index = faiss.IndexFlatIP(manifest.dim)
+    if len(chunks):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(index, str(path / VECTORS))
+    with (path / CHUNKS).open("w", encoding="utf-8") as fh:
+        for chunk in chunks:
+            fh.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
+    files = {name: sha256_file(path / name) for name in (VECTORS, CHUNKS)}
+    final = dataclasses.replace(manifest, files=files, chunk_count=len(chunks))
+    (path / MANIFEST).write_text(final.to_json(), encoding="utf-8")
+
+
+def read_manifest(build: Path) -> Manifest:
+    try:
+        raw = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{build} has no {MANIFEST}: {_FIX}") from None
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"{build / MANIFEST} is unreadable ({exc}): {_FIX}") from exc
+    version = raw.get("format_version") if isinstance(raw, dict) else None
+    if version != FORMAT_VERSION:
+        raise IndexCorruptError(
+            f"index at {build} has format version {version!r}, this guide-rag reads "
+            f"{FORMAT_VERSION}: re-run `guide-rag ingest`"
+        )
+    try:
+        return Manifest.from_dict(raw)
+    except (KeyError, TypeError) as exc:
+        raise IndexCorruptError(f"{build / MANIFEST} is malformed ({exc}): {_FIX}") from exc
+
+
+def read_build(build: Path) -> IndexBuild:
+    """Load and verify a build: checksums, chunk count and vector count must all agree."""
+    manifest = read_manifest(build)
+    for name, expected in manifest.files.items():
+        target = build / name
+        if not target.is_file() or sha256_file(target) != expected:
+            raise IndexCorruptError(f"{target} is missing or does not match its checksum: {_FIX}")
+    try:
+        with (build / CHUNKS).open(encoding="utf-8") as fh:
+            chunks = tuple(_chunk(json.loads(line)) for line in fh if line.strip())
+        vectors = faiss.read_index(str(build / VECTORS))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexCorruptError(f"index at {build} is unreadable ({exc}): {_FIX}") from exc
+    if not (len(chunks) == vectors.ntotal == manifest.chunk_count) or vectors.d != manifest.dim:
+        raise IndexCorruptError(
+            f"index at {build} is inconsistent ({len(chunks)} chunks, {vectors.ntotal} vectors"
+            f" of dim {vectors.d}, manifest says {manifest.chunk_count} of dim {manifest.dim}):"
+            f" {_FIX}"
+        )
+    return IndexBuild(build, manifest, chunks, vectors)
+
+
+def load_index(index_dir: Path) -> IndexBuild:
+    return read_build(current_build(index_dir))
+
+
+def _chunk(raw: dict[str, Any]) -> Chunk:
+    return Chunk(**{**raw, "span": tuple(raw["span"])})

@@ -1,0 +1,42 @@
+"""One settings object, read from GUIDE_RAG_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GUIDE_RAG_", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        description="sentence-transformers model name or path; the default is the bundled copy.",
+    )
+    min_score: float = Field(
+        default=0.40,
+        ge=-1.0,
+        le=1.0,
+        description="Best cosine score under which /ask abstains (the guide does not cover it).",
+    )
+    max_chunk_tokens: int = Field(default=128, ge=16, le=256)
+
+    @field_validator("corpus_dir", "index_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # Resolved once, against the directory the process was started in.
+        return value.expanduser().resolve()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

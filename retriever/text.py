@@ -1,0 +1,28 @@
+"""Small text helpers shared by chunking and the answer composer."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? (optionally closed by a quote or bracket) followed by space and a
+# capital, digit, quote or currency sign; "e.g. foo" and "2.5" do not split.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"')\]]))\s+(?=[A-Z0-9“\"'$(])")
+_WORD = re.compile(r"[a-z0-9$][a-z0-9$,.%+-]*[a-z0-9%]|[a-z0-9]", re.IGNORECASE)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences; every returned sentence is a substring of `text`."""
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            out.extend(s for s in (p.strip() for p in _SENTENCE_END.split(line)) if s)
+    return out
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().rstrip(".,") for w in _WORD.findall(text)]
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?", "”", '"', ":", ";"))

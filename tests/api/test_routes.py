@@ -1,0 +1,169 @@
+"""The HTTP contract through FastAPI's TestClient, with the real model and index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from retriever.pipeline import Pipeline
+from retriever.settings import Settings
+
+CAREER = "Career growth opportunities and market demand in AI and ML fields"
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def client(real_settings: Settings, pipeline: Pipeline) -> Iterator[TestClient]:
+    with TestClient(create_app(real_settings, pipeline=pipeline)) as client:
+        yield client
+
+
+def test_ask_contract(client: TestClient) -> None:
+    response = client.post("/ask", json={"question": "How much do entry-level AI engineers earn?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"answer", "abstained", "citations", "took_ms"}
+    assert "$90,000 to $130,000" in body["answer"] and body["abstained"] is False
+    assert body["took_ms"] > 0
+    first = body["citations"][0]
+    assert set(first) == {"n", "document", "section", "chunk_id", "score", "text"}
+    assert first["n"] == 1 and first["section"] == CAREER
+    assert first["document"] == "ai-vs-ml-engineering-career-guide"
+    assert "[1]" in body["answer"]
+
+
+def test_ask_respects_top_k(client: TestClient) -> None:
+    body = client.post(
+        "/ask", json={"question": "What career paths exist for ML engineers?", "top_k": 1}
+    ).json()
+    assert len(body["citations"]) >= 1
+    assert all(c["section"] == CAREER for c in body["citations"])
+
+
+def test_ask_abstains_out_of_scope(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": "How do I bake sourdough bread?"}).json()
+    assert body["abstained"] is True and body["citations"] == []
+    assert "does not cover" in body["answer"]
+
+
+def test_search_contract(client: TestClient) -> None:
+    response = client.get("/search", params={"q": "salary of AI engineers", "k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == "salary of AI engineers"
+    assert [h["rank"] for h in body["hits"]] == [1, 2, 3]
+    assert set(body["hits"][0]) == {"rank", "document", "section", "chunk_id", "score", "text"}
+    assert body["hits"][0]["section"] == CAREER
+    scores = [h["score"] for h in body["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["model"] == "all-MiniLM-L6-v2" and body["documents"] == 1
+    assert body["chunks"] > 40 and body["index_built_at"].startswith("20")
+
+
+def test_openapi_has_examples(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/ask", "/search", "/health", "/ready"} <= set(schema["paths"])
+    ask_schema = schema["components"]["schemas"]["AskRequest"]
+    assert ask_schema["examples"][0]["question"]
+    assert client.get("/docs").status_code == 200
+
+
+def errors_of(response: Any) -> dict[str, str]:
+    body = response.json()
+    assert body["error"] == "invalid_request" and body["message"]
+    assert "Traceback" not in response.text
+    return {e["field"]: e["reason"] for e in body["errors"]}
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "reason"),
+    [
+        ({"question": ""}, "question", "at least 1 character"),
+        ({"question": "   \n\t"}, "question", "empty or only whitespace"),
+        ({"question": "x" * 1001}, "question", "at most 1000 characters"),
+        ({}, "question", "Field required"),
+        ({"question": 42}, "question", "valid string"),
+        ({"question": None}, "question", "valid string"),
+        ({"question": "ok", "top_k": 0}, "top_k", "greater than or equal to 1"),
+        ({"question": "ok", "top_k": 21}, "top_k", "less than or equal to 20"),
+        ({"question": "ok", "top_k": "5"}, "top_k", "valid integer"),
+        ({"question": "ok", "top_k": 2.5}, "top_k", "valid integer"),
+        ({"question": "ok", "top_k": True}, "top_k", "valid integer"),
+        ({"question": "ok", "topk": 3}, "topk", "Extra inputs are not permitted"),
+        (["question"], "body", "valid dictionary"),
+    ],
+)
+def test_ask_bad_input_is_422_naming_the_field(
+    client: TestClient, payload: Any, field: str, reason: str
+) -> None:
+    response = client.post("/ask", json=payload)
+    assert response.status_code == 422
+    assert reason in errors_of(response)[field]
+
+
+def test_malformed_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/ask", content=b'{"question": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    reasons = errors_of(response)
+    assert any("malformed JSON" in r for r in reasons.values())
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "reason"),
+    [
+        ({}, "q", "Field required"),
+        ({"q": ""}, "q", "at least 1 character"),
+        ({"q": "   "}, "q", "empty or only whitespace"),
+        ({"q": "y" * 1001}, "q", "at most 1000 characters"),
+        ({"q": "ok", "k": 0}, "k", "greater than or equal to 1"),
+        ({"q": "ok", "k": 21}, "k", "less than or equal to 20"),
+        ({"q": "ok", "k": "many"}, "k", "valid integer"),
+    ],
+)
+def test_search_bad_input_is_422_naming_the_field(
+    client: TestClient, params: dict[str, Any], field: str, reason: str
+) -> None:
+    response = client.get("/search", params=params)
+    assert response.status_code == 422
+    assert reason in errors_of(response)[field]
+
+
+def test_unknown_route_and_method_are_json(client: TestClient) -> None:
+    missing = client.get("/nope")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    wrong = client.get("/ask")
+    assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
+
+
+def test_not_ready_until_loaded(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "empty")
+    app = create_app(settings)
+    with TestClient(app) as client:
+        assert client.get("/health").status_code == 200
+        app.state.service.loaded.wait(timeout=60)
+        ready = client.get("/ready")
+        assert ready.status_code == 503
+        assert (
+            "no index at" in ready.json()["message"]
+            and "guide-rag ingest" in ready.json()["message"]
+        )
+        ask = client.post("/ask", json={"question": "anything"})
+        assert ask.status_code == 503 and ask.json()["error"] == "index_not_ready"
+    # Before the lifespan has run (nothing loaded yet), /ready says it is loading.
+    fresh = TestClient(create_app(settings))
+    loading = fresh.get("/ready")
+    assert loading.status_code == 503 and "loading" in loading.json()["message"]

@@ -1,0 +1,92 @@
+"""Markdown and HTML map onto the same model as plain text; bad files get one clear reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders import discover, load_document
+from retriever.errors import CorpusError
+from tests.conftest import FIXTURES
+
+
+def test_markdown_headings_lists_tables_and_faq() -> None:
+    doc = load_document(FIXTURES / "prompt-engineering-guide.md")
+    assert doc.id == "prompt-engineering-guide"
+    assert doc.title == "Prompt engineering for software developers"
+    sections = {s.title: s for s in doc.sections}
+    assert list(sections) == [doc.title, "Core techniques", "FAQ"]
+    # Hard-wrapped lines join into one paragraph; inline markup is dropped.
+    assert (
+        sections[doc.title]
+        .units[0]
+        .text.startswith(
+            "Prompt engineering is the craft of writing instructions that make a language model"
+        )
+    )
+    units = sections["Core techniques"].units
+    items = [u for u in units if u.kind == "list_item"]
+    assert [u.lead for u in items] == ["Good prompts share a few habits:"] * 3
+    assert items[1].text == "Give two or three worked examples of the output you want"
+    assert items[2].text.endswith("such as JSON when code will read it")
+    rows = [u.text for u in units if u.kind == "table_row"]
+    assert (
+        rows[0] == "Few-shot examples — When it helps: Output format matters; Cost: Longer prompts"
+    )
+    faq = sections["FAQ"].units
+    assert [u.kind for u in faq] == ["faq"]  # the code block is not prose
+    assert faq[0].lead == "Do prompt engineers need to know Python?"
+
+
+def test_html_blocks_and_page_chrome() -> None:
+    doc = load_document(FIXTURES / "mlops-primer.html")
+    assert doc.title == "MLOps primer for developers"
+    sections = {s.title: s for s in doc.sections}
+    assert list(sections) == [doc.title, "What MLOps engineers do"]
+    units = sections["What MLOps engineers do"].units
+    assert [u.kind for u in units] == ["list_item", "list_item", "table_row", "table_row"]
+    assert units[0].lead == "The role spans several duties:"
+    assert units[2].text == "MLflow — Purpose: Experiment tracking and model registry"
+    everything = " ".join(u.text for s in doc.sections for u in s.units)
+    for chrome in ("Home", "analyticsBeacon", "cookie", "font-family"):
+        assert chrome not in everything
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("blank.md", b"  \n\n ", "file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+        ("latin1.txt", "Caf\u00e9 guide\nSome text.".encode("latin-1"), "not valid UTF-8"),
+        ("nothing.html", b"<html><body><nav><li>x</li></nav></body></html>", "no text to index"),
+    ],
+)
+def test_bad_guides_name_the_file_and_the_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CorpusError) as info:
+        load_document(path)
+    assert name in str(info.value) and reason in str(info.value)
+
+
+def test_discover_takes_guides_not_subfolders_or_other_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A\nText.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n\nText.", encoding="utf-8")
+    (tmp_path / "notes.jsonl").write_text("{}", encoding="utf-8")
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "README.md").write_text("# not a guide", encoding="utf-8")
+    assert [p.name for p in discover([tmp_path])] == ["a.txt", "b.md"]
+
+
+def test_discover_explains_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no guides in"):
+        discover([tmp_path])
+    with pytest.raises(CorpusError, match="no such file"):
+        discover([tmp_path / "missing.txt"])
+    (tmp_path / "x.pdf").write_bytes(b"%PDF")
+    with pytest.raises(CorpusError, match=r"unsupported file type '\.pdf'"):
+        discover([tmp_path / "x.pdf"])

@@ -1,0 +1,138 @@
+"""Ingest with a fake embedder: what is written, what is reused, what survives a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ingest.writer
+from ingest.pipeline import run_ingest
+from retriever.index import BUILDS, CURRENT, FORMAT_VERSION, MANIFEST, load_index
+from retriever.pipeline import Pipeline
+from retriever.settings import Settings
+from tests.conftest import GUIDE, FakeEmbedder
+
+
+def test_ingest_writes_a_loadable_index(
+    fake_settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    report = run_ingest(fake_settings, embedder=fake_embedder)
+    assert (report.documents, report.sections) == (1, 8)
+    assert report.chunks == report.added == report.embedded == fake_embedder.embedded > 40
+
+    build = load_index(fake_settings.index_dir)
+    manifest = build.manifest
+    assert manifest.format_version == FORMAT_VERSION
+    assert (manifest.model, manifest.dim, manifest.chunk_count) == (
+        "fake-embedder",
+        64,
+        report.chunks,
+    )
+    assert manifest.built_at and set(manifest.files) == {"vectors.faiss", "chunks.jsonl"}
+    (doc,) = manifest.documents
+    assert doc.id == "ai-vs-ml-engineering-career-guide" and len(doc.sha256) == 64
+    assert sum(s.chunks for s in doc.sections) == report.chunks
+    assert build.vectors.ntotal == len(build.chunks) == report.chunks
+
+    pipeline = Pipeline.load(fake_settings, embedder=fake_embedder)
+    assert pipeline.search("salary ranges entry level", k=3)[0].chunk.section.startswith("Career")
+
+
+def test_unchanged_corpus_is_up_to_date_without_the_model(
+    fake_settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    first = run_ingest(fake_settings, embedder=fake_embedder)
+    untouched = FakeEmbedder()
+    again = run_ingest(fake_settings, embedder=untouched)
+    assert again.up_to_date and again.build_id == first.build_id
+    assert (again.embedded, again.unchanged, untouched.calls) == (0, first.chunks, [])
+
+
+def test_editing_one_paragraph_re_embeds_only_its_chunk(
+    fake_settings: Settings, corpus_copy: Path, fake_embedder: FakeEmbedder
+) -> None:
+    first = run_ingest(fake_settings, embedder=fake_embedder)
+    before = load_index(fake_settings.index_dir)
+    guide = corpus_copy / GUIDE.name
+    old = "ML engineers see similar ranges with potential premiums at research-focused companies."
+    guide.write_text(
+        guide.read_text(encoding="utf-8").replace(old, "ML engineers earn about the same."),
+        encoding="utf-8",
+    )
+    counting = FakeEmbedder()
+    second = run_ingest(fake_settings, embedder=counting)
+    assert (second.added, second.removed, second.embedded) == (1, 1, 1)
+    assert second.unchanged == first.chunks - 1
+    assert "ML engineers earn about the same." in counting.calls[0][0]
+    # Unchanged chunks keep their very vectors; the edited one is gone under its old id.
+    after = load_index(fake_settings.index_dir)
+    old_rows = {c.id: i for i, c in enumerate(before.chunks)}
+    new_ids = {c.id for c in after.chunks}
+    assert len(set(old_rows) - new_ids) == 1
+    for i, chunk in enumerate(after.chunks):
+        if chunk.id in old_rows:
+            assert (after.vector(i) == before.vector(old_rows[chunk.id])).all()
+
+
+def test_a_crash_while_writing_leaves_the_previous_index(
+    fake_settings: Settings, fake_embedder: FakeEmbedder, corpus_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    first = run_ingest(fake_settings, embedder=fake_embedder)
+    (corpus_copy / "second.md").write_text("# Second\n\nA second guide.", encoding="utf-8")
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ingest.writer, "_fsync_tree", crash)
+    with pytest.raises(OSError, match="disk full"):
+        run_ingest(fake_settings, embedder=fake_embedder)
+    assert load_index(fake_settings.index_dir).manifest.build_id == first.build_id
+
+    monkeypatch.undo()
+    after = run_ingest(fake_settings, embedder=fake_embedder)
+    assert (
+        after.documents == 2
+        and load_index(fake_settings.index_dir).manifest.build_id != first.build_id
+    )
+    leftovers = [p.name for p in (fake_settings.index_dir / BUILDS).iterdir()]
+    assert not [name for name in leftovers if name.startswith(".staging")]
+
+
+def test_pointer_names_only_complete_builds(
+    fake_settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    run_ingest(fake_settings, embedder=fake_embedder)
+    name = (fake_settings.index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    build = fake_settings.index_dir / BUILDS / name
+    manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["build_id"] == name
+    assert sorted(p.name for p in build.iterdir()) == [
+        "chunks.jsonl",
+        "manifest.json",
+        "vectors.faiss",
+    ]
+
+
+def test_old_builds_are_pruned(
+    fake_settings: Settings, corpus_copy: Path, fake_embedder: FakeEmbedder
+) -> None:
+    guide = corpus_copy / GUIDE.name
+    for n in range(4):
+        guide.write_text(
+            guide.read_text(encoding="utf-8") + f"\nExtra paragraph {n}.", encoding="utf-8"
+        )
+        run_ingest(fake_settings, embedder=fake_embedder)
+    assert len(list((fake_settings.index_dir / BUILDS).iterdir())) == ingest.writer.KEEP_BUILDS
+
+
+def test_bad_files_are_skipped_unless_strict(fake_settings: Settings, corpus_copy: Path) -> None:
+    (corpus_copy / "broken.txt").write_bytes(b"\xff\xfe\x00garbage")
+    report = run_ingest(fake_settings, embedder=FakeEmbedder())
+    assert report.documents == 1 and "broken.txt" in report.skipped[0].reason
+    from retriever.errors import CorpusError
+
+    with pytest.raises(CorpusError, match=r"broken\.txt"):
+        run_ingest(fake_settings, embedder=FakeEmbedder(), strict=True)
