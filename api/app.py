@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import torch
 from fastapi import FastAPI
 
 from api import errors, routes
@@ -30,12 +31,18 @@ class ServiceState:
 
     def load(self) -> None:
         try:
+            # One intra-op thread per request: with torch's default (all cores) two requests, or
+            # any other process, oversubscribe 2 cores and single queries stall for ~0.5 s.
+            torch.set_num_threads(1)
             self.pipeline = Pipeline.load(self.settings)
             stats = self.pipeline.stats
             log.info("ready: %d chunks from %s (model %s)", stats.chunks, stats.path, stats.model)
         except GuideRagError as exc:
             self.error = exc
             log.error("cannot serve: %s", exc)
+        except Exception as exc:  # a bug, not a bad index: still tell /ready instead of hanging
+            log.exception("loading failed")
+            self.error = NotReadyError(f"loading failed ({type(exc).__name__}); see the server log")
         finally:
             self.loaded.set()
 

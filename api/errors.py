@@ -40,7 +40,10 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers or None)
 
 
-def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+def _field(err: dict[str, Any]) -> str:
+    if err.get("type") == "json_invalid":
+        return "body"  # its loc holds a character position, not a field
+    loc = err.get("loc", ())
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
 
@@ -53,7 +56,7 @@ def _reason(err: dict[str, Any]) -> str:
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [FieldError(field=_field(e.get("loc", ())), reason=_reason(e)) for e in exc.errors()]
+    errors = [FieldError(field=_field(e), reason=_reason(e)) for e in exc.errors()]
     message = "; ".join(f"{e.field}: {e.reason}" for e in errors)
     return error_response(422, "invalid_request", message, errors)
 

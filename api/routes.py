@@ -110,5 +110,9 @@ def ready(request: Request) -> ReadyResponse | JSONResponse:
         reason = str(service.error) if service.error else "loading the index and model"
         return error_response(503, "not_ready", reason, **{"Retry-After": "2"})
     stats = service.pipeline.stats
-    return ReadyResponse(model=stats.model, documents=stats.documents, chunks=stats.chunks,
-                         index_built_at=stats.index_built_at)  # fmt: skip
+    return ReadyResponse(
+        model=stats.model,
+        documents=stats.documents,
+        chunks=stats.chunks,
+        index_built_at=stats.index_built_at,
+    )

@@ -17,6 +17,11 @@ def embed_text(section: str, text: str) -> str:
     return f"{section}\n{text}"
 
 
+def view_texts(chunk: Chunk) -> tuple[str, str]:
+    """What gets embedded for each view of retriever.index.VIEWS: in context, and alone."""
+    return chunk.embed_text, chunk.text
+
+
 def chunk_id(document_id: str, embedded: str) -> str:
     # Derived from exactly what gets embedded, so an unchanged id means an unchanged vector.
     return hashlib.sha256(f"{document_id}\x1f{embedded}".encode()).hexdigest()[:16]

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ingest.chunking import chunk_document
+from ingest.chunking import chunk_document, view_texts
 from ingest.loaders import Skipped, discover, document_id, load_document
 from ingest.structure import Document
 from ingest.writer import previous_build, publish
+from retriever.calibration import fit_threshold
 from retriever.embedding import Embedder, SentenceTransformerEmbedder
 from retriever.errors import CorpusError
-from retriever.index import FORMAT_VERSION, DocumentInfo, IndexBuild, Manifest, SectionInfo
+from retriever.evalset import OUT_OF_SCOPE, QUESTIONS, load_eval_set
+from retriever.index import FORMAT_VERSION, VIEWS, DocumentInfo, IndexBuild, Manifest, SectionInfo
+from retriever.pipeline import Pipeline
 from retriever.settings import Settings
 from retriever.types import Chunk
 
@@ -61,10 +66,19 @@ def run_ingest(
     if previous is not None and _same_inputs(previous.manifest, docs, settings):
         m = previous.manifest
         return IngestReport(
-            settings.index_dir, m.build_id, len(docs), _section_count(m.documents),
-            m.chunk_count, 0, m.chunk_count, 0, 0, time.perf_counter() - started,
-            up_to_date=True, skipped=tuple(skipped),
-        )  # fmt: skip
+            settings.index_dir,
+            m.build_id,
+            len(docs),
+            _section_count(m.documents),
+            m.chunk_count,
+            0,
+            m.chunk_count,
+            0,
+            0,
+            time.perf_counter() - started,
+            up_to_date=True,
+            skipped=tuple(skipped),
+        )
 
     embedder = embedder or SentenceTransformerEmbedder(settings.model)
     per_doc = [chunk_document(d, embedder.count_tokens, settings.max_chunk_tokens) for d in docs]
@@ -75,7 +89,7 @@ def run_ingest(
         reusable = {c.id: i for i, c in enumerate(previous.chunks)}
     fresh = [c for c in chunks if c.id not in reusable]
     vectors = _vectors(chunks, fresh, reusable, previous, embedder, progress)
-    dim = vectors.shape[1]
+    dim = vectors.shape[2]
 
     infos = tuple(_info(d, cs) for d, cs in zip(docs, per_doc, strict=True))
     manifest = Manifest(
@@ -88,14 +102,25 @@ def run_ingest(
         documents=infos,
         chunk_count=len(chunks),
     )
+    manifest = replace(
+        manifest, calibration=calibrate(settings, manifest, chunks, vectors, embedder)
+    )
     publish(settings.index_dir, manifest, chunks, vectors)
     kept = len(chunks) - len(fresh)
     removed = (len(previous.chunks) - kept) if previous is not None else 0
     return IngestReport(
-        settings.index_dir, manifest.build_id, len(docs), _section_count(infos), len(chunks),
-        len(fresh), kept, removed, len(fresh), time.perf_counter() - started,
+        settings.index_dir,
+        manifest.build_id,
+        len(docs),
+        _section_count(infos),
+        len(chunks),
+        len(fresh),
+        kept,
+        removed,
+        len(fresh) * len(VIEWS),  # texts sent to the model
+        time.perf_counter() - started,
         skipped=tuple(skipped),
-    )  # fmt: skip
+    )
 
 
 def _load_all(files: list[Path], strict: bool) -> tuple[list[Document], list[Skipped]]:
@@ -121,8 +146,47 @@ def _load_all(files: list[Path], strict: bool) -> tuple[list[Document], list[Ski
     return docs, skipped
 
 
+def calibrate(
+    settings: Settings,
+    manifest: Manifest,
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    embedder: Embedder,
+) -> dict[str, Any]:
+    """Fit the abstention threshold on the eval set's dev split, if the corpus has one for it."""
+    eval_dir = settings.corpus_dir / "eval"
+    if not (eval_dir / QUESTIONS).is_file():
+        return {}
+    dev = load_eval_set(eval_dir).split("dev")
+    sections = {c.section for c in chunks}
+    in_scope = [q.question for q in dev.questions if sections.issuperset(q.sections)]
+    if len(in_scope) < len(dev.questions) / 2 or not dev.out_of_scope:
+        return {}  # the eval set is about other guides than these
+    pipeline = Pipeline(IndexBuild.in_memory(manifest, chunks, vectors), embedder)
+
+    def best(question: str) -> float:
+        return max(h.score for h in pipeline.search(question, 5))
+
+    fitted = fit_threshold(
+        [best(q) for q in in_scope], [best(o.question) for o in dev.out_of_scope]
+    )
+    return {**fitted.as_manifest(), "eval_sha256": eval_digest(eval_dir)}
+
+
+def eval_digest(eval_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for name in (QUESTIONS, OUT_OF_SCOPE):
+        path = eval_dir / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
 def _same_inputs(manifest: Manifest, docs: list[Document], settings: Settings) -> bool:
-    """The live build was made from exactly these files with these settings."""
+    """The live build was made from exactly these files, eval set and settings."""
+    eval_dir = settings.corpus_dir / "eval"
+    calibrated_on = manifest.calibration.get("eval_sha256")
+    if (eval_dir / QUESTIONS).is_file() and calibrated_on != eval_digest(eval_dir):
+        return False
     return (
         manifest.model == settings.model
         and manifest.max_chunk_tokens == settings.max_chunk_tokens
@@ -142,13 +206,13 @@ def _vectors(
     """Vectors in chunk order: new ones from the model, the rest copied from the live build."""
     by_id: dict[str, np.ndarray] = {}
     if fresh:
-        new = embedder.encode(
-            [c.embed_text for c in fresh], on_batch=progress.embedding(len(fresh))
-        )
-        by_id = {c.id: new[i] for i, c in enumerate(fresh)}
+        texts = [text for c in fresh for text in view_texts(c)]
+        new = embedder.encode(texts, on_batch=progress.embedding(len(texts)))
+        views = new.reshape(len(fresh), len(VIEWS), -1)
+        by_id = {c.id: views[i] for i, c in enumerate(fresh)}
     for chunk in chunks:
         if chunk.id not in by_id and previous is not None:
-            by_id[chunk.id] = previous.vector(reusable[chunk.id])
+            by_id[chunk.id] = previous.vectors(reusable[chunk.id])
     return np.stack([by_id[c.id] for c in chunks]).astype(np.float32)
 
 

@@ -69,7 +69,7 @@ def _fsync(path: Path) -> None:
 
 
 def _fsync_tree(path: Path) -> None:
-    for child in path.iterdir():
+    for child in sorted(path.rglob("*"), reverse=True):  # files before their directories
         _fsync(child)
     _fsync(path)
 

@@ -134,11 +134,19 @@ class Composer:
     """Picks, orders and cites sentences from hits; abstains under `min_score`."""
 
     def __init__(
-        self, min_score: float, chunks: Sequence[Chunk] = (), margin: float = 0.15
+        self,
+        min_score: float,
+        chunks: Sequence[Chunk] = (),
+        *,
+        margin: float = 0.15,
+        depth: int = 3,
+        section_focus: bool = True,
     ) -> None:
         self.min_score = min_score
         # Hits scoring far below the best are about something else; they do not get cited.
         self.margin = margin
+        self.depth = depth
+        self.section_focus = section_focus
         # Words every passage shares ("engineer", "AI") say little about which sentence answers.
         df: Counter[str] = Counter(t for c in chunks for t in _terms(c.text))
         n = len(chunks)
@@ -147,15 +155,21 @@ class Composer:
         self._rare = math.log((n + 1) / (0.25 * n + 0.5)) if n else 0.0  # in under 1/4 of chunks
 
     def compose(self, question: str, hits: Sequence[Hit]) -> Answer:
-        if not hits or hits[0].score < self.min_score:
+        best = max((h.score for h in hits), default=-1.0)
+        if best < self.min_score:
             return Answer(ABSTAIN_TEXT, abstained=True)
-        floor = max(self.min_score, hits[0].score - self.margin)
-        candidates = [h for h in hits if h.score >= floor]
+        floor = max(self.min_score, best - self.margin)
+        candidates = [h for h in hits if h.rank <= self.depth and h.score >= floor]
+        candidates = candidates or [min(hits, key=lambda h: h.rank)]
+        if self.section_focus:
+            # Answer from one section: the best-ranked hit's. Cited text then stays on topic.
+            top = min(candidates, key=lambda h: h.rank).chunk
+            candidates = [h for h in candidates if _section(h) == (top.document_id, top.section)]
         shape = shape_of(question)
         ranked = self._rank(question, candidates, shape)
         best_hit = ranked[0][1]
         if shape.listing and best_hit.chunk.kind == "list_item":
-            picked = _whole_list(best_hit, candidates)
+            picked = _whole_list(best_hit, hits)  # all hits: the pipeline added the siblings
             if picked:
                 return _render(picked)
         if shape.comparison:
@@ -198,12 +212,17 @@ class Composer:
             lead = _lead(hit.chunk)
             for k, sentence in enumerate(_answer_sentences(hit)):
                 shared = wanted & _terms(f"{lead} {sentence}")
-                score = hit.score + 0.3 * self._weight(shared) / total
+                # The fused rank, not the raw cosine, says how good the passage is.
+                score = 1.0 - 0.05 * (hit.rank - 1) + 0.3 * self._weight(shared) / total
                 if shape.figures and _FIGURE.search(sentence):
                     score += 0.3
                 scored.append((score, hit, k, sentence))
         scored.sort(key=lambda t: (-t[0], t[1].rank, t[2]))
         return scored
+
+
+def _section(hit: Hit) -> tuple[str, str]:
+    return hit.chunk.document_id, hit.chunk.section
 
 
 def _part(t: Scored) -> tuple[Hit, str, bool]:
@@ -263,9 +282,15 @@ def _render(picked: list[tuple[Hit, str, bool]]) -> Answer:
         if chunk.id not in numbers:
             numbers[chunk.id] = len(numbers) + 1
             citations.append(
-                Citation(numbers[chunk.id], chunk.document_id, chunk.section, chunk.id,
-                         round(hit.score, 4), chunk.text)
-            )  # fmt: skip
+                Citation(
+                    numbers[chunk.id],
+                    chunk.document_id,
+                    chunk.section,
+                    chunk.id,
+                    round(hit.score, 4),
+                    chunk.text,
+                )
+            )
         parts.append(AnswerPart(text, numbers[chunk.id], bullet))
     return Answer(
         render_text(parts), abstained=False, citations=tuple(citations), parts=tuple(parts)

@@ -111,7 +111,9 @@ def _load_model(name: str) -> Any:
     path = resolve_model_path(name)
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # a bar per load would clutter every CLI call
         return SentenceTransformer(path, device="cpu")
     except Exception as exc:  # sentence-transformers raises many types for a bad name
         raise ModelLoadError(
@@ -133,4 +135,3 @@ def _load_tokenizer(name: str) -> Any:
             f"cannot load the tokenizer of model {name!r} ({type(exc).__name__}: {exc}); "
             "set GUIDE_RAG_MODEL to an installed sentence-transformers model path"
         ) from exc
-

@@ -2,7 +2,7 @@
 
 index/
   CURRENT              name of the published build (swapped with os.replace)
-  builds/<build-id>/   manifest.json, chunks.jsonl, vectors.faiss
+  builds/<build-id>/   manifest.json, chunks.jsonl, vectors.faiss, vectors-text.faiss, bm25/
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,17 @@ import faiss
 import numpy as np
 
 from retriever.errors import IndexCorruptError, IndexNotFoundError
+from retriever.lexical import LexicalRetriever
 from retriever.types import Chunk
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: two embedded views per chunk, BM25, calibration
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
-VECTORS = "vectors.faiss"
+# Each chunk is embedded twice: with its section title before it, and alone. Both views score.
+VIEWS = ("vectors.faiss", "vectors-text.faiss")
+LEXICAL = "bm25"
 _FIX = "run `guide-rag ingest`"
 
 
@@ -57,6 +61,8 @@ class Manifest:
     documents: tuple[DocumentInfo, ...]
     chunk_count: int
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    # Abstention threshold fitted on the eval set's dev split at ingest, when there is one.
+    calibration: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=2, ensure_ascii=False)
@@ -79,15 +85,30 @@ class Manifest:
 
 @dataclass(frozen=True, slots=True)
 class IndexBuild:
-    """A loaded, verified build: chunks[i] is the text of vector i."""
+    """A loaded, verified build: chunks[i] is the text of row i of every view."""
 
     path: Path
     manifest: Manifest
     chunks: tuple[Chunk, ...]
-    vectors: faiss.Index
+    views: tuple[faiss.Index, ...]
+    lexical: LexicalRetriever
 
-    def vector(self, i: int) -> np.ndarray:
-        return self.vectors.reconstruct(i)
+    @classmethod
+    def in_memory(
+        cls, manifest: Manifest, chunks: Sequence[Chunk], vectors: np.ndarray
+    ) -> IndexBuild:
+        """A build that was never written: what ingest calibrates on before publishing."""
+        return cls(
+            Path(),
+            manifest,
+            tuple(chunks),
+            _views(manifest.dim, vectors),
+            LexicalRetriever.build(chunks),
+        )
+
+    def vectors(self, i: int) -> np.ndarray:
+        """(views, dim): the embeddings of chunk i."""
+        return np.stack([view.reconstruct(i) for view in self.views])
 
 
 def sha256_file(path: Path) -> str:
@@ -114,20 +135,36 @@ def current_build(index_dir: Path) -> Path:
 
 
 def write_build(path: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    """Write one complete build into the (new, empty) directory `path`, file checksums included."""
-    if vectors.shape[0] != len(chunks):
-        raise ValueError(f"{vectors.shape[0]} vectors for {len(chunks)} chunks")
+    """Write one complete build into the (new, empty) directory `path`, file checksums included.
+
+    `vectors` has shape (chunks, views, dim).
+    """
+    if vectors.shape[:2] != (len(chunks), len(VIEWS)):
+        raise ValueError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
     path.mkdir(parents=True)
-    index = faiss.IndexFlatIP(manifest.dim)
-    if len(chunks):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(index, str(path / VECTORS))
+    for view, name in zip(_views(manifest.dim, vectors), VIEWS, strict=True):
+        faiss.write_index(view, str(path / name))
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
         for chunk in chunks:
             fh.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
-    files = {name: sha256_file(path / name) for name in (VECTORS, CHUNKS)}
+    LexicalRetriever.build(chunks).save(path / LEXICAL)
+    files = {
+        str(p.relative_to(path)): sha256_file(p)
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
     final = dataclasses.replace(manifest, files=files, chunk_count=len(chunks))
     (path / MANIFEST).write_text(final.to_json(), encoding="utf-8")
+
+
+def _views(dim: int, vectors: np.ndarray) -> tuple[faiss.Index, ...]:
+    views = []
+    for v in range(len(VIEWS)):
+        # Exact search: a guide has hundreds of chunks, not millions.
+        index = faiss.IndexFlatIP(dim)
+        index.add(np.ascontiguousarray(vectors[:, v, :], dtype=np.float32))
+        views.append(index)
+    return tuple(views)
 
 
 def read_manifest(build: Path) -> Manifest:
@@ -159,16 +196,18 @@ def read_build(build: Path) -> IndexBuild:
     try:
         with (build / CHUNKS).open(encoding="utf-8") as fh:
             chunks = tuple(_chunk(json.loads(line)) for line in fh if line.strip())
-        vectors = faiss.read_index(str(build / VECTORS))
+        views = tuple(faiss.read_index(str(build / name)) for name in VIEWS)
+        lexical = LexicalRetriever.load(build / LEXICAL)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorruptError(f"index at {build} is unreadable ({exc}): {_FIX}") from exc
-    if not (len(chunks) == vectors.ntotal == manifest.chunk_count) or vectors.d != manifest.dim:
-        raise IndexCorruptError(
-            f"index at {build} is inconsistent ({len(chunks)} chunks, {vectors.ntotal} vectors"
-            f" of dim {vectors.d}, manifest says {manifest.chunk_count} of dim {manifest.dim}):"
-            f" {_FIX}"
-        )
-    return IndexBuild(build, manifest, chunks, vectors)
+    for view in views:
+        if not (len(chunks) == view.ntotal == manifest.chunk_count) or view.d != manifest.dim:
+            raise IndexCorruptError(
+                f"index at {build} is inconsistent ({len(chunks)} chunks, {view.ntotal} vectors"
+                f" of dim {view.d}, manifest says {manifest.chunk_count} of dim {manifest.dim}):"
+                f" {_FIX}"
+            )
+    return IndexBuild(build, manifest, chunks, views, lexical)
 
 
 def load_index(index_dir: Path) -> IndexBuild:

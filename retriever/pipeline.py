@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -13,12 +14,20 @@ from retriever.composer import Composer, shape_of
 from retriever.dense import DenseRetriever
 from retriever.embedding import Embedder, SentenceTransformerEmbedder, resolve_model_path
 from retriever.errors import IndexMismatchError, InvalidQueryError
+from retriever.fusion import ALPHA, convex_fusion, reciprocal_rank_fusion
 from retriever.index import IndexBuild, load_index
 from retriever.settings import Settings
 from retriever.types import Answer, Hit, SectionHits
+from retriever.vocabulary import expand_abbreviations
 
+Mode = Literal["dense", "bm25", "hybrid"]
+MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
 MAX_K = 20
 MAX_QUESTION_CHARS = 1000
+CANDIDATES = 30  # how deep each retriever looks before fusion
+# Used only when neither GUIDE_RAG_MIN_SCORE nor a calibration in the manifest gives one: on the
+# shipped guide in-scope questions score >= 0.6 and unrelated ones <= 0.35 (cosine, MiniLM).
+FALLBACK_MIN_SCORE = 0.40
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,19 +38,49 @@ class IndexStats:
     index_built_at: str
     build_id: str
     path: Path
+    min_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How the pipeline retrieves and composes; the evaluator's ablation turns each part off."""
+
+    mode: Mode = "hybrid"
+    fusion: Literal["convex", "rrf"] = "convex"
+    alpha: float = ALPHA
+    expand_query: bool = True  # spell out "ml", "cs"… before embedding the question
+    shape_aware: bool = True  # whole lists for list questions, named table rows for comparisons
+    section_focus: bool = True  # answer from the best hit's section only
 
 
 class Pipeline:
-    def __init__(self, build: IndexBuild, embedder: Embedder, min_score: float) -> None:
+    def __init__(
+        self,
+        build: IndexBuild,
+        embedder: Embedder,
+        min_score: float | None = None,
+        options: Options | None = None,
+    ) -> None:
         self.build = build
         self.embedder = embedder
+        self.options = options or Options()
         self.dense = DenseRetriever(build)
-        self.composer = Composer(min_score, build.chunks)
-        self._lists: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        calibrated = build.manifest.calibration.get("min_score")
+        self.min_score = next(
+            v for v in (min_score, calibrated, FALLBACK_MIN_SCORE) if v is not None
+        )
+        self.composer = Composer(
+            self.min_score, build.chunks, section_focus=self.options.section_focus
+        )
         self._rows = [i for i, c in enumerate(build.chunks) if c.kind == "table_row"]
+        self._lists: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         for i, chunk in enumerate(build.chunks):
             if chunk.kind == "list_item":
                 self._lists[_list_key(chunk.document_id, chunk.section, chunk.text)].append(i)
+
+    def with_options(self, **changes: object) -> Pipeline:
+        """The same index and model, retrieving or composing differently."""
+        return Pipeline(self.build, self.embedder, self.min_score, replace(self.options, **changes))  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None) -> Pipeline:
@@ -62,29 +101,40 @@ class Pipeline:
                 f"index at {settings.index_dir} holds {build.manifest.dim}-dim vectors but model "
                 f"{settings.model!r} makes {embedder.dim}-dim ones: run `guide-rag ingest`"
             )
-        return cls(build, embedder, settings.min_score)
+        return cls(build, embedder, settings.min_score, Options(mode=settings.retriever))
 
     @property
     def stats(self) -> IndexStats:
         m = self.build.manifest
-        return IndexStats(m.model, len(m.documents), m.chunk_count, m.built_at, m.build_id,
-                          self.build.path)  # fmt: skip
+        return IndexStats(
+            m.model,
+            len(m.documents),
+            m.chunk_count,
+            m.built_at,
+            m.build_id,
+            self.build.path,
+            self.min_score,
+        )
 
     def embed_query(self, question: str) -> np.ndarray:
-        return self.embedder.encode([question])[0]
+        text = expand_abbreviations(question) if self.options.expand_query else question
+        return self.embedder.encode([text])[0]
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
-        question = _check(question, k)
-        return self.dense.search(self.embed_query(question), k)
+        """Ranked hits; `score` is always the (mean) cosine similarity, whatever ranked them."""
+        question = check_query(question, k)
+        return self._search(question, self.embed_query(question), k)
 
     def search_sections(self, question: str, k: int = 5) -> list[SectionHits]:
         return group_by_section(self.search(question, k))
 
     def ask(self, question: str, k: int = 5) -> Answer:
-        question = _check(question, k)
+        question = check_query(question, k)
         query = self.embed_query(question)
-        hits = self.dense.search(query, k)
+        hits = self._search(question, query, k)
         shape = shape_of(question)
+        if not self.options.shape_aware:
+            return self.composer.compose(question, hits)
         if hits and shape.listing and hits[0].chunk.kind == "list_item":
             top = hits[0].chunk
             hits = self._with(
@@ -97,25 +147,48 @@ class Pipeline:
             hits = self._with(hits, query, rows)
         return self.composer.compose(question, hits)
 
+    def _search(self, question: str, query: np.ndarray, k: int) -> list[Hit]:
+        depth = max(k, CANDIDATES)
+        mode = self.options.mode
+        if mode == "dense":
+            order = [i for i, _ in self.dense.search(query, k)]
+        elif mode == "bm25":
+            order = [i for i, _ in self.build.lexical.search(question, k)]
+        elif self.options.fusion == "rrf":
+            dense = [i for i, _ in self.dense.search(query, depth)]
+            lexical = [i for i, _ in self.build.lexical.search(question, depth)]
+            order = [i for i, _ in reciprocal_rank_fusion([dense, lexical])][:k]
+        else:
+            dense_scores = dict(self.dense.search(query, depth))
+            bm25 = self.build.lexical.scores(question)
+            lexical_scores = {i: float(s) for i, s in self.build.lexical.search(question, depth)}
+            for i in lexical_scores.keys() - dense_scores.keys():
+                dense_scores[i] = self.dense.score(query, i)
+            for i in dense_scores.keys() - lexical_scores.keys():
+                lexical_scores[i] = float(bm25[i])
+            order = [i for i, _ in convex_fusion(dense_scores, lexical_scores, self.options.alpha)][
+                :k
+            ]
+        return [
+            Hit(self.build.chunks[i], self.dense.score(query, i), rank)
+            for rank, i in enumerate(order, start=1)
+        ]
+
     def _with(self, hits: list[Hit], query: np.ndarray, rows: list[int]) -> list[Hit]:
         """Hits plus the chunks at `rows` (the rest of a list, a named table row), re-ranked."""
         have = {h.chunk.id for h in hits}
         extra = [
-            Hit(self.build.chunks[i], self.dense.score(query, i), 0)
-            for i in rows
-            if self.build.chunks[i].id not in have
+            Hit(self.build.chunks[i], self.dense.score(query, i), len(hits) + n)
+            for n, i in enumerate((i for i in rows if self.build.chunks[i].id not in have), 1)
         ]
-        if not extra:
-            return hits
-        merged = sorted([*hits, *extra], key=lambda h: -h.score)
-        return [Hit(h.chunk, h.score, rank) for rank, h in enumerate(merged, start=1)]
+        return [*hits, *extra]
 
 
 def _list_key(document_id: str, section: str, text: str) -> tuple[str, str, str]:
     return document_id, section, text.partition("\n- ")[0]
 
 
-def _check(question: str, k: int) -> str:
+def check_query(question: str, k: int) -> str:
     stripped = question.strip()
     if not stripped:
         raise InvalidQueryError("question", "must not be empty or only whitespace")

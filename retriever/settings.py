@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,12 +23,15 @@ class Settings(BaseSettings):
         default=DEFAULT_MODEL,
         description="sentence-transformers model name or path; the default is the bundled copy.",
     )
-    min_score: float = Field(
-        default=0.40,
+    min_score: float | None = Field(
+        default=None,
         ge=-1.0,
         le=1.0,
-        description="Best cosine score under which /ask abstains (the guide does not cover it).",
+        description=(
+            "Best cosine score under which /ask abstains; unset = the value calibrated at ingest."
+        ),
     )
+    retriever: Literal["dense", "bm25", "hybrid"] = "hybrid"
     max_chunk_tokens: int = Field(default=128, ge=16, le=256)
 
     @field_validator("corpus_dir", "index_dir")

@@ -26,14 +26,20 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir),
-           "GUIDE_RAG_PORT": str(port), "GUIDE_RAG_HOST": "127.0.0.1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir),
+        "GUIDE_RAG_PORT": str(port),
+        "GUIDE_RAG_HOST": "127.0.0.1",
+    }
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-c", "from api.cli import main; main()", "serve"],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

@@ -20,7 +20,9 @@ def test_ingest_writes_a_loadable_index(
 ) -> None:
     report = run_ingest(fake_settings, embedder=fake_embedder)
     assert (report.documents, report.sections) == (1, 8)
-    assert report.chunks == report.added == report.embedded == fake_embedder.embedded > 40
+    assert report.chunks == report.added > 40
+    # Two views per chunk: in its section's context, and alone.
+    assert report.embedded == fake_embedder.embedded == 2 * report.chunks
 
     build = load_index(fake_settings.index_dir)
     manifest = build.manifest
@@ -30,11 +32,13 @@ def test_ingest_writes_a_loadable_index(
         64,
         report.chunks,
     )
-    assert manifest.built_at and set(manifest.files) == {"vectors.faiss", "chunks.jsonl"}
+    assert manifest.built_at and manifest.calibration == {}  # this corpus has no eval set
+    assert {"vectors.faiss", "vectors-text.faiss", "chunks.jsonl"} <= set(manifest.files)
+    assert any(name.startswith("bm25/") for name in manifest.files)
     (doc,) = manifest.documents
     assert doc.id == "ai-vs-ml-engineering-career-guide" and len(doc.sha256) == 64
     assert sum(s.chunks for s in doc.sections) == report.chunks
-    assert build.vectors.ntotal == len(build.chunks) == report.chunks
+    assert [v.ntotal for v in build.views] == [report.chunks] * 2 == [len(build.chunks)] * 2
 
     pipeline = Pipeline.load(fake_settings, embedder=fake_embedder)
     assert pipeline.search("salary ranges entry level", k=3)[0].chunk.section.startswith("Career")
@@ -63,7 +67,7 @@ def test_editing_one_paragraph_re_embeds_only_its_chunk(
     )
     counting = FakeEmbedder()
     second = run_ingest(fake_settings, embedder=counting)
-    assert (second.added, second.removed, second.embedded) == (1, 1, 1)
+    assert (second.added, second.removed, second.embedded) == (1, 1, 2)
     assert second.unchanged == first.chunks - 1
     assert "ML engineers earn about the same." in counting.calls[0][0]
     # Unchanged chunks keep their very vectors; the edited one is gone under its old id.
@@ -73,13 +77,15 @@ def test_editing_one_paragraph_re_embeds_only_its_chunk(
     assert len(set(old_rows) - new_ids) == 1
     for i, chunk in enumerate(after.chunks):
         if chunk.id in old_rows:
-            assert (after.vector(i) == before.vector(old_rows[chunk.id])).all()
+            assert (after.vectors(i) == before.vectors(old_rows[chunk.id])).all()
 
 
 def test_a_crash_while_writing_leaves_the_previous_index(
-    fake_settings: Settings, fake_embedder: FakeEmbedder, corpus_copy: Path,
+    fake_settings: Settings,
+    fake_embedder: FakeEmbedder,
+    corpus_copy: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     first = run_ingest(fake_settings, embedder=fake_embedder)
     (corpus_copy / "second.md").write_text("# Second\n\nA second guide.", encoding="utf-8")
 
@@ -110,9 +116,7 @@ def test_pointer_names_only_complete_builds(
     manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["build_id"] == name
     assert sorted(p.name for p in build.iterdir()) == [
-        "chunks.jsonl",
-        "manifest.json",
-        "vectors.faiss",
+        "bm25", "chunks.jsonl", "manifest.json", "vectors-text.faiss", "vectors.faiss"
     ]
 
 
