@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from api import errors, routes
 from retriever.errors import GuideRagError, NotReadyError
+from retriever.index import current_build
 from retriever.pipeline import Pipeline
 from retriever.settings import Settings, get_settings
 
@@ -26,6 +27,7 @@ class ServiceState:
         self.pipeline = pipeline
         self.error: GuideRagError | None = None
         self.loaded = threading.Event()
+        self._reload_lock = threading.Lock()
         if pipeline is not None:
             self.loaded.set()
 
@@ -46,6 +48,38 @@ class ServiceState:
         finally:
             self.loaded.set()
 
+    def reload(self) -> bool:
+        """Swap in the published build if it is not the one served; True if it swapped.
+
+        Requests already running keep the pipeline they started with; the next ones get the new
+        one. A build that fails to load is logged and the old one stays in service.
+        """
+        with self._reload_lock:
+            current = self.pipeline
+            if current is None:
+                return False
+            try:
+                published = current_build(self.settings.index_dir).name
+                if published == current.build.manifest.build_id:
+                    return False
+                # The model is shared: only the index is new.
+                fresh = Pipeline.load(self.settings, embedder=current.embedder)
+            except GuideRagError as exc:
+                log.error("kept build %s: %s", current.build.manifest.build_id, exc)
+                return False
+            self.pipeline = fresh
+            log.info("now serving build %s", fresh.build.manifest.build_id)
+            return True
+
+    def watch(self, stop: threading.Event) -> None:
+        """Poll the CURRENT pointer; a newly published index is served without a restart."""
+        interval = self.settings.reload_seconds
+        while not stop.wait(interval):
+            try:
+                self.reload()
+            except Exception:  # a watcher that dies would silently stop following the index
+                log.exception("reload check failed")
+
     def require(self) -> Pipeline:
         if self.pipeline is not None:
             return self.pipeline
@@ -63,7 +97,13 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         if not state.loaded.is_set():
             # Loaded beside the server so /health answers at once and /ready tells when it is done.
             threading.Thread(target=state.load, name="guide-rag-load", daemon=True).start()
+        stop = threading.Event()
+        if state.settings.reload_seconds > 0:
+            threading.Thread(
+                target=state.watch, args=(stop,), name="guide-rag-reload", daemon=True
+            ).start()
         yield
+        stop.set()
 
     app = FastAPI(
         title="guide-rag",

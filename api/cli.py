@@ -31,6 +31,8 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+EXIT_PARTIAL = 3  # ingest published, but skipped unreadable guides
+
 IndexDir = Annotated[
     Path | None, typer.Option("--index-dir", help="Index directory (env GUIDE_RAG_INDEX_DIR).")
 ]
@@ -88,10 +90,18 @@ def ingest(
     ] = None,
     index_dir: IndexDir = None,
     model: Model = None,
-    strict: Annotated[bool, typer.Option(help="Fail on any unreadable guide.")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Fail on any unreadable guide, leaving the index untouched.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Say what would be added, changed and removed; write nothing.")
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Read the guides, embed what changed, and publish a new index atomically."""
+    """Read the guides, embed what changed, and publish a new index atomically.
+
+    Exit codes: 0 done, 3 done but some guides were skipped (see the warnings), 1 failed.
+    """
     from ingest.pipeline import run_ingest
 
     settings = _settings(index_dir=index_dir, model=model)
@@ -105,13 +115,17 @@ def ingest(
         disable=as_json,
     )
     with _domain_errors(), bar:
-        report = run_ingest(settings, paths, progress=_BarProgress(bar), strict=strict)
+        report = run_ingest(
+            settings, paths, progress=_BarProgress(bar), strict=strict, dry_run=dry_run
+        )
     for skipped in report.skipped:
         err.print(f"warning: skipped {skipped.reason}", markup=False)
     if as_json:
         print(json.dumps(_report_json(report)))
     else:
         _print_report(report)
+    if report.skipped:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _report_json(r: IngestReport) -> dict[str, Any]:
@@ -128,10 +142,18 @@ def _report_json(r: IngestReport) -> dict[str, Any]:
         "build_id": r.build_id,
         "index_dir": str(r.index_dir),
         "skipped": [str(s.path) for s in r.skipped],
+        "dry_run": r.dry_run,
+        "changes": [dataclasses.asdict(c) for c in r.changes],
     }
 
 
 def _print_report(r: IngestReport) -> None:
+    if r.dry_run:
+        out.print(f"[bold]dry run[/bold]: nothing written to {r.index_dir}")
+        for c in r.changes:
+            out.print(f"  {c.document}: would add {c.added}, keep {c.unchanged}, "
+                      f"remove {c.removed}", highlight=False)  # fmt: skip
+        return
     state = "up to date" if r.up_to_date else f"published build {r.build_id}"
     out.print(f"[bold]{state}[/bold] in {r.index_dir}")
     out.print(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator
 
@@ -14,11 +15,15 @@ from api.schemas import (
     AskRequest,
     AskResponse,
     CitationOut,
+    DocumentOut,
+    DocumentsResponse,
     ErrorResponse,
     HealthResponse,
     ReadyResponse,
+    ReloadResponse,
     SearchHit,
     SearchResponse,
+    SectionOut,
     not_blank,
 )
 from retriever.pipeline import MAX_K, MAX_QUESTION_CHARS, Pipeline
@@ -39,7 +44,7 @@ def _pipeline(request: Request) -> Pipeline:
 def ask(body: AskRequest, request: Request) -> AskResponse:
     """Answer a question with sentences copied from the guide, each cited as [n]."""
     started = time.perf_counter()
-    answer = _pipeline(request).ask(body.question, body.top_k)
+    answer = _pipeline(request).ask(body.question, body.top_k, body.documents)
     return AskResponse(
         answer=answer.text,
         abstained=answer.abstained,
@@ -72,9 +77,13 @@ def search(
         AfterValidator(not_blank),
     ],
     k: Annotated[int, Query(ge=1, le=MAX_K, description="How many passages.")] = 5,
+    documents: Annotated[
+        list[str] | None,
+        Query(max_length=50, description="Only these document ids; repeat to give several."),
+    ] = None,
 ) -> SearchResponse:
     """The passages closest to the query, best first."""
-    hits = _pipeline(request).search(q, k)
+    hits = _pipeline(request).search(q, k, documents)
     return SearchResponse(
         query=q,
         hits=[
@@ -89,6 +98,60 @@ def search(
             for h in hits
         ],
     )
+
+
+@router.get(
+    "/documents",
+    response_model=DocumentsResponse,
+    responses={503: _ERRORS[503]},
+    tags=["questions"],
+)
+def documents(request: Request) -> DocumentsResponse:
+    """The guides in the index, with their sections and chunk counts."""
+    manifest = _pipeline(request).build.manifest
+    return DocumentsResponse(
+        documents=[
+            DocumentOut(
+                id=d.id,
+                title=d.title,
+                source=d.source,
+                sha256=d.sha256,
+                chunks=sum(s.chunks for s in d.sections),
+                sections=[
+                    SectionOut(title=s.title, chunks=s.chunks, navigation=s.navigation)
+                    for s in d.sections
+                ],
+                related=list(d.related),
+            )
+            for d in manifest.documents
+        ]
+    )
+
+
+@router.post(
+    "/admin/reload",
+    response_model=ReloadResponse,
+    responses={401: _ERRORS[503] | {"description": "Missing or wrong token."}, 503: _ERRORS[503]},
+    tags=["operations"],
+    include_in_schema=True,
+)
+def reload(
+    request: Request,
+    authorization: Annotated[
+        str | None, Header(description="Bearer <GUIDE_RAG_ADMIN_TOKEN>")
+    ] = None,
+) -> ReloadResponse | JSONResponse:
+    """Serve the newly published index now (the server also polls for it). Off without a token."""
+    service = request.app.state.service
+    token = service.settings.admin_token
+    if token is None:
+        return error_response(404, "not_found", "admin routes are off: set GUIDE_RAG_ADMIN_TOKEN")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+        return error_response(401, "unauthorized", "send Authorization: Bearer <admin token>")
+    service.require()
+    swapped = service.reload()
+    return ReloadResponse(reloaded=swapped, build_id=service.require().build.manifest.build_id)
 
 
 @router.get("/health", response_model=HealthResponse, tags=["operations"])

@@ -39,6 +39,10 @@ class AskRequest(BaseModel):
     top_k: Annotated[
         StrictInt, Field(ge=1, le=MAX_K, description="How many passages to consider.")
     ] = 5
+    documents: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=200)]] | None,
+        Field(max_length=50, description="Only these document ids (see GET /documents)."),
+    ] = None
 
     @field_validator("question")
     @classmethod
@@ -74,6 +78,31 @@ class SearchHit(BaseModel):
 class SearchResponse(BaseModel):
     query: str
     hits: list[SearchHit]
+
+
+class SectionOut(BaseModel):
+    title: str
+    chunks: int
+    navigation: bool = Field(description="Table of contents or links: kept, never searched.")
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    source: str
+    sha256: str
+    chunks: int
+    sections: list[SectionOut]
+    related: list[str] = Field(description="Links to other guides the document lists.")
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentOut]
+
+
+class ReloadResponse(BaseModel):
+    reloaded: bool = Field(description="False when the published index was already served.")
+    build_id: str
 
 
 class HealthResponse(BaseModel):

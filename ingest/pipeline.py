@@ -16,7 +16,7 @@ import numpy as np
 from ingest.chunking import chunk_document, view_texts
 from ingest.loaders import Skipped, discover, document_id, load_document
 from ingest.structure import Document
-from ingest.writer import previous_build, publish
+from ingest.writer import index_lock, previous_build, publish
 from retriever.calibration import fit_threshold
 from retriever.embedding import Embedder, SentenceTransformerEmbedder
 from retriever.errors import CorpusError
@@ -25,6 +25,16 @@ from retriever.index import FORMAT_VERSION, VIEWS, DocumentInfo, IndexBuild, Man
 from retriever.pipeline import Pipeline
 from retriever.settings import Settings
 from retriever.types import Chunk
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentChange:
+    """What an ingest does to one guide's chunks."""
+
+    document: str
+    added: int
+    unchanged: int
+    removed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +47,12 @@ class IngestReport:
     added: int
     unchanged: int
     removed: int
-    embedded: int
+    embedded: int  # texts sent to the model
     seconds: float
     up_to_date: bool = False
+    dry_run: bool = False
     skipped: tuple[Skipped, ...] = field(default=())
+    changes: tuple[DocumentChange, ...] = field(default=())
 
 
 class Progress:
@@ -57,69 +69,93 @@ def run_ingest(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    dry_run: bool = False,
 ) -> IngestReport:
-    """Build and publish an index of the guides at `paths` (default: the corpus directory)."""
+    """Build and publish an index of the guides at `paths` (default: the corpus directory).
+
+    Only chunks the live build lacks are embedded. One ingest at a time per index directory.
+    With `dry_run`, nothing is embedded or written: the report says what would change.
+    """
+    with index_lock(settings.index_dir, create=not dry_run):
+        return _ingest(settings, paths, embedder, progress or Progress(), strict, dry_run)
+
+
+def _ingest(
+    settings: Settings,
+    paths: Sequence[Path] | None,
+    embedder: Embedder | None,
+    progress: Progress,
+    strict: bool,
+    dry_run: bool,
+) -> IngestReport:
     started = time.perf_counter()
-    progress = progress or Progress()
     docs, skipped = _load_all(discover(list(paths or [settings.corpus_dir])), strict)
     previous = previous_build(settings.index_dir)
     if previous is not None and _same_inputs(previous.manifest, docs, settings):
         m = previous.manifest
+        unchanged = [DocumentChange(d.id, 0, sum(s.chunks for s in d.sections), 0)
+                     for d in m.documents]  # fmt: skip
         return IngestReport(
-            settings.index_dir,
-            m.build_id,
-            len(docs),
-            _section_count(m.documents),
-            m.chunk_count,
-            0,
-            m.chunk_count,
-            0,
-            0,
-            time.perf_counter() - started,
-            up_to_date=True,
-            skipped=tuple(skipped),
-        )
+            settings.index_dir, m.build_id, len(docs), _section_count(m.documents),
+            m.chunk_count, 0, m.chunk_count, 0, 0, time.perf_counter() - started,
+            up_to_date=True, dry_run=dry_run, skipped=tuple(skipped), changes=tuple(unchanged),
+        )  # fmt: skip
 
     embedder = embedder or SentenceTransformerEmbedder(settings.model)
     per_doc = [chunk_document(d, embedder.count_tokens, settings.max_chunk_tokens) for d in docs]
     chunks = [c for doc_chunks in per_doc for c in doc_chunks]
-
     reusable: dict[str, int] = {}
     if previous is not None and previous.manifest.model == settings.model:
         reusable = {c.id: i for i, c in enumerate(previous.chunks)}
     fresh = [c for c in chunks if c.id not in reusable]
-    vectors = _vectors(chunks, fresh, reusable, previous, embedder, progress)
-    dim = vectors.shape[2]
-
+    changes = _changes(chunks, reusable, previous)
+    kept = len(chunks) - len(fresh)
+    removed = (len(previous.chunks) - kept) if previous is not None else 0
     infos = tuple(_info(d, cs) for d, cs in zip(docs, per_doc, strict=True))
+
+    def report(build_id: str, embedded: int) -> IngestReport:
+        return IngestReport(
+            settings.index_dir, build_id, len(docs), _section_count(infos), len(chunks),
+            len(fresh), kept, removed, embedded, time.perf_counter() - started,
+            dry_run=dry_run, skipped=tuple(skipped), changes=changes,
+        )  # fmt: skip
+
+    if dry_run:
+        return report(previous.manifest.build_id if previous else "", 0)
+    vectors = _vectors(chunks, fresh, reusable, previous, embedder, progress)
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         build_id=f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=settings.model,
-        dim=dim,
+        dim=vectors.shape[2],
         max_chunk_tokens=settings.max_chunk_tokens,
         documents=infos,
         chunk_count=len(chunks),
     )
-    manifest = replace(
-        manifest, calibration=calibrate(settings, manifest, chunks, vectors, embedder)
-    )
-    publish(settings.index_dir, manifest, chunks, vectors)
-    kept = len(chunks) - len(fresh)
-    removed = (len(previous.chunks) - kept) if previous is not None else 0
-    return IngestReport(
-        settings.index_dir,
-        manifest.build_id,
-        len(docs),
-        _section_count(infos),
-        len(chunks),
-        len(fresh),
-        kept,
-        removed,
-        len(fresh) * len(VIEWS),  # texts sent to the model
-        time.perf_counter() - started,
-        skipped=tuple(skipped),
+    calibration = calibrate(settings, manifest, chunks, vectors, embedder)
+    publish(settings.index_dir, replace(manifest, calibration=calibration), chunks, vectors)
+    return report(manifest.build_id, len(fresh) * len(VIEWS))
+
+
+def _changes(
+    chunks: list[Chunk], reusable: dict[str, int], previous: IndexBuild | None
+) -> tuple[DocumentChange, ...]:
+    """Per guide: chunks new to the index, kept, and gone (a deleted guide loses all of them)."""
+    now: dict[str, set[str]] = {}
+    for c in chunks:
+        now.setdefault(c.document_id, set()).add(c.id)
+    before: dict[str, set[str]] = {}
+    for c in previous.chunks if previous is not None else ():
+        before.setdefault(c.document_id, set()).add(c.id)
+    return tuple(
+        DocumentChange(
+            doc,
+            len(now.get(doc, set()) - set(reusable)),
+            len(now.get(doc, set()) & set(reusable)),
+            len(before.get(doc, set()) - now.get(doc, set())),
+        )
+        for doc in [*now, *(d for d in before if d not in now)]
     )
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from retriever.errors import GuideRagError
+from retriever.errors import GuideRagError, IngestLockedError
 from retriever.index import (
     BUILDS,
     CURRENT,
@@ -21,7 +24,42 @@ from retriever.index import (
 )
 from retriever.types import Chunk
 
-KEEP_BUILDS = 2  # the live build and the one before it, for readers still holding it
+KEEP_BUILDS = 2
+LOCK = ".lock"  # the live build and the one before it, for readers still holding it
+
+
+@contextmanager
+def index_lock(index_dir: Path, *, create: bool = True) -> Iterator[None]:
+    """Hold the index directory's lock for one ingest; a second one is refused, never interleaved.
+
+    The lock is an flock on `<index>/.lock`: the kernel drops it when the process dies, so a
+    killed ingest never leaves a stale lock behind.
+    """
+    if not create and not index_dir.is_dir():
+        yield  # nothing to protect, and a dry run must not create the directory
+        return
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise IngestLockedError(
+                f"another ingest ({holder}) is writing {index_dir}: wait for it to finish, then "
+                "run this one again"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def publish(index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> Path:

@@ -40,3 +40,7 @@ class InvalidQueryError(GuideRagError):
 
 class NotReadyError(GuideRagError):
     """The service is still loading its index and model."""
+
+
+class IngestLockedError(GuideRagError):
+    """Another ingest holds the index directory's lock."""

@@ -120,18 +120,24 @@ class Pipeline:
         text = expand_abbreviations(question) if self.options.expand_query else question
         return self.embedder.encode([text])[0]
 
-    def search(self, question: str, k: int = 5) -> list[Hit]:
+    def search(
+        self, question: str, k: int = 5, documents: Sequence[str] | None = None
+    ) -> list[Hit]:
         """Ranked hits; `score` is always the (mean) cosine similarity, whatever ranked them."""
         question = check_query(question, k)
-        return self._search(question, self.embed_query(question), k)
+        only = self.check_documents(documents)
+        return self._search(question, self.embed_query(question), k, only)
 
-    def search_sections(self, question: str, k: int = 5) -> list[SectionHits]:
-        return group_by_section(self.search(question, k))
+    def search_sections(
+        self, question: str, k: int = 5, documents: Sequence[str] | None = None
+    ) -> list[SectionHits]:
+        return group_by_section(self.search(question, k, documents))
 
-    def ask(self, question: str, k: int = 5) -> Answer:
+    def ask(self, question: str, k: int = 5, documents: Sequence[str] | None = None) -> Answer:
         question = check_query(question, k)
+        only = self.check_documents(documents)
         query = self.embed_query(question)
-        hits = self._search(question, query, k)
+        hits = self._search(question, query, k, only)
         shape = shape_of(question)
         if not self.options.shape_aware:
             return self.composer.compose(question, hits)
@@ -142,37 +148,61 @@ class Pipeline:
             )
         if hits and shape.comparison:
             rows = [
-                i for i in self._rows if self.composer.names_row(question, self.build.chunks[i])
+                i
+                for i in self._rows
+                if self.composer.names_row(question, self.build.chunks[i])
+                and (only is None or self.build.chunks[i].document_id in only)
             ]
             hits = self._with(hits, query, rows)
         return self.composer.compose(question, hits)
 
-    def _search(self, question: str, query: np.ndarray, k: int) -> list[Hit]:
-        depth = max(k, CANDIDATES)
+    def _search(
+        self, question: str, query: np.ndarray, k: int, documents: frozenset[str] | None = None
+    ) -> list[Hit]:
+        # With a document filter, look at every chunk: a filtered-out top would leave too few.
+        depth = self.build.views[0].ntotal if documents else max(k, CANDIDATES)
+        keep = (lambda i: self.build.chunks[i].document_id in documents) if documents else None
+
+        def allowed(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
+            return [(i, s) for i, s in pairs if keep is None or keep(i)]
+
         mode = self.options.mode
         if mode == "dense":
-            order = [i for i, _ in self.dense.search(query, k)]
+            order = [i for i, _ in allowed(self.dense.search(query, depth))]
         elif mode == "bm25":
-            order = [i for i, _ in self.build.lexical.search(question, k)]
+            order = [i for i, _ in allowed(self.build.lexical.search(question, depth))]
         elif self.options.fusion == "rrf":
-            dense = [i for i, _ in self.dense.search(query, depth)]
-            lexical = [i for i, _ in self.build.lexical.search(question, depth)]
-            order = [i for i, _ in reciprocal_rank_fusion([dense, lexical])][:k]
+            dense = [i for i, _ in allowed(self.dense.search(query, depth))]
+            lexical = [i for i, _ in allowed(self.build.lexical.search(question, depth))]
+            order = [i for i, _ in reciprocal_rank_fusion([dense, lexical])]
         else:
-            dense_scores = dict(self.dense.search(query, depth))
+            dense_scores = dict(allowed(self.dense.search(query, depth)))
             bm25 = self.build.lexical.scores(question)
-            lexical_scores = {i: float(s) for i, s in self.build.lexical.search(question, depth)}
+            lexical_scores = dict(allowed(self.build.lexical.search(question, depth)))
             for i in lexical_scores.keys() - dense_scores.keys():
                 dense_scores[i] = self.dense.score(query, i)
             for i in dense_scores.keys() - lexical_scores.keys():
                 lexical_scores[i] = float(bm25[i])
-            order = [i for i, _ in convex_fusion(dense_scores, lexical_scores, self.options.alpha)][
-                :k
-            ]
+            fused = convex_fusion(dense_scores, lexical_scores, self.options.alpha)
+            order = [i for i, _ in fused]
         return [
             Hit(self.build.chunks[i], self.dense.score(query, i), rank)
-            for rank, i in enumerate(order, start=1)
+            for rank, i in enumerate(order[:k], start=1)
         ]
+
+    def check_documents(self, documents: Sequence[str] | None) -> frozenset[str] | None:
+        """The filter as a set; InvalidQueryError naming any id the index does not hold."""
+        if not documents:
+            return None
+        known = {d.id for d in self.build.manifest.documents}
+        unknown = [d for d in documents if d not in known]
+        if unknown:
+            raise InvalidQueryError(
+                "documents",
+                f"unknown document id {', '.join(map(repr, unknown))}; known: "
+                + ", ".join(sorted(known)),
+            )
+        return frozenset(documents)
 
     def _with(self, hits: list[Hit], query: np.ndarray, rows: list[int]) -> list[Hit]:
         """Hits plus the chunks at `rows` (the rest of a list, a named table row), re-ranked."""

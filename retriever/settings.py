@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     )
     retriever: Literal["dense", "bm25", "hybrid"] = "hybrid"
     max_chunk_tokens: int = Field(default=128, ge=16, le=256)
+    reload_seconds: float = Field(
+        default=2.0, ge=0, description="How often the server looks for a new index; 0 = never."
+    )
+    admin_token: SecretStr | None = Field(
+        default=None, description="Enables POST /admin/reload for callers sending this token."
+    )
 
     @field_validator("corpus_dir", "index_dir")
     @classmethod

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
-from collections.abc import Callable, Sequence
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
@@ -102,3 +109,41 @@ def real_settings(real_index: tuple[Settings, IngestReport]) -> Settings:
 @pytest.fixture(scope="session")
 def pipeline(real_settings: Settings, real_embedder: SentenceTransformerEmbedder) -> Pipeline:
     return Pipeline.load(real_settings, embedder=real_embedder)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def live_server(env: dict[str, str], log: Path) -> Iterator[str]:
+    """`guide-rag serve` in a subprocess on a free loopback port; yields its base URL once ready."""
+    port = free_port()
+    env = {**os.environ, **env, "GUIDE_RAG_PORT": str(port), "GUIDE_RAG_HOST": "127.0.0.1"}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import main; main()", "serve"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited early:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server did not become ready in 120 s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 import ingest.writer
 from ingest.pipeline import run_ingest
+from ingest.writer import index_lock
+from retriever.errors import IngestLockedError
 from retriever.index import BUILDS, CURRENT, FORMAT_VERSION, MANIFEST, load_index
 from retriever.pipeline import Pipeline
 from retriever.settings import Settings
-from tests.conftest import GUIDE, FakeEmbedder
+from tests.conftest import FIXTURES, GUIDE, FakeEmbedder
 
 
 def test_ingest_writes_a_loadable_index(
@@ -116,7 +119,11 @@ def test_pointer_names_only_complete_builds(
     manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["build_id"] == name
     assert sorted(p.name for p in build.iterdir()) == [
-        "bm25", "chunks.jsonl", "manifest.json", "vectors-text.faiss", "vectors.faiss"
+        "bm25",
+        "chunks.jsonl",
+        "manifest.json",
+        "vectors-text.faiss",
+        "vectors.faiss",
     ]
 
 
@@ -140,3 +147,55 @@ def test_bad_files_are_skipped_unless_strict(fake_settings: Settings, corpus_cop
 
     with pytest.raises(CorpusError, match=r"broken\.txt"):
         run_ingest(fake_settings, embedder=FakeEmbedder(), strict=True)
+
+
+def test_many_guides_and_deleting_one_removes_all_its_chunks(
+    fake_settings: Settings, corpus_copy: Path
+) -> None:
+    for fixture in FIXTURES.iterdir():
+        shutil.copy(fixture, corpus_copy / fixture.name)
+    first = run_ingest(fake_settings, embedder=FakeEmbedder())
+    assert first.documents == 3
+    by_doc = {c.document: c.added for c in first.changes}
+    assert by_doc["mlops-primer"] > 0 and by_doc["prompt-engineering-guide"] > 0
+
+    (corpus_copy / "mlops-primer.html").unlink()
+    counting = FakeEmbedder()
+    second = run_ingest(fake_settings, embedder=counting)
+    assert (second.removed, second.added, counting.calls) == (by_doc["mlops-primer"], 0, [])
+    build = load_index(fake_settings.index_dir)
+    assert {c.document_id for c in build.chunks} == {
+        "ai-vs-ml-engineering-career-guide",
+        "prompt-engineering-guide",
+    }
+    assert "mlops-primer" not in {d.id for d in build.manifest.documents}
+    pipeline = Pipeline.load(fake_settings, embedder=counting)
+    assert all(h.chunk.document_id != "mlops-primer" for h in pipeline.search("MLflow drift", 20))
+
+
+def test_dry_run_reports_and_changes_nothing(
+    fake_settings: Settings, corpus_copy: Path, fake_embedder: FakeEmbedder
+) -> None:
+    dry = run_ingest(fake_settings, embedder=fake_embedder, dry_run=True)
+    assert dry.dry_run and dry.changes[0].added == dry.chunks
+    assert fake_embedder.calls == [] and not fake_settings.index_dir.exists()
+
+    run_ingest(fake_settings, embedder=fake_embedder)
+    before = (fake_settings.index_dir / CURRENT).read_text(encoding="utf-8")
+    shutil.copy(FIXTURES / "prompt-engineering-guide.md", corpus_copy)
+    counting = FakeEmbedder()
+    plan = run_ingest(fake_settings, embedder=counting, dry_run=True)
+    changes = {c.document: (c.added, c.removed) for c in plan.changes}
+    assert changes["prompt-engineering-guide"][0] > 0
+    assert changes["ai-vs-ml-engineering-career-guide"] == (0, 0)
+    assert counting.calls == []
+    assert (fake_settings.index_dir / CURRENT).read_text(encoding="utf-8") == before
+
+
+def test_a_second_ingest_at_once_is_refused(fake_settings: Settings) -> None:
+    with (
+        index_lock(fake_settings.index_dir),
+        pytest.raises(IngestLockedError, match=r"another ingest \(pid \d+\).*wait"),
+    ):
+        run_ingest(fake_settings, embedder=FakeEmbedder())
+    run_ingest(fake_settings, embedder=FakeEmbedder())  # free again once the first is done
