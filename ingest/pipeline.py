@@ -76,20 +76,21 @@ def run_ingest(
     Only chunks the live build lacks are embedded. One ingest at a time per index directory.
     With `dry_run`, nothing is embedded or written: the report says what would change.
     """
+    files = discover(list(paths or [settings.corpus_dir]))  # no guides: fail before touching
     with index_lock(settings.index_dir, create=not dry_run):
-        return _ingest(settings, paths, embedder, progress or Progress(), strict, dry_run)
+        return _ingest(settings, files, embedder, progress or Progress(), strict, dry_run)
 
 
 def _ingest(
     settings: Settings,
-    paths: Sequence[Path] | None,
+    files: list[Path],
     embedder: Embedder | None,
     progress: Progress,
     strict: bool,
     dry_run: bool,
 ) -> IngestReport:
     started = time.perf_counter()
-    docs, skipped = _load_all(discover(list(paths or [settings.corpus_dir])), strict)
+    docs, skipped = _load_all(files, strict)
     previous = previous_build(settings.index_dir)
     if previous is not None and _same_inputs(previous.manifest, docs, settings):
         m = previous.manifest
