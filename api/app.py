@@ -6,11 +6,16 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import torch
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import errors, routes
+from api.middleware import Metrics, ServiceMiddleware
 from retriever.errors import GuideRagError, NotReadyError
 from retriever.index import current_build
 from retriever.pipeline import Pipeline
@@ -116,6 +121,27 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         lifespan=lifespan,
     )
     app.state.service = state
+    app.state.metrics = Metrics()
     errors.install(app)
+    app.add_middleware(
+        ServiceMiddleware,
+        metrics=app.state.metrics,
+        max_body_bytes=state.settings.max_body_bytes,
+        max_concurrency=state.settings.max_concurrency,
+    )
+    if state.settings.cors_origins:  # off unless asked for: the API serves its own page
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=state.settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type", "authorization", "x-request-id"],
+        )
     app.include_router(routes.router)
+    static = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(static / "index.html")
+
     return app

@@ -259,7 +259,13 @@ def serve(
     with _domain_errors():
         current_build(settings.index_dir)  # fail here, in one line, rather than serve nothing
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,  # the app logs one JSON line per request instead
+        timeout_graceful_shutdown=30,  # SIGTERM: stop accepting, finish what is in flight
+    )
 
 
 class SplitName(StrEnum):

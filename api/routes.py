@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 import time
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AfterValidator
 
 from api.errors import error_response
@@ -45,6 +47,7 @@ def ask(body: AskRequest, request: Request) -> AskResponse:
     """Answer a question with sentences copied from the guide, each cited as [n]."""
     started = time.perf_counter()
     answer = _pipeline(request).ask(body.question, body.top_k, body.documents)
+    request.state.abstained = answer.abstained  # for the request log and metrics
     return AskResponse(
         answer=answer.text,
         abstained=answer.abstained,
@@ -131,9 +134,12 @@ def documents(request: Request) -> DocumentsResponse:
 @router.post(
     "/admin/reload",
     response_model=ReloadResponse,
-    responses={401: _ERRORS[503] | {"description": "Missing or wrong token."}, 503: _ERRORS[503]},
+    responses={
+        401: {"model": ErrorResponse, "description": "Missing or wrong token."},
+        404: {"model": ErrorResponse, "description": "Admin routes are off (no token set)."},
+        503: _ERRORS[503],
+    },
     tags=["operations"],
-    include_in_schema=True,
 )
 def reload(
     request: Request,
@@ -152,6 +158,19 @@ def reload(
     service.require()
     swapped = service.reload()
     return ReloadResponse(reloaded=swapped, build_id=service.require().build.manifest.build_id)
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    """Prometheus text format: requests, latency, abstentions, the served index."""
+    registry = request.app.state.metrics
+    pipeline = request.app.state.service.pipeline
+    if pipeline is not None:
+        manifest = pipeline.build.manifest
+        registry.index_chunks.set(manifest.chunk_count)
+        registry.index_documents.set(len(manifest.documents))
+        registry.index_built.set(datetime.fromisoformat(manifest.built_at).timestamp())
+    return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/health", response_model=HealthResponse, tags=["operations"])

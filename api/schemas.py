@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from retriever.pipeline import MAX_K, MAX_QUESTION_CHARS
 
@@ -13,9 +13,18 @@ Question = Annotated[
     Field(
         min_length=1,
         max_length=MAX_QUESTION_CHARS,
+        # "Not blank" in the schema for clients and fuzzers; the validator words the error.
+        json_schema_extra={"pattern": r"\S"},
         description=f"A free-text question, 1–{MAX_QUESTION_CHARS} characters, not blank.",
     ),
 ]
+
+
+def _number_not_text(value: object) -> object:
+    """JSON numbers only: 5 and 5.0 are fine (JSON Schema's integer), "5" and true are not."""
+    if isinstance(value, bool | str):
+        raise ValueError("Input should be a valid integer")
+    return value
 
 
 def not_blank(value: str) -> str:
@@ -37,7 +46,9 @@ class AskRequest(BaseModel):
 
     question: Question
     top_k: Annotated[
-        StrictInt, Field(ge=1, le=MAX_K, description="How many passages to consider.")
+        int,
+        Field(ge=1, le=MAX_K, description="How many passages to consider."),
+        BeforeValidator(_number_not_text),
     ] = 5
     documents: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=200)]] | None,

@@ -10,70 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
-from rich.console import Console
-from rich.table import Table
-
-from ingest.pipeline import run_ingest
-from retriever.index import current_build, read_manifest
-from retriever.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [
-    "How much do entry-level AI engineers earn?",
-    "What is the difference between AI engineering and ML engineering?",
-    "Which tools do ML engineers use?",
-    "What skills does an AI engineer need?",
-    "How do I transition from software engineering to AI engineering?",
-    "Do ML engineers need a strong math background?",
-    "What does an ML engineer do day to day?",
-    "Is there demand for AI engineers in the job market?",
-    "Should I learn both AI and ML engineering skills?",
-    "What are RAG pipelines and vector databases used for?",
-]
-
-
-class BenchError(Exception):
-    pass
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def last_line(log: Path) -> str:
-    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "(no server output)"
-
-
-def wait_ready(
-    proc: subprocess.Popen[bytes], base: str, log: Path, deadline_s: float, built_at: str
-) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(f"server exited with code {proc.returncode}: {last_line(log)}")
-        try:
-            resp = httpx.get(f"{base}/ready", timeout=2)
-        except httpx.TransportError:
-            resp = None
-        if resp is not None and resp.status_code == 200:
-            if resp.json().get("index_built_at") != built_at:  # another server on our port
-                raise BenchError(f"{base} serves some other index, not the one just built")
-            return
-        time.sleep(0.25)
-    raise BenchError(f"server not ready after {deadline_s:g}s: {last_line(log)}")
+from benchkit import QUESTIONS, BenchError, print_table, served_corpus
 
 
 def ask(client: httpx.Client, question: str) -> tuple[float, float]:
@@ -87,40 +31,19 @@ def ask(client: httpx.Client, question: str) -> tuple[float, float]:
 
 
 def run(requests: int, warmup: int, ready_timeout: float) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="guide-rag-bench-") as tmp:
-        index_dir = Path(tmp) / "index"
-        settings = Settings(index_dir=index_dir, corpus_dir=ROOT / "corpus")
-        started = time.perf_counter()
-        report = run_ingest(settings)
-        ingest_s = time.perf_counter() - started
-
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = Path(tmp) / "server.log"
-        serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--index-dir", str(index_dir)]
-        cmd = [sys.executable, "-c", "from api.cli import main; main()", *serve]
-        with log.open("wb") as log_fh:
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log_fh, stderr=subprocess.STDOUT)
-        try:
-            built_at = read_manifest(current_build(index_dir)).built_at
-            wait_ready(proc, base, log, ready_timeout, built_at)
-            with httpx.Client(base_url=base, timeout=30) as client:
-                for i in range(warmup):
-                    ask(client, QUESTIONS[i % len(QUESTIONS)])
-                samples = [ask(client, QUESTIONS[i % len(QUESTIONS)]) for i in range(requests)]
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with (
+        served_corpus(ready_timeout) as served,
+        httpx.Client(base_url=served.base, timeout=30) as client,
+    ):
+        for i in range(warmup):
+            ask(client, QUESTIONS[i % len(QUESTIONS)])
+        samples = [ask(client, QUESTIONS[i % len(QUESTIONS)]) for i in range(requests)]
 
     wall = np.array([s[0] for s in samples])
     took = np.array([s[1] for s in samples])
     return {
-        "ingest_seconds": round(ingest_s, 2),
-        "chunks": report.chunks,
+        "ingest_seconds": served.ingest_seconds,
+        "chunks": served.chunks,
         "requests": requests,
         "p50_ms": round(float(np.percentile(wall, 50)), 2),
         "p95_ms": round(float(np.percentile(wall, 95)), 2),
@@ -128,15 +51,6 @@ def run(requests: int, warmup: int, ready_timeout: float) -> dict[str, Any]:
         "mean_ms": round(float(wall.mean()), 2),
         "server_took_ms_p50": round(float(np.percentile(took, 50)), 2),
     }
-
-
-def print_table(result: dict[str, Any]) -> None:
-    table = Table(title="POST /ask latency")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for key, value in result.items():
-        table.add_row(key, str(value))
-    Console().print(table)
 
 
 def main() -> int:
@@ -152,7 +66,7 @@ def main() -> int:
     try:
         result = run(args.requests, args.warmup, args.ready_timeout)
         print(json.dumps(result, indent=2))
-        print_table(result)
+        print_table(result, "POST /ask latency")
         if args.out is not None:
             args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     except KeyboardInterrupt:

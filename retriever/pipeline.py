@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +25,7 @@ Mode = Literal["dense", "bm25", "hybrid"]
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
 MAX_K = 20
 MAX_QUESTION_CHARS = 1000
+QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
 CANDIDATES = 30  # how deep each retriever looks before fusion
 # Used only when neither GUIDE_RAG_MIN_SCORE nor a calibration in the manifest gives one: on the
 # shipped guide in-scope questions score >= 0.6 and unrelated ones <= 0.35 (cosine, MiniLM).
@@ -65,6 +67,8 @@ class Pipeline:
         self.embedder = embedder
         self.options = options or Options()
         self.dense = DenseRetriever(build)
+        # People ask the same questions again; the model call is most of a request's time.
+        self._embed = lru_cache(maxsize=QUERY_CACHE)(self._encode)
         calibrated = build.manifest.calibration.get("min_score")
         self.min_score = next(
             v for v in (min_score, calibrated, FALLBACK_MIN_SCORE) if v is not None
@@ -118,7 +122,12 @@ class Pipeline:
 
     def embed_query(self, question: str) -> np.ndarray:
         text = expand_abbreviations(question) if self.options.expand_query else question
-        return self.embedder.encode([text])[0]
+        return self._embed(text)
+
+    def _encode(self, text: str) -> np.ndarray:
+        vector = self.embedder.encode([text])[0]
+        vector.setflags(write=False)  # shared by every caller of the cache
+        return vector
 
     def search(
         self, question: str, k: int = 5, documents: Sequence[str] | None = None

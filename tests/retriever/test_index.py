@@ -61,3 +61,14 @@ def test_unreadable_manifest_is_refused(built: Path, fake_settings: Settings) ->
     (built / MANIFEST).write_text("{not json", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="unreadable"):
         Pipeline.load(fake_settings, embedder=FakeEmbedder())
+
+
+def test_repeated_questions_reuse_their_embedding(built: Path, fake_settings: Settings) -> None:
+    embedder = FakeEmbedder()
+    pipeline = Pipeline.load(fake_settings, embedder=embedder)
+    first = pipeline.ask("What do ML engineers earn?")
+    again = pipeline.ask("What do ML engineers earn?")
+    assert again == first
+    assert len(embedder.calls) == 1  # the second ask never reached the model
+    pipeline.ask("Something else entirely?")
+    assert len(embedder.calls) == 2

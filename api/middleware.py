@@ -1,0 +1,184 @@
+"""One ASGI middleware for what every request needs: an id, a log line, metrics and limits.
+
+Pure ASGI rather than BaseHTTPMiddleware: it adds no task per request and can refuse a request
+(413, 503) before the app reads a byte of its body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("guide_rag.access")
+# Cheap routes stay outside the concurrency bound: probes must answer under overload.
+UNBOUNDED = {"/health", "/ready", "/metrics"}
+_WITH_BODY = {"POST", "PUT", "PATCH"}
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class Metrics:
+    """Prometheus metrics of one app (own registry: tests build many apps in one process)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        labels = ["method", "route", "status"]
+        self.requests = Counter(
+            "guide_rag_requests", "HTTP requests.", labels, registry=self.registry
+        )
+        self.latency = Histogram(
+            "guide_rag_request_seconds", "Request latency.", labels, registry=self.registry,
+            buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0),
+        )  # fmt: skip
+        self.abstentions = Counter(
+            "guide_rag_abstentions", "Answers that abstained.", registry=self.registry
+        )
+        self.rejected = Counter(
+            "guide_rag_rejected", "Requests refused by a limit.", ["reason"], registry=self.registry
+        )
+        self.in_flight = Gauge(
+            "guide_rag_in_flight", "Requests being served.", registry=self.registry
+        )
+        self.index_chunks = Gauge(
+            "guide_rag_index_chunks", "Chunks served.", registry=self.registry
+        )
+        self.index_documents = Gauge(
+            "guide_rag_index_documents", "Documents served.", registry=self.registry
+        )
+        self.index_built = Gauge(
+            "guide_rag_index_built_timestamp_seconds", "When the served index was built.",
+            registry=self.registry,
+        )  # fmt: skip
+
+
+class ServiceMiddleware:
+    def __init__(
+        self, app: ASGIApp, *, metrics: Metrics, max_body_bytes: int, max_concurrency: int
+    ) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.max_body = max_body_bytes
+        self.max_concurrency = max_concurrency
+        self.active = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        given = _header(scope, b"x-request-id")
+        request_id = given if given and _REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        bounded = scope["path"] not in UNBOUNDED
+        try:
+            refusal = self._refusal(scope, bounded)
+            if refusal is not None:
+                self.metrics.rejected.labels(refusal[1]).inc()
+                await _json(send_with_id, *refusal[0])
+                return
+            if _header(scope, b"content-length") is None and scope["method"] in _WITH_BODY:
+                buffered = await self._buffered(receive)
+                if buffered is None:
+                    self.metrics.rejected.labels("body_too_large").inc()
+                    await _json(send_with_id, 413, "payload_too_large", self._too_large())
+                    return
+                receive = buffered
+            if bounded:
+                self.active += 1
+                self.metrics.in_flight.inc()
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                if bounded:
+                    self.active -= 1
+                    self.metrics.in_flight.dec()
+        finally:
+            self._record(scope, status, time.perf_counter() - started, request_id)
+
+    def _too_large(self) -> str:
+        return f"request body over {self.max_body} bytes; send a shorter question"
+
+    def _refusal(self, scope: Scope, bounded: bool) -> tuple[tuple[int, str, str], str] | None:
+        length = _header(scope, b"content-length")
+        if length and length.isdigit() and int(length) > self.max_body:
+            return (413, "payload_too_large", self._too_large()), "body_too_large"
+        if bounded and self.active >= self.max_concurrency:
+            message = f"over {self.max_concurrency} requests in flight; retry shortly"
+            return (503, "overloaded", message), "overloaded"
+        return None
+
+    async def _buffered(self, receive: Receive) -> Receive | None:
+        """Read a body sent without Content-Length, up to the cap; None once it passes it.
+
+        Done here because an error raised while the app reads its body turns into a 400.
+        """
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_body:
+                return None
+            if not message.get("more_body", False):
+                break
+        replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replayed() -> Message:
+            return replay.pop() if replay else await receive()
+
+        return replayed
+
+    def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
+        route = getattr(scope.get("route"), "path", None) or "(unmatched)"
+        method = scope["method"]
+        self.metrics.requests.labels(method, route, str(status)).inc()
+        self.metrics.latency.labels(method, route, str(status)).observe(seconds)
+        abstained = scope.get("state", {}).get("abstained")
+        if abstained:
+            self.metrics.abstentions.inc()
+        # The question itself is never logged at INFO: it may hold what a user did not mean
+        # to share. Its length is enough to see odd traffic.
+        log.info(json.dumps({
+            "event": "request", "request_id": request_id, "method": method, "route": route,
+            "status": status, "ms": round(seconds * 1000, 2), "abstained": abstained,
+        }))  # fmt: skip
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def _json(send: Send, status: int, error: str, message: str) -> None:
+    body = json.dumps({"error": error, "message": message, "errors": []}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 503:
+        headers.append((b"retry-after", b"1"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
