@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 import torch
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -22,6 +23,7 @@ from retriever.pipeline import Pipeline
 from retriever.settings import Settings, get_settings
 
 log = logging.getLogger("guide_rag.api")
+WORKER_THREADS = 4
 
 
 class ServiceState:
@@ -99,6 +101,9 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Few threads for a 2-core CPU: forty (anyio's default) fight over the GIL with the
+        # event loop, and then even a 503 for overload comes late.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         if not state.loaded.is_set():
             # Loaded beside the server so /health answers at once and /ready tells when it is done.
             threading.Thread(target=state.load, name="guide-rag-load", daemon=True).start()

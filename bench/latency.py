@@ -30,14 +30,21 @@ def ask(client: httpx.Client, question: str) -> tuple[float, float]:
     return wall_ms, float(resp.json()["took_ms"])
 
 
-def run(requests: int, warmup: int, ready_timeout: float) -> dict[str, Any]:
+def question(i: int, repeat: bool) -> str:
+    """The i-th question; unique unless `repeat`, so the server's query cache does not hide the
+    model's cost."""
+    text = QUESTIONS[i % len(QUESTIONS)]
+    return text if repeat else f"{text} (#{i})"
+
+
+def run(requests: int, warmup: int, ready_timeout: float, repeat: bool) -> dict[str, Any]:
     with (
         served_corpus(ready_timeout) as served,
         httpx.Client(base_url=served.base, timeout=30) as client,
     ):
         for i in range(warmup):
-            ask(client, QUESTIONS[i % len(QUESTIONS)])
-        samples = [ask(client, QUESTIONS[i % len(QUESTIONS)]) for i in range(requests)]
+            ask(client, question(-1 - i, repeat))
+        samples = [ask(client, question(i, repeat)) for i in range(requests)]
 
     wall = np.array([s[0] for s in samples])
     took = np.array([s[1] for s in samples])
@@ -56,6 +63,9 @@ def run(requests: int, warmup: int, ready_timeout: float) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="timed requests (default 100)")
+    parser.add_argument(
+        "--repeat", action="store_true", help="rotate 10 questions (cache hits after the first)"
+    )
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
     parser.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait")
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
@@ -64,7 +74,7 @@ def main() -> int:
         parser.error("--requests must be >= 1 and --warmup >= 0")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # stderr: one line on failure
     try:
-        result = run(args.requests, args.warmup, args.ready_timeout)
+        result = run(args.requests, args.warmup, args.ready_timeout, args.repeat)
         print(json.dumps(result, indent=2))
         print_table(result, "POST /ask latency")
         if args.out is not None:

@@ -85,14 +85,24 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--unique", type=float, default=0.3, help="share of unique questions")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="repeat the run on the same server (RSS trend)"
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args()
     try:
         with served_corpus() as served:
             asyncio.run(hammer(served.base, 200, 4, args.unique))  # warm-up, not counted
             before = rss_mb(served.pid)
-            result = asyncio.run(hammer(served.base, args.requests, args.concurrency, args.unique))
-            result |= {"rss_mb_before": before, "rss_mb_after": rss_mb(served.pid)}
+            rss_after_round = []
+            for _ in range(args.rounds):
+                result = asyncio.run(
+                    hammer(served.base, args.requests, args.concurrency, args.unique)
+                )
+                rss_after_round.append(rss_mb(served.pid))
+            result |= {"rss_mb_before": before, "rss_mb_after": rss_after_round[-1]}
+            if args.rounds > 1:  # growth that stops after the first round is warm-up, not a leak
+                result["rss_mb_after_each_round"] = rss_after_round
     except KeyboardInterrupt:
         print("load: interrupted", file=sys.stderr)
         return 130
