@@ -120,6 +120,15 @@ def free_port() -> int:
 @contextmanager
 def live_server(env: dict[str, str], log: Path) -> Iterator[str]:
     """`guide-rag serve` in a subprocess on a free loopback port; yields its base URL once ready."""
+    with live_server_process(env, log) as (base, _):
+        yield base
+
+
+@contextmanager
+def live_server_process(
+    env: dict[str, str], log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As live_server, also yielding the process (to signal it)."""
     port = free_port()
     env = {**os.environ, **env, "GUIDE_RAG_PORT": str(port), "GUIDE_RAG_HOST": "127.0.0.1"}
     with log.open("w") as out:
@@ -143,7 +152,7 @@ def live_server(env: dict[str, str], log: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 pytest.fail(f"server did not become ready in 120 s:\n{log.read_text()}")
             time.sleep(0.2)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
