@@ -259,6 +259,11 @@ def serve(
     with _domain_errors():
         current_build(settings.index_dir)  # fail here, in one line, rather than serve nothing
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    access = logging.getLogger("guide_rag.access")  # one bare JSON object per line
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.propagate = False
     uvicorn.run(
         create_app(settings),
         host=settings.host,
