@@ -59,6 +59,10 @@ class LexicalRetriever:
 
     def search(self, question: str, k: int) -> list[tuple[int, float]]:
         """(chunk index, BM25 score) best first; only chunks sharing a term with the question."""
-        scores = self.scores(question)
-        top = np.argsort(-scores, kind="stable")[: min(k, len(scores))]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return top(self.scores(question), k)
+
+
+def top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best (index, score) of `scores` that are above zero, best first."""
+    best = np.argsort(-scores, kind="stable")[: min(k, len(scores))]
+    return [(int(i), float(scores[i])) for i in best if scores[i] > 0]

@@ -17,6 +17,7 @@ from retriever.embedding import Embedder, SentenceTransformerEmbedder, resolve_m
 from retriever.errors import IndexMismatchError, InvalidQueryError
 from retriever.fusion import ALPHA, convex_fusion, reciprocal_rank_fusion
 from retriever.index import IndexBuild, load_index
+from retriever.lexical import top
 from retriever.settings import Settings
 from retriever.types import Answer, Hit, SectionHits
 from retriever.vocabulary import expand_abbreviations
@@ -186,8 +187,8 @@ class Pipeline:
             order = [i for i, _ in reciprocal_rank_fusion([dense, lexical])]
         else:
             dense_scores = dict(allowed(self.dense.search(query, depth)))
-            bm25 = self.build.lexical.scores(question)
-            lexical_scores = dict(allowed(self.build.lexical.search(question, depth)))
+            bm25 = self.build.lexical.scores(question)  # scored once, for top and the rest
+            lexical_scores = dict(allowed(top(bm25, depth)))
             for i in lexical_scores.keys() - dense_scores.keys():
                 dense_scores[i] = self.dense.score(query, i)
             for i in dense_scores.keys() - lexical_scores.keys():
