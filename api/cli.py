@@ -20,6 +20,7 @@ from ingest.pipeline import IngestReport
 from ingest.pipeline import Progress as IngestProgress
 from retriever.errors import GuideRagError
 from retriever.evaluate import COLUMNS
+from retriever.pipeline import Pipeline
 from retriever.settings import Settings
 
 app = typer.Typer(
@@ -164,10 +165,7 @@ def _print_report(r: IngestReport) -> None:
     )
 
 
-def _pipeline(index_dir: Path | None, model: str | None) -> Any:
-    from retriever.pipeline import Pipeline
-
-    settings = _settings(index_dir=index_dir, model=model)
+def _pipeline(settings: Settings) -> Pipeline:
     with _domain_errors():
         return Pipeline.load(settings)
 
@@ -181,7 +179,7 @@ def ask(
     as_json: AsJson = False,
 ) -> None:
     """Answer a question from the guide, with numbered sources."""
-    pipeline = _pipeline(index_dir, model)
+    pipeline = _pipeline(_settings(index_dir=index_dir, model=model))
     with _domain_errors():
         answer = pipeline.ask(question, top_k)
     if as_json:
@@ -212,7 +210,7 @@ def search(
     as_json: AsJson = False,
 ) -> None:
     """The passages closest to the query, best first."""
-    pipeline = _pipeline(index_dir, model)
+    pipeline = _pipeline(_settings(index_dir=index_dir, model=model))
     with _domain_errors():
         hits = pipeline.search(query, k)
     if as_json:
@@ -301,7 +299,7 @@ def evaluate(
 
     torch.set_num_threads(1)  # as the server runs: steady per-query latency on 2 cores
     settings = _settings(index_dir=index_dir, model=model)
-    pipeline = _pipeline(index_dir, model)
+    pipeline = _pipeline(settings)
     with _domain_errors():
         evalset = load_eval_set(eval_dir or settings.corpus_dir / "eval")
     configs = ABLATION if ablation else CONFIGS

@@ -134,8 +134,9 @@ def _ingest(
         documents=infos,
         chunk_count=len(chunks),
     )
-    calibration = calibrate(settings, manifest, chunks, vectors, embedder)
-    publish(settings.index_dir, replace(manifest, calibration=calibration), chunks, vectors)
+    build = IndexBuild.in_memory(manifest, chunks, vectors)  # views and BM25 made once
+    calibrated = replace(manifest, calibration=calibrate(settings, build, embedder))
+    publish(settings.index_dir, replace(build, manifest=calibrated))
     return report(manifest.build_id, len(fresh) * len(VIEWS))
 
 
@@ -183,23 +184,17 @@ def _load_all(files: list[Path], strict: bool) -> tuple[list[Document], list[Ski
     return docs, skipped
 
 
-def calibrate(
-    settings: Settings,
-    manifest: Manifest,
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    embedder: Embedder,
-) -> dict[str, Any]:
+def calibrate(settings: Settings, build: IndexBuild, embedder: Embedder) -> dict[str, Any]:
     """Fit the abstention threshold on the eval set's dev split, if the corpus has one for it."""
     eval_dir = settings.corpus_dir / "eval"
     if not (eval_dir / QUESTIONS).is_file():
         return {}
     dev = load_eval_set(eval_dir).split("dev")
-    sections = {c.section for c in chunks}
+    sections = {c.section for c in build.chunks}
     in_scope = [q.question for q in dev.questions if sections.issuperset(q.sections)]
     if len(in_scope) < len(dev.questions) / 2 or not dev.out_of_scope:
         return {}  # the eval set is about other guides than these
-    pipeline = Pipeline(IndexBuild.in_memory(manifest, chunks, vectors), embedder)
+    pipeline = Pipeline(build, embedder)
 
     def best(question: str) -> float:
         return max(h.score for h in pipeline.search(question, 5))

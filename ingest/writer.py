@@ -10,19 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-
 from retriever.errors import GuideRagError, IngestLockedError
 from retriever.index import (
     BUILDS,
     CURRENT,
     IndexBuild,
-    Manifest,
     current_build,
     read_build,
     write_build,
 )
-from retriever.types import Chunk
 
 KEEP_BUILDS = 2
 LOCK = ".lock"  # the live build and the one before it, for readers still holding it
@@ -62,7 +58,7 @@ def index_lock(index_dir: Path, *, create: bool = True) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def publish(index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> Path:
+def publish(index_dir: Path, build: IndexBuild) -> Path:
     """Write a complete build, fsync it, then make it current with one os.replace.
 
     A crash at any point leaves the previous CURRENT build untouched and loadable.
@@ -71,7 +67,8 @@ def publish(index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: n
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
     target = staging / "build"
-    write_build(target, manifest, chunks, vectors)
+    write_build(target, build)
+    manifest = build.manifest
     _fsync_tree(target)
     final = builds / manifest.build_id
     os.rename(target, final)

@@ -174,9 +174,9 @@ class Composer:
                 return _render(picked)
         if shape.comparison:
             # A row the question names leads even if it retrieved weakly: it is the comparison.
-            named = [
-                t for t in self._rank(question, hits, shape) if self.names_row(question, t[1].chunk)
-            ]
+            named = self._rank(
+                question, [h for h in hits if self.names_row(question, h.chunk)], shape
+            )
             rows = named or [t for t in ranked[:_MAX_SENTENCES] if t[1].chunk.kind == "table_row"]
             if rows and rows[0][1].score >= self.min_score:
                 lead = rows[0][1].chunk.id

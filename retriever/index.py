@@ -97,7 +97,12 @@ class IndexBuild:
     def in_memory(
         cls, manifest: Manifest, chunks: Sequence[Chunk], vectors: np.ndarray
     ) -> IndexBuild:
-        """A build that was never written: what ingest calibrates on before publishing."""
+        """A build not yet written: ingest calibrates on it, then `write_build` saves it.
+
+        `vectors` has shape (chunks, views, dim).
+        """
+        if vectors.shape[:2] != (len(chunks), len(VIEWS)):
+            raise ValueError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
         return cls(
             Path(),
             manifest,
@@ -134,26 +139,21 @@ def current_build(index_dir: Path) -> Path:
     return build
 
 
-def write_build(path: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    """Write one complete build into the (new, empty) directory `path`, file checksums included.
-
-    `vectors` has shape (chunks, views, dim).
-    """
-    if vectors.shape[:2] != (len(chunks), len(VIEWS)):
-        raise ValueError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
+def write_build(path: Path, build: IndexBuild) -> None:
+    """Write one complete build into the (new, empty) directory `path`, file checksums included."""
     path.mkdir(parents=True)
-    for view, name in zip(_views(manifest.dim, vectors), VIEWS, strict=True):
+    for view, name in zip(build.views, VIEWS, strict=True):
         faiss.write_index(view, str(path / name))
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
-        for chunk in chunks:
+        for chunk in build.chunks:
             fh.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
-    LexicalRetriever.build(chunks).save(path / LEXICAL)
+    build.lexical.save(path / LEXICAL)
     files = {
         str(p.relative_to(path)): sha256_file(p)
         for p in sorted(path.rglob("*"))
         if p.is_file() and p.name != MANIFEST
     }
-    final = dataclasses.replace(manifest, files=files, chunk_count=len(chunks))
+    final = dataclasses.replace(build.manifest, files=files, chunk_count=len(build.chunks))
     (path / MANIFEST).write_text(final.to_json(), encoding="utf-8")
 
 

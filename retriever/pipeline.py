@@ -177,26 +177,30 @@ class Pipeline:
             return [(i, s) for i, s in pairs if keep is None or keep(i)]
 
         mode = self.options.mode
+        cosine: dict[int, float] = {}  # what each hit reports as its score, computed once
         if mode == "dense":
-            order = [i for i, _ in allowed(self.dense.search(query, depth))]
+            cosine = dict(allowed(self.dense.search(query, depth)))
+            order = list(cosine)
         elif mode == "bm25":
             order = [i for i, _ in allowed(self.build.lexical.search(question, depth))]
         elif self.options.fusion == "rrf":
-            dense = [i for i, _ in allowed(self.dense.search(query, depth))]
+            cosine = dict(allowed(self.dense.search(query, depth)))
             lexical = [i for i, _ in allowed(self.build.lexical.search(question, depth))]
-            order = [i for i, _ in reciprocal_rank_fusion([dense, lexical])]
+            order = [i for i, _ in reciprocal_rank_fusion([list(cosine), lexical])]
         else:
-            dense_scores = dict(allowed(self.dense.search(query, depth)))
+            cosine = dict(allowed(self.dense.search(query, depth)))
             bm25 = self.build.lexical.scores(question)  # scored once, for top and the rest
             lexical_scores = dict(allowed(top(bm25, depth)))
-            for i in lexical_scores.keys() - dense_scores.keys():
-                dense_scores[i] = self.dense.score(query, i)
-            for i in dense_scores.keys() - lexical_scores.keys():
+            for i in lexical_scores.keys() - cosine.keys():
+                cosine[i] = self.dense.score(query, i)
+            for i in cosine.keys() - lexical_scores.keys():
                 lexical_scores[i] = float(bm25[i])
-            fused = convex_fusion(dense_scores, lexical_scores, self.options.alpha)
+            fused = convex_fusion(cosine, lexical_scores, self.options.alpha)
             order = [i for i, _ in fused]
         return [
-            Hit(self.build.chunks[i], self.dense.score(query, i), rank)
+            Hit(
+                self.build.chunks[i], cosine[i] if i in cosine else self.dense.score(query, i), rank
+            )
             for rank, i in enumerate(order[:k], start=1)
         ]
 
