@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from ingest.loaders import load_document
+from ingest.structure import unit_text
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "corpus" / "ai-vs-ml-engineering-career-guide.txt"
@@ -134,6 +135,18 @@ def test_facts_are_copied_from_the_guide() -> None:
             assert fact in text, f"{row['id']}: fact not in the guide: {fact!r}"
             assert any(fact in line for line in lines), f"{row['id']}: fact spans lines: {fact!r}"
             assert "|" not in fact, f"{row['id']}: fact spans table cells: {fact!r}"
+
+
+def test_facts_are_in_the_searchable_text_of_their_sections() -> None:
+    # A fact only in a title line or the table of contents is never in a chunk, so no answer
+    # could contain it.
+    doc = load_document(GUIDE)
+    texts = {s.title: "\n".join(unit_text(u) for u in s.units) for s in doc.sections}
+    for row in _questions():
+        for fact in row["facts"]:
+            assert any(fact in texts.get(s, "") for s in row["sections"]), (
+                f"{row['id']}: fact not in the text of {row['sections']}: {fact!r}"
+            )
 
 
 def test_questions_are_paraphrased() -> None:

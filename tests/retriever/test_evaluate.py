@@ -19,9 +19,11 @@ TARGETS = {
     "hit@1": 0.85, "hit@3": 0.95, "mrr@10": 0.90, "fact@3": 0.95, "answer_facts": 0.90,
     "citation_precision": 0.90, "oos_abstained": 0.95,
 }  # fmt: skip
+# Set on the 79-question test split (q001-q160); the out-of-scope floor fell from 0.75 when the
+# second batch of near misses (other professions, tool how-tos) joined the set.
 FLOORS = {
-    "hit@1": 0.70, "hit@3": 0.87, "mrr@10": 0.80, "fact@3": 0.78, "answer_facts": 0.57,
-    "citation_precision": 0.68, "oos_abstained": 0.75,
+    "hit@1": 0.70, "hit@3": 0.86, "mrr@10": 0.80, "fact@3": 0.78, "answer_facts": 0.58,
+    "citation_precision": 0.70, "oos_abstained": 0.63,
 }  # fmt: skip
 MAX_FALSE_ABSTENTION = 0.06  # target 0.03
 MAX_CHARS_AT_3 = 1200
