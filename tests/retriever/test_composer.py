@@ -48,6 +48,17 @@ def test_top_hit_always_contributes() -> None:
     assert any(c.chunk_id == "top" for c in answer.citations)
 
 
+def test_top_ranked_hit_speaks_even_with_a_lower_cosine() -> None:
+    # Fusion ranked it first on its words; a higher cosine further down must not silence it.
+    top = chunk("top", "Members get tutorials and feedback on projects.")
+    other = chunk("o", "Network through communities and conferences.", position=1)
+    answer = Composer(min_score=0.2).compose(
+        "what do members of the community get", hits((top, 0.17), (other, 0.23))
+    )
+    assert not answer.abstained
+    assert answer.citations[0].chunk_id == "top"
+
+
 def test_whole_list_with_its_intro() -> None:
     lead = "Paths often lead to:"
     items = [chunk(f"i{n}", f"{lead}\n- Item {n}", "list_item", position=n) for n in range(3)]
