@@ -161,7 +161,7 @@ class Composer:
         floor = max(self.min_score, best - self.margin)
         first = min(hits, key=lambda h: h.rank)
         # The fused ranking's pick always speaks, even when another hit has the higher cosine.
-        candidates = [h for h in hits if h.rank <= self.depth and (h is first or h.score >= floor)]
+        candidates = [h for h in hits if h is first or (h.rank <= self.depth and h.score >= floor)]
         if self.section_focus:
             # Answer from one section: the best-ranked hit's. Cited text then stays on topic.
             top = min(candidates, key=lambda h: h.rank).chunk
