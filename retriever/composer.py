@@ -164,7 +164,7 @@ class Composer:
         candidates = [h for h in hits if h is first or (h.rank <= self.depth and h.score >= floor)]
         if self.section_focus:
             # Answer from one section: the best-ranked hit's. Cited text then stays on topic.
-            top = min(candidates, key=lambda h: h.rank).chunk
+            top = first.chunk
             candidates = [h for h in candidates if _section(h) == (top.document_id, top.section)]
         shape = shape_of(question)
         ranked = self._rank(question, candidates, shape)
@@ -183,7 +183,7 @@ class Composer:
                 lead = rows[0][1].chunk.id
                 rest = [t for t in ranked if t[1].chunk.id != lead][: _MAX_SENTENCES - 2]
                 return _render([_part(rows[0]), *(_part(t) for t in _reading_order(rest))])
-        chosen = _ensure_top_hit(ranked[:_MAX_SENTENCES], ranked, candidates[0])
+        chosen = _ensure_top_hit(ranked[:_MAX_SENTENCES], ranked, first)
         return _render([_part(t) for t in _reading_order(chosen)])
 
     def names_row(self, question: str, chunk: Chunk) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from ingest.loaders import load_document
-from ingest.structure import unit_text
+from ingest.structure import Document, unit_text
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "corpus" / "ai-vs-ml-engineering-career-guide.txt"
@@ -70,10 +70,14 @@ def _guide_text() -> str:
 
 
 @cache
+def _guide_document() -> Document:
+    return load_document(GUIDE)
+
+
+@cache
 def _content_titles() -> tuple[str, ...]:
     """Titles of the searchable sections, as the project's own chunker emits them."""
-    doc = load_document(GUIDE)
-    return tuple(s.title for s in doc.sections if not s.navigation)
+    return tuple(s.title for s in _guide_document().sections if not s.navigation)
 
 
 def _ngrams(text: str, n: int = NGRAM) -> set[tuple[str, ...]]:
@@ -140,8 +144,7 @@ def test_facts_are_copied_from_the_guide() -> None:
 def test_facts_are_in_the_searchable_text_of_their_sections() -> None:
     # A fact only in a title line or the table of contents is never in a chunk, so no answer
     # could contain it.
-    doc = load_document(GUIDE)
-    texts = {s.title: "\n".join(unit_text(u) for u in s.units) for s in doc.sections}
+    texts = {s.title: "\n".join(unit_text(u) for u in s.units) for s in _guide_document().sections}
     for row in _questions():
         for fact in row["facts"]:
             assert any(fact in texts.get(s, "") for s in row["sections"]), (
