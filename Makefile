@@ -37,6 +37,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: install-dev
 	$(BIN)/python bench/latency.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,10 +19,14 @@ from retriever.errors import (
     IndexNotFoundError,
     InvalidQueryError,
     ModelLoadError,
-    NotReadyError,
 )
 
 log = logging.getLogger("guide_rag.api")
+
+
+class NotReadyError(GuideRagError):
+    """The service is still loading its index and model, or could not load them."""
+
 
 _STATUS: dict[type[GuideRagError], tuple[int, str]] = {
     InvalidQueryError: (422, "invalid_request"),
@@ -34,7 +39,11 @@ _STATUS: dict[type[GuideRagError], tuple[int, str]] = {
 
 
 def error_response(
-    status: int, error: str, message: str, errors: list[FieldError] | None = None, **headers: str
+    status: int,
+    error: str,
+    message: str,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body = ErrorResponse(error=error, message=message, errors=errors or [])
     return JSONResponse(body.model_dump(), status_code=status, headers=headers or None)
@@ -71,7 +80,7 @@ async def _domain(request: Request, exc: GuideRagError) -> JSONResponse:
         else []
     )
     headers = {"Retry-After": "5"} if status == 503 else {}
-    return error_response(status, code, str(exc), errors, **headers)
+    return error_response(status, code, str(exc), errors, headers)
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -79,7 +88,7 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     message = str(exc.detail)
     if exc.status_code == 404:
         message = f"no route {request.method} {request.url.path}; see /docs"
-    return error_response(exc.status_code, code, message, **(exc.headers or {}))
+    return error_response(exc.status_code, code, message, headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

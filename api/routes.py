@@ -12,23 +12,22 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AfterValidator
 
+from api.deps import QADep, ServiceDep
 from api.errors import error_response
 from api.schemas import (
     AskRequest,
     AskResponse,
-    CitationOut,
     DocumentOut,
     DocumentsResponse,
     ErrorResponse,
     HealthResponse,
     ReadyResponse,
     ReloadResponse,
-    SearchHit,
     SearchResponse,
     SectionOut,
     not_blank,
 )
-from retriever.pipeline import MAX_K, MAX_QUESTION_CHARS, Pipeline
+from retriever.qa import MAX_K, MAX_QUESTION_CHARS
 
 router = APIRouter()
 
@@ -38,37 +37,19 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _pipeline(request: Request) -> Pipeline:
-    return request.app.state.service.require()
-
-
 @router.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["questions"])
-def ask(body: AskRequest, request: Request) -> AskResponse:
+def ask(body: AskRequest, request: Request, qa: QADep) -> AskResponse:
     """Answer a question with sentences copied from the guide, each cited as [n]."""
     started = time.perf_counter()
-    answer = _pipeline(request).ask(body.question, body.top_k, body.documents)
+    answer = qa.ask(body.question, body.top_k, body.documents)
     request.state.abstained = answer.abstained  # for the request log and metrics
-    return AskResponse(
-        answer=answer.text,
-        abstained=answer.abstained,
-        citations=[
-            CitationOut(
-                n=c.n,
-                document=c.document,
-                section=c.section,
-                chunk_id=c.chunk_id,
-                score=c.score,
-                text=c.text,
-            )
-            for c in answer.citations
-        ],
-        took_ms=round((time.perf_counter() - started) * 1000, 2),
-    )
+    took_ms = round((time.perf_counter() - started) * 1000, 2)
+    return AskResponse.model_validate({**answer.to_dict(), "took_ms": took_ms})
 
 
 @router.get("/search", response_model=SearchResponse, responses=_ERRORS, tags=["questions"])
 def search(
-    request: Request,
+    qa: QADep,
     q: Annotated[
         str,
         Query(
@@ -86,21 +67,8 @@ def search(
     ] = None,
 ) -> SearchResponse:
     """The passages closest to the query, best first."""
-    hits = _pipeline(request).search(q, k, documents)
-    return SearchResponse(
-        query=q,
-        hits=[
-            SearchHit(
-                rank=h.rank,
-                document=h.chunk.document_id,
-                section=h.chunk.section,
-                chunk_id=h.chunk.id,
-                score=round(h.score, 4),
-                text=h.chunk.text,
-            )
-            for h in hits
-        ],
-    )
+    hits = qa.search(q, k, documents)
+    return SearchResponse.model_validate({"query": q, "hits": [h.to_dict() for h in hits]})
 
 
 @router.get(
@@ -109,9 +77,9 @@ def search(
     responses={503: _ERRORS[503]},
     tags=["questions"],
 )
-def documents(request: Request) -> DocumentsResponse:
+def documents(qa: QADep) -> DocumentsResponse:
     """The guides in the index, with their sections and chunk counts."""
-    manifest = _pipeline(request).build.manifest
+    manifest = qa.build.manifest
     return DocumentsResponse(
         documents=[
             DocumentOut(
@@ -142,13 +110,12 @@ def documents(request: Request) -> DocumentsResponse:
     tags=["operations"],
 )
 def reload(
-    request: Request,
+    service: ServiceDep,
     authorization: Annotated[
         str | None, Header(description="Bearer <GUIDE_RAG_ADMIN_TOKEN>")
     ] = None,
 ) -> ReloadResponse | JSONResponse:
     """Serve the newly published index now (the server also polls for it). Off without a token."""
-    service = request.app.state.service
     token = service.settings.admin_token
     if token is None:
         return error_response(404, "not_found", "admin routes are off: set GUIDE_RAG_ADMIN_TOKEN")
@@ -164,9 +131,9 @@ def reload(
 def metrics(request: Request) -> Response:
     """Prometheus text format: requests, latency, abstentions, the served index."""
     registry = request.app.state.metrics
-    pipeline = request.app.state.service.pipeline
-    if pipeline is not None:
-        manifest = pipeline.build.manifest
+    qa = request.app.state.service.qa
+    if qa is not None:
+        manifest = qa.build.manifest
         registry.index_chunks.set(manifest.chunk_count)
         registry.index_documents.set(len(manifest.documents))
         registry.index_built.set(datetime.fromisoformat(manifest.built_at).timestamp())
@@ -185,16 +152,19 @@ def health() -> HealthResponse:
     responses={503: {"model": ErrorResponse, "description": "Still loading, or cannot load."}},
     tags=["operations"],
 )
-def ready(request: Request) -> ReadyResponse | JSONResponse:
+def ready(service: ServiceDep) -> ReadyResponse | JSONResponse:
     """200 once the index and model are loaded, 503 (with the reason) before."""
-    service = request.app.state.service
-    if service.pipeline is None:
+    qa = service.qa
+    if qa is None:
         reason = str(service.error) if service.error else "loading the index and model"
-        return error_response(503, "not_ready", reason, **{"Retry-After": "2"})
-    stats = service.pipeline.stats
+        return error_response(503, "not_ready", reason, headers={"Retry-After": "2"})
+    m = qa.build.manifest
     return ReadyResponse(
-        model=stats.model,
-        documents=stats.documents,
-        chunks=stats.chunks,
-        index_built_at=stats.index_built_at,
+        model=m.model,
+        documents=len(m.documents),
+        chunks=m.chunk_count,
+        build_id=m.build_id,
+        index_built_at=m.built_at,
+        min_score=qa.threshold.value,
+        min_score_source=qa.threshold.source,
     )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from retriever.pipeline import MAX_K, MAX_QUESTION_CHARS
+from retriever.qa import MAX_K, MAX_QUESTION_CHARS
 
 Question = Annotated[
     str,
@@ -124,7 +124,13 @@ class ReadyResponse(BaseModel):
     model: str
     documents: int
     chunks: int
+    build_id: str
     index_built_at: str
+    min_score: float = Field(description="The best cosine score under which /ask abstains.")
+    min_score_source: str = Field(
+        description="Where that threshold came from: GUIDE_RAG_MIN_SCORE, the calibration "
+        "recorded at ingest (and on which questions), or the measured fallback."
+    )
 
 
 class FieldError(BaseModel):

@@ -53,6 +53,7 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int) -
                         span=span,
                         source=doc.source,
                         embed_text=embedded,
+                        lead=unit.lead,
                     )
                 )
     return chunks

@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import CorpusError
 from ingest.parsers import parse_html, parse_markdown, parse_plaintext
 from ingest.structure import Block, Document, assemble
-from retriever.errors import CorpusError
 
 PARSERS: dict[str, Callable[[str], list[Block]]] = {
     ".txt": parse_plaintext,

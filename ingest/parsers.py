@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import ClassVar
 
-from ingest.structure import _TOC_TITLES, Block
+from ingest.structure import TOC_TITLES, Block
 from retriever.text import ends_sentence
 
 _LIST_ITEM = re.compile(r"^(\s*(?:[-*+•]|\d{1,3}[.)])\s+)(\S.*?)\s*$")
@@ -67,7 +67,7 @@ def parse_plaintext(text: str) -> list[Block]:
         item = _LIST_ITEM.match(line)
         if not blocks:
             blocks.append(Block("heading", stripped, span, level=1))
-        elif stripped.casefold() in _TOC_TITLES:
+        elif stripped.casefold() in TOC_TITLES:
             in_toc = True
             blocks.append(Block("heading", stripped, span, level=2))
         elif item:

@@ -17,7 +17,7 @@ from retriever.text import ends_sentence, split_sentences
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 UnitKind = Literal["paragraph", "list_item", "table_row", "faq", "navigation"]
 
-_TOC_TITLES = {"table of contents", "contents", "on this page", "in this article"}
+TOC_TITLES = {"table of contents", "contents", "on this page", "in this article"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +77,13 @@ def assemble(
     for heading, members in groups:
         if not members:
             continue
-        navigation = heading.casefold() in _TOC_TITLES or _is_link_list(members)
+        navigation = heading.casefold() in TOC_TITLES or _is_link_list(members)
         units = _nav_units(members) if navigation else _units(members)
         sections.append(Section(heading, tuple(units), navigation))
     related = tuple(
         u.text
         for s in sections
-        if s.navigation and s.title.casefold() not in _TOC_TITLES
+        if s.navigation and s.title.casefold() not in TOC_TITLES
         for u in s.units
     )
     return Document(doc_id, title, source, sha256, tuple(sections), related)

@@ -1,19 +1,4 @@
-"""Retrieval over a guide-rag index: dense search, cited template answers."""
+"""The read side, the lowest layer: the index contract, embedding, search and cited answers.
 
-from retriever.errors import GuideRagError
-from retriever.pipeline import Pipeline, group_by_section
-from retriever.settings import Settings, get_settings
-from retriever.types import Answer, Chunk, Citation, Hit, SectionHits
-
-__all__ = [
-    "Answer",
-    "Chunk",
-    "Citation",
-    "GuideRagError",
-    "Hit",
-    "Pipeline",
-    "SectionHits",
-    "Settings",
-    "get_settings",
-    "group_by_section",
-]
+Nothing here imports `ingest`, `evaluation`, `api` or `cli` (tests/test_architecture.py).
+"""

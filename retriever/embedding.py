@@ -45,9 +45,10 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbedder:
     """Normalized embeddings from a sentence-transformers model; nothing loads until first use."""
 
-    def __init__(self, name: str, batch_size: int = 32) -> None:
+    def __init__(self, name: str, batch_size: int = 32, threads: int | None = None) -> None:
         self.name = name
         self.batch_size = batch_size
+        self.threads = threads
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = Lock()
@@ -56,7 +57,7 @@ class SentenceTransformerEmbedder:
     def model(self) -> Any:
         with self._lock:
             if self._model is None:
-                self._model = _load_model(self.name)
+                self._model = _load_model(self.name, self.threads)
         return self._model
 
     @property
@@ -106,14 +107,19 @@ def _offline() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def _load_model(name: str) -> Any:
+def _load_model(name: str, threads: int | None) -> Any:
     _offline()
     path = resolve_model_path(name)
     try:
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if threads is not None:
+            torch.set_num_threads(threads)
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # a bar per load would clutter every CLI call
+        # A bar per load would clutter every CLI call. (transformers leaves it unannotated.)
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         return SentenceTransformer(path, device="cpu")
     except Exception as exc:  # sentence-transformers raises many types for a bad name
         raise ModelLoadError(

@@ -1,4 +1,5 @@
-"""Domain errors. Edges (HTTP handler, CLI wrapper) translate them; nothing else catches them."""
+"""Base domain errors. Edges (the HTTP handler, the CLI wrapper) translate them; nothing else
+catches them. Layers above add their own subclasses (ingest/errors.py, api/errors.py)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,6 @@ class IndexMismatchError(GuideRagError):
     """The index was built with another model or dimension than the settings ask for."""
 
 
-class CorpusError(GuideRagError):
-    """No usable guide to ingest, or a guide that cannot be read."""
-
-
 class ModelLoadError(GuideRagError):
     pass
 
@@ -36,11 +33,3 @@ class InvalidQueryError(GuideRagError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
-
-
-class NotReadyError(GuideRagError):
-    """The service is still loading its index and model."""
-
-
-class IngestLockedError(GuideRagError):
-    """Another ingest holds the index directory's lock."""

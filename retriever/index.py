@@ -19,10 +19,11 @@ import faiss
 import numpy as np
 
 from retriever.errors import IndexCorruptError, IndexNotFoundError
-from retriever.lexical import LexicalRetriever
+from retriever.search.dense import DenseIndex
+from retriever.search.lexical import LexicalIndex
 from retriever.types import Chunk
 
-FORMAT_VERSION = 2  # 2: two embedded views per chunk, BM25, calibration
+FORMAT_VERSION = 3  # 2: two embedded views per chunk, BM25, calibration; 3: chunk leads
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -61,7 +62,8 @@ class Manifest:
     documents: tuple[DocumentInfo, ...]
     chunk_count: int
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
-    # Abstention threshold fitted on the eval set's dev split at ingest, when there is one.
+    # The abstention threshold in force for this build and where it came from (see
+    # evaluation/calibration.py); ingest records it, serving reads it.
     calibration: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -90,14 +92,14 @@ class IndexBuild:
     path: Path
     manifest: Manifest
     chunks: tuple[Chunk, ...]
-    views: tuple[faiss.Index, ...]
-    lexical: LexicalRetriever
+    dense: DenseIndex
+    lexical: LexicalIndex
 
     @classmethod
     def in_memory(
         cls, manifest: Manifest, chunks: Sequence[Chunk], vectors: np.ndarray
     ) -> IndexBuild:
-        """A build not yet written: ingest calibrates on it, then `write_build` saves it.
+        """A build not yet written: it can be searched (to calibrate), then `write_build` saves it.
 
         `vectors` has shape (chunks, views, dim).
         """
@@ -107,13 +109,14 @@ class IndexBuild:
             Path(),
             manifest,
             tuple(chunks),
-            _views(manifest.dim, vectors),
-            LexicalRetriever.build(chunks),
+            DenseIndex(_views(manifest.dim, vectors)),
+            LexicalIndex.build(chunks),
         )
 
     def vectors(self, i: int) -> np.ndarray:
         """(views, dim): the embeddings of chunk i."""
-        return np.stack([view.reconstruct(i) for view in self.views])
+        row: np.ndarray = self.dense.vectors[i]
+        return row
 
 
 def sha256_file(path: Path) -> str:
@@ -142,7 +145,7 @@ def current_build(index_dir: Path) -> Path:
 def write_build(path: Path, build: IndexBuild) -> None:
     """Write one complete build into the (new, empty) directory `path`, file checksums included."""
     path.mkdir(parents=True)
-    for view, name in zip(build.views, VIEWS, strict=True):
+    for view, name in zip(build.dense.views, VIEWS, strict=True):
         faiss.write_index(view, str(path / name))
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
         for chunk in build.chunks:
@@ -197,7 +200,7 @@ def read_build(build: Path) -> IndexBuild:
         with (build / CHUNKS).open(encoding="utf-8") as fh:
             chunks = tuple(_chunk(json.loads(line)) for line in fh if line.strip())
         views = tuple(faiss.read_index(str(build / name)) for name in VIEWS)
-        lexical = LexicalRetriever.load(build / LEXICAL)
+        lexical = LexicalIndex.load(build / LEXICAL)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorruptError(f"index at {build} is unreadable ({exc}): {_FIX}") from exc
     for view in views:
@@ -207,7 +210,7 @@ def read_build(build: Path) -> IndexBuild:
                 f" of dim {view.d}, manifest says {manifest.chunk_count} of dim {manifest.dim}):"
                 f" {_FIX}"
             )
-    return IndexBuild(build, manifest, chunks, views, lexical)
+    return IndexBuild(build, manifest, chunks, DenseIndex(views), lexical)
 
 
 def load_index(index_dir: Path) -> IndexBuild:

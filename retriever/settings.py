@@ -1,4 +1,6 @@
-"""One settings object, read from GUIDE_RAG_* environment variables."""
+"""Core settings, read from GUIDE_RAG_* environment variables: what every layer needs to find
+and read the index. The write side and the server extend them (`ingest.settings.IngestSettings`,
+`api.settings.ServerSettings`)."""
 
 from __future__ import annotations
 
@@ -6,18 +8,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+Mode = Literal["dense", "bm25", "hybrid"]
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GUIDE_RAG_", frozen=True)
 
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     model: str = Field(
         default=DEFAULT_MODEL,
@@ -31,23 +31,18 @@ class Settings(BaseSettings):
             "Best cosine score under which /ask abstains; unset = the value calibrated at ingest."
         ),
     )
-    retriever: Literal["dense", "bm25", "hybrid"] = "hybrid"
-    max_chunk_tokens: int = Field(default=128, ge=16, le=256)
-    reload_seconds: float = Field(
-        default=2.0, ge=0, description="How often the server looks for a new index; 0 = never."
-    )
-    max_body_bytes: int = Field(default=16_384, ge=1024, description="Larger bodies get 413.")
-    max_concurrency: int = Field(
-        default=64, ge=1, description="Requests in flight beyond which /ask and /search get 503."
-    )
-    cors_origins: list[str] = Field(
-        default_factory=list, description='Origins allowed by CORS, e.g. ["https://a.example"].'
-    )
-    admin_token: SecretStr | None = Field(
-        default=None, description="Enables POST /admin/reload for callers sending this token."
+    retriever: Mode = "hybrid"
+    threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Threads per model call. One: on 2 cores, two requests each on one core beat two "
+            "requests fighting over both."
+        ),
     )
 
-    @field_validator("corpus_dir", "index_dir")
+    @field_validator("index_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         # Resolved once, against the directory the process was started in.

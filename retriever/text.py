@@ -9,6 +9,18 @@ import re
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"')\]]))\s+(?=[A-Z0-9“\"'$(])")
 _WORD = re.compile(r"[a-z0-9$][a-z0-9$,.%+-]*[a-z0-9%]|[a-z0-9]", re.IGNORECASE)
 
+# Words that say nothing about which passage answers a question.
+# fmt: off
+STOP_WORDS = frozenset([
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from",
+    "is", "are", "was", "were", "be", "been", "do", "does", "did", "what", "which", "who",
+    "whom", "how", "why", "when", "where", "can", "could", "should", "would", "will", "i",
+    "you", "your", "me", "my", "we", "our", "it", "its", "this", "that", "these", "those",
+    "as", "about", "into", "than", "then", "there", "their", "they", "them", "he", "she",
+    "his", "her",
+])
+# fmt: on
+
 
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences; every returned sentence is a substring of `text`."""

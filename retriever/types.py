@@ -1,8 +1,9 @@
-"""Value objects that cross module boundaries."""
+"""Value objects that cross module boundaries, and their one JSON shape (`to_dict`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,21 +20,34 @@ class Chunk:
     span: tuple[int, int]
     source: str
     embed_text: str = ""
+    # The sentence that introduces a list item's list, or a FAQ answer's question. `text` starts
+    # with it, so a chunk reads on its own; ingest records it so nobody re-parses the text.
+    lead: str = ""
+
+    @property
+    def own_text(self) -> str:
+        """The text without its lead: a list item alone, a FAQ answer without its question."""
+        if not self.lead:
+            return self.text
+        sep = "\n- " if self.kind == "list_item" else "\n"
+        return self.text.removeprefix(self.lead + sep)
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     chunk: Chunk
-    score: float
+    score: float  # cosine similarity (mean over the embedded views), whatever ranked it
     rank: int
 
-
-@dataclass(frozen=True, slots=True)
-class SectionHits:
-    document_id: str
-    section: str
-    score: float
-    hits: tuple[Hit, ...]
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "document": self.chunk.document_id,
+            "section": self.chunk.section,
+            "chunk_id": self.chunk.id,
+            "score": round(self.score, 4),
+            "text": self.chunk.text,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +58,16 @@ class Citation:
     chunk_id: str
     score: float
     text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "document": self.document,
+            "section": self.section,
+            "chunk_id": self.chunk_id,
+            "score": self.score,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +85,10 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...] = ()
     parts: tuple[AnswerPart, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+        }

@@ -10,11 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from ingest.pipeline import run_ingest
+from api.settings import ServerSettings
+from evaluation.calibration import DevSplitCalibrator
+from ingest.build import run_ingest
+from ingest.settings import IngestSettings
 from retriever.embedding import SentenceTransformerEmbedder
-from retriever.pipeline import Pipeline
-from retriever.settings import Settings
-from tests.conftest import FIXTURES, GUIDE
+from retriever.qa import QA
+from tests.helpers import EVAL_DIR, FIXTURES, GUIDE
 
 pytestmark = pytest.mark.model
 GUIDES = {"ai-vs-ml-engineering-career-guide", "mlops-primer", "prompt-engineering-guide"}
@@ -23,24 +25,24 @@ GUIDES = {"ai-vs-ml-engineering-career-guide", "mlops-primer", "prompt-engineeri
 @pytest.fixture(scope="module")
 def settings(
     tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
-) -> Settings:
+) -> ServerSettings:
     corpus = tmp_path_factory.mktemp("guides")
     for path in [GUIDE, *FIXTURES.iterdir()]:
         shutil.copy(path, corpus / path.name)
-    settings = Settings(
-        corpus_dir=corpus,
-        index_dir=corpus.parent / "index",
-        admin_token="s3cret",
-        reload_seconds=0,
+    run_ingest(
+        IngestSettings(corpus_dir=corpus, index_dir=corpus.parent / "index"),
+        embedder=real_embedder,
+        calibrator=DevSplitCalibrator(EVAL_DIR),
     )
-    run_ingest(settings, embedder=real_embedder)
-    return settings
+    return ServerSettings(index_dir=corpus.parent / "index", admin_token="s3cret", reload_seconds=0)
 
 
 @pytest.fixture(scope="module")
-def client(settings: Settings, real_embedder: SentenceTransformerEmbedder) -> Iterator[TestClient]:
-    pipeline = Pipeline.load(settings, embedder=real_embedder)
-    with TestClient(create_app(settings, pipeline=pipeline)) as client:
+def client(
+    settings: ServerSettings, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[TestClient]:
+    qa = QA.load(settings, embedder=real_embedder)
+    with TestClient(create_app(settings, qa=qa)) as client:
         yield client
 
 
@@ -94,8 +96,8 @@ def test_admin_reload_needs_the_token(client: TestClient) -> None:
     assert right.status_code == 200 and right.json()["reloaded"] is False
 
 
-def test_admin_routes_are_off_without_a_token(tmp_path: Path, pipeline: Pipeline) -> None:
-    app = create_app(Settings(index_dir=tmp_path, reload_seconds=0), pipeline=pipeline)
+def test_admin_routes_are_off_without_a_token(tmp_path: Path, qa: QA) -> None:
+    app = create_app(ServerSettings(index_dir=tmp_path, reload_seconds=0), qa=qa)
     with TestClient(app) as client:
         response = client.post("/admin/reload", headers={"Authorization": "Bearer anything"})
         assert response.status_code == 404 and "GUIDE_RAG_ADMIN_TOKEN" in response.json()["message"]

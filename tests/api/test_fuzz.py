@@ -15,18 +15,18 @@ from pydantic import SecretStr
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
-from retriever.pipeline import Pipeline
-from retriever.settings import Settings
+from api.settings import ServerSettings
+from retriever.qa import QA
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def api_schema(real_settings: Settings, pipeline: Pipeline) -> Any:
-    fuzzed = real_settings.model_copy(
+def api_schema(server_settings: ServerSettings, qa: QA) -> Any:
+    fuzzed = server_settings.model_copy(
         update={"reload_seconds": 0, "admin_token": SecretStr("fuzz-token")}
     )
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(fuzzed, pipeline=pipeline))
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(fuzzed, qa=qa))
 
 
 def test_every_operation_holds_its_contract(api_schema: Any) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.pipeline import run_ingest
+from ingest.build import run_ingest
+from ingest.settings import IngestSettings
 from retriever.embedding import SentenceTransformerEmbedder
-from retriever.settings import Settings
-from tests.conftest import GUIDE, live_server
+from tests.helpers import GUIDE, live_server
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 QUESTION = {"question": "How much do entry-level AI engineers earn?"}
@@ -27,7 +27,7 @@ def test_ask_loop_survives_a_publish_and_sees_the_new_text(
     corpus.mkdir()
     guide = corpus / GUIDE.name
     shutil.copy(GUIDE, guide)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    settings = IngestSettings(corpus_dir=corpus, index_dir=tmp_path / "index")
     run_ingest(settings, embedder=real_embedder)
     env = {"GUIDE_RAG_INDEX_DIR": str(settings.index_dir), "GUIDE_RAG_RELOAD_SECONDS": "0.5"}
 

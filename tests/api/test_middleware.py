@@ -14,16 +14,16 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.middleware import Metrics, ServiceMiddleware
-from retriever.pipeline import Pipeline
-from retriever.settings import Settings
+from api.settings import ServerSettings
+from retriever.qa import QA
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def client(real_settings: Settings, pipeline: Pipeline) -> Iterator[TestClient]:
-    settings = real_settings.model_copy(update={"reload_seconds": 0})
-    with TestClient(create_app(settings, pipeline=pipeline)) as client:
+def client(server_settings: ServerSettings, qa: QA) -> Iterator[TestClient]:
+    settings = server_settings.model_copy(update={"reload_seconds": 0})
+    with TestClient(create_app(settings, qa=qa)) as client:
         yield client
 
 
@@ -75,12 +75,12 @@ def test_body_over_the_cap_is_413(client: TestClient) -> None:
     assert streamed.status_code == 413
 
 
-def test_cors_is_off_unless_configured(real_settings: Settings, pipeline: Pipeline) -> None:
+def test_cors_is_off_unless_configured(server_settings: ServerSettings, qa: QA) -> None:
     origin = {"Origin": "https://elsewhere.example"}
-    with TestClient(create_app(real_settings, pipeline=pipeline)) as plain:
+    with TestClient(create_app(server_settings, qa=qa)) as plain:
         assert "access-control-allow-origin" not in plain.get("/health", headers=origin).headers
-    allowed = real_settings.model_copy(update={"cors_origins": ["https://elsewhere.example"]})
-    with TestClient(create_app(allowed, pipeline=pipeline)) as cors:
+    allowed = server_settings.model_copy(update={"cors_origins": ["https://elsewhere.example"]})
+    with TestClient(create_app(allowed, qa=qa)) as cors:
         headers = cors.get("/health", headers=origin).headers
         assert headers["access-control-allow-origin"] == "https://elsewhere.example"
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from retriever.settings import Settings
-from tests.conftest import live_server_process
+from ingest.settings import IngestSettings
+from tests.helpers import live_server_process
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 
-def test_sigterm_finishes_requests_in_flight(real_settings: Settings, tmp_path: Path) -> None:
+def test_sigterm_finishes_requests_in_flight(real_settings: IngestSettings, tmp_path: Path) -> None:
     env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir)}
     with live_server_process(env, tmp_path / "server.log") as (base, proc):
         started = threading.Barrier(17)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from retriever.settings import Settings
-from tests.conftest import ROOT, live_server
+from ingest.settings import IngestSettings
+from tests.helpers import ROOT, live_server
 
 try:
     from playwright.sync_api import Browser, Dialog, Page, Route, expect, sync_playwright
@@ -36,7 +37,9 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(
+    real_settings: IngestSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     log = tmp_path_factory.mktemp("ui-server") / "server.log"
     with live_server({"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir)}, log) as base:
         yield base
@@ -120,7 +123,9 @@ def test_example_question_and_loading_state(page: Page) -> None:
     page.get_by_role("button", name="Can a web developer switch to AI engineering?").click()
     expect(page.locator("#status")).to_have_text("Searching the guide…")
     expect(page.locator("#ask-button")).to_be_disabled()
+    deadline = time.monotonic() + 10
     while not held:
+        assert time.monotonic() < deadline, "the page never sent its /ask request"
         page.wait_for_timeout(20)
     held[0].continue_()
     expect(page.locator("#asked")).to_have_text(

@@ -9,7 +9,7 @@ import pytest
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
 from retriever.types import Chunk
-from tests.conftest import GUIDE
+from tests.helpers import GUIDE
 
 SECTIONS = [
     "Key takeaways",

@@ -12,20 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import run_ingest
+from ingest.build import run_ingest
+from ingest.settings import IngestSettings
 from retriever.index import BUILDS, load_index
-from retriever.pipeline import Pipeline
-from retriever.settings import Settings
-from tests.conftest import FIXTURES, ROOT, FakeEmbedder
+from retriever.qa import QA
+from tests.helpers import FIXTURES, ROOT, FakeEmbedder
 
 # Runs an ingest that stops at a known point (while embedding, or with the new build written
 # but not yet published), touches a marker file, and waits there to be killed.
 STUCK_INGEST = """
 import pathlib, sys, time
-import ingest.writer
-from ingest.pipeline import run_ingest
-from retriever.settings import Settings
-from tests.conftest import FakeEmbedder
+import ingest.publish
+from ingest.build import run_ingest
+from ingest.settings import IngestSettings
+from tests.helpers import FakeEmbedder
 
 corpus, index, point, marker = sys.argv[1:5]
 
@@ -40,20 +40,28 @@ class StuckEmbedder(FakeEmbedder):
         return super().encode(texts, on_batch=on_batch)
 
 if point == "write":
-    real_write = ingest.writer.write_build
+    real_write = ingest.publish.write_build
     def write_then_stop(*args, **kwargs):
         real_write(*args, **kwargs)
         stop_here()
-    ingest.writer.write_build = write_then_stop
+    ingest.publish.write_build = write_then_stop
 
-settings = Settings(corpus_dir=corpus, index_dir=index, model="fake-embedder")
+if point == "swap":  # the new build renamed into builds/, CURRENT not yet replaced
+    real_fsync = ingest.publish._fsync
+    def fsync_then_stop(path):
+        real_fsync(path)
+        if path.name == ".CURRENT.tmp":
+            stop_here()
+    ingest.publish._fsync = fsync_then_stop
+
+settings = IngestSettings(corpus_dir=corpus, index_dir=index, model="fake-embedder")
 run_ingest(settings, embedder=StuckEmbedder())
 """
 
 
-@pytest.mark.parametrize("point", ["embedding", "write"])
+@pytest.mark.parametrize("point", ["embedding", "write", "swap"])
 def test_sigkill_mid_ingest_keeps_the_old_index(
-    fake_settings: Settings, corpus_copy: Path, tmp_path: Path, point: str
+    fake_settings: IngestSettings, corpus_copy: Path, tmp_path: Path, point: str
 ) -> None:
     first = run_ingest(fake_settings, embedder=FakeEmbedder())
     shutil.copy(FIXTURES / "prompt-engineering-guide.md", corpus_copy)
@@ -73,11 +81,13 @@ def test_sigkill_mid_ingest_keeps_the_old_index(
 
     survivor = load_index(fake_settings.index_dir)
     assert survivor.manifest.build_id == first.build_id
-    pipeline = Pipeline.load(fake_settings, embedder=FakeEmbedder())
-    assert pipeline.search("salary ranges", k=3)
+    qa = QA.load(fake_settings, embedder=FakeEmbedder())
+    assert qa.search("salary ranges", k=3)
 
     after = run_ingest(fake_settings, embedder=FakeEmbedder())  # the lock died with the process
     assert after.documents == 2 and after.build_id != first.build_id
     assert load_index(fake_settings.index_dir).manifest.build_id == after.build_id
-    names = [p.name for p in (fake_settings.index_dir / BUILDS).iterdir()]
-    assert not [n for n in names if n.startswith(".staging")]
+    # Kept: the new build and the one it replaced. Gone: staging leftovers, and a build the
+    # kill left renamed but never published.
+    names = {p.name for p in (fake_settings.index_dir / BUILDS).iterdir()}
+    assert names == {after.build_id, first.build_id}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.errors import CorpusError
 from ingest.loaders import discover, load_document
-from retriever.errors import CorpusError
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 
 def test_markdown_headings_lists_tables_and_faq() -> None:

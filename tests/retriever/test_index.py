@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import run_ingest
+from ingest.build import run_ingest
 from retriever.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from retriever.index import CHUNKS, MANIFEST, current_build
-from retriever.pipeline import Pipeline
+from retriever.qa import QA
 from retriever.settings import Settings
-from tests.conftest import FakeEmbedder
+from tests.helpers import FakeEmbedder
 
 
 @pytest.fixture
@@ -24,13 +24,13 @@ def built(fake_settings: Settings, fake_embedder: FakeEmbedder) -> Path:
 def test_missing_index(tmp_path: Path) -> None:
     settings = Settings(index_dir=tmp_path / "nothing", model="fake-embedder")
     with pytest.raises(IndexNotFoundError, match=r"no index at .*nothing: run `guide-rag ingest`"):
-        Pipeline.load(settings, embedder=FakeEmbedder())
+        QA.load(settings, embedder=FakeEmbedder())
 
 
 def test_other_model_is_refused(built: Path, fake_settings: Settings) -> None:
     other = fake_settings.model_copy(update={"model": "all-mpnet-base-v2"})
     with pytest.raises(IndexMismatchError) as info:
-        Pipeline.load(other, embedder=FakeEmbedder())
+        QA.load(other, embedder=FakeEmbedder())
     message = str(info.value)
     assert "'fake-embedder' (dim 64)" in message and "'all-mpnet-base-v2'" in message
     assert "guide-rag ingest" in message
@@ -40,35 +40,35 @@ def test_other_dimension_is_refused(built: Path, fake_settings: Settings) -> Non
     with pytest.raises(
         IndexMismatchError, match="64-dim vectors but model 'fake-embedder' makes 32"
     ):
-        Pipeline.load(fake_settings, embedder=FakeEmbedder(dim=32))
+        QA.load(fake_settings, embedder=FakeEmbedder(dim=32))
 
 
 def test_tampered_file_is_refused(built: Path, fake_settings: Settings) -> None:
     with (built / CHUNKS).open("a", encoding="utf-8") as fh:
         fh.write("{}\n")
     with pytest.raises(IndexCorruptError, match="does not match its checksum"):
-        Pipeline.load(fake_settings, embedder=FakeEmbedder())
+        QA.load(fake_settings, embedder=FakeEmbedder())
 
 
 def test_other_format_version_is_refused(built: Path, fake_settings: Settings) -> None:
     manifest = json.loads((built / MANIFEST).read_text(encoding="utf-8"))
     (built / MANIFEST).write_text(json.dumps({**manifest, "format_version": 0}), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match=r"format version 0.*re-run `guide-rag ingest`"):
-        Pipeline.load(fake_settings, embedder=FakeEmbedder())
+        QA.load(fake_settings, embedder=FakeEmbedder())
 
 
 def test_unreadable_manifest_is_refused(built: Path, fake_settings: Settings) -> None:
     (built / MANIFEST).write_text("{not json", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="unreadable"):
-        Pipeline.load(fake_settings, embedder=FakeEmbedder())
+        QA.load(fake_settings, embedder=FakeEmbedder())
 
 
 def test_repeated_questions_reuse_their_embedding(built: Path, fake_settings: Settings) -> None:
     embedder = FakeEmbedder()
-    pipeline = Pipeline.load(fake_settings, embedder=embedder)
-    first = pipeline.ask("What do ML engineers earn?")
-    again = pipeline.ask("What do ML engineers earn?")
+    qa = QA.load(fake_settings, embedder=embedder)
+    first = qa.ask("What do ML engineers earn?")
+    again = qa.ask("What do ML engineers earn?")
     assert again == first
     assert len(embedder.calls) == 1  # the second ask never reached the model
-    pipeline.ask("Something else entirely?")
+    qa.ask("Something else entirely?")
     assert len(embedder.calls) == 2

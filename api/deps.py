@@ -1,0 +1,23 @@
+"""Typed dependencies the routes declare: the service, and the QA it serves."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.service import Service
+from retriever.qa import QA
+
+
+def get_service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def get_qa(service: Annotated[Service, Depends(get_service)]) -> QA:
+    return service.require()
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+QADep = Annotated[QA, Depends(get_qa)]

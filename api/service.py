@@ -1,0 +1,99 @@
+"""What the routes serve from: the loaded QA, or why there is none yet; and its hot swap."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from api.errors import NotReadyError
+from api.settings import ServerSettings
+from retriever.errors import GuideRagError
+from retriever.index import current_build
+from retriever.qa import QA
+
+log = logging.getLogger("guide_rag.api")
+
+
+class Service:
+    def __init__(self, settings: ServerSettings, qa: QA | None = None) -> None:
+        self.settings = settings
+        self.qa = qa
+        self.error: GuideRagError | None = None
+        self.loaded = threading.Event()
+        self._lock = threading.Lock()
+        self._tried: str | None = None  # the published build the last failed first load tried
+        if qa is not None:
+            self.loaded.set()
+
+    def load(self) -> None:
+        """The first load, beside the server: /health answers meanwhile, /ready tells the end."""
+        try:
+            with self._lock:
+                self._load_first()
+        finally:
+            self.loaded.set()
+
+    def _load_first(self) -> None:
+        self._tried = _published(self.settings)
+        try:
+            self.qa = QA.load(self.settings)
+            self.error = None
+            m = self.qa.build.manifest
+            log.info("ready: %d chunks of build %s (model %s)", m.chunk_count, m.build_id, m.model)
+        except GuideRagError as exc:
+            self.error = exc
+            log.error("cannot serve: %s", exc)
+        except Exception as exc:  # a bug, not a bad index: still tell /ready instead of hanging
+            log.exception("loading failed")
+            self.error = NotReadyError(f"loading failed ({type(exc).__name__}); see the server log")
+
+    def reload(self) -> bool:
+        """Serve the published build if it is not the one served; True if it changed.
+
+        With nothing served yet (a failed first load), the first good build is loaded. Requests
+        already running keep the QA they started with; the next ones get the new one. A build
+        that fails to load is logged and the old one stays in service.
+        """
+        with self._lock:
+            current = self.qa
+            if current is None:
+                published = _published(self.settings)
+                if published is None or published == self._tried:
+                    return False  # nothing new to try: the failure is already in /ready
+                self._load_first()
+                return self.qa is not None
+            try:
+                published = current_build(self.settings.index_dir).name
+                if published == current.build.manifest.build_id:
+                    return False
+                # The model is shared: only the index is new.
+                fresh = QA.load(self.settings, embedder=current.embedder)
+            except GuideRagError as exc:
+                log.error("kept build %s: %s", current.build.manifest.build_id, exc)
+                return False
+            self.qa = fresh
+            log.info("now serving build %s", fresh.build.manifest.build_id)
+            return True
+
+    def watch(self, stop: threading.Event) -> None:
+        """Poll the CURRENT pointer; a newly published index is served without a restart."""
+        while not stop.wait(self.settings.reload_seconds):
+            try:
+                self.reload()
+            except Exception:  # a watcher that dies would silently stop following the index
+                log.exception("reload check failed")
+
+    def require(self) -> QA:
+        qa = self.qa
+        if qa is not None:
+            return qa
+        if self.error is not None:
+            raise self.error
+        raise NotReadyError("the index and model are still loading; retry in a few seconds")
+
+
+def _published(settings: ServerSettings) -> str | None:
+    try:
+        return current_build(settings.index_dir).name
+    except GuideRagError:
+        return None

@@ -1,0 +1,26 @@
+"""`guide-rag`: ingest, ask, search, serve, eval. Domain errors become one line on stderr."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.evaluate import evaluate
+from cli.ingest import ingest
+from cli.query import ask, search
+from cli.serve import serve
+
+app = typer.Typer(
+    help="Cited answers from the AI vs ML engineering career guide.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(ingest)
+app.command()(ask)
+app.command()(search)
+app.command()(serve)
+app.command("eval")(evaluate)
+
+
+def main() -> None:
+    app()

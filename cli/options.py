@@ -1,0 +1,21 @@
+"""Options several commands share; each falls back to its GUIDE_RAG_* variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+IndexDir = Annotated[
+    Path | None, typer.Option("--index-dir", help="Index directory (env GUIDE_RAG_INDEX_DIR).")
+]
+Model = Annotated[
+    str | None,
+    typer.Option("--model", help="sentence-transformers name or path (GUIDE_RAG_MODEL)."),
+]
+EvalDir = Annotated[
+    Path | None,
+    typer.Option("--eval-dir", help="Eval set folder (GUIDE_RAG_EVAL_DIR, default corpus/eval)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")]

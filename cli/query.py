@@ -1,0 +1,53 @@
+"""`guide-rag ask` and `guide-rag search`: one question against the published index."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.edge import domain_errors, load_settings
+from cli.options import AsJson, IndexDir, Model
+from retriever.qa import MAX_K, QA
+from retriever.settings import Settings
+
+
+def _qa(index_dir: object, model: str | None) -> QA:
+    settings = load_settings(Settings, index_dir=index_dir, model=model)
+    with domain_errors():
+        return QA.load(settings)
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=MAX_K)] = 5,
+    index_dir: IndexDir = None,
+    model: Model = None,
+    as_json: AsJson = False,
+) -> None:
+    """Answer a question from the guide, with numbered sources."""
+    qa = _qa(index_dir, model)
+    with domain_errors():
+        answer = qa.ask(question, top_k)
+    if as_json:
+        render.print_json(answer.to_dict())
+    else:
+        render.answer(answer)
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", min=1, max=MAX_K)] = 5,
+    index_dir: IndexDir = None,
+    model: Model = None,
+    as_json: AsJson = False,
+) -> None:
+    """The passages closest to the query, best first."""
+    qa = _qa(index_dir, model)
+    with domain_errors():
+        found = qa.search(query, k)
+    if as_json:
+        render.print_json({"query": query, "hits": [h.to_dict() for h in found]})
+    else:
+        render.hits(found)

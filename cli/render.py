@@ -1,0 +1,72 @@
+"""How results look on a terminal (rich) or as one JSON object (--json): one shape each, the
+same `to_dict` the HTTP API returns."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from evaluation.metrics import Row
+from evaluation.report import COLUMNS, cells
+from ingest.build import IngestReport
+from retriever.types import Answer, Hit
+
+out = Console(soft_wrap=True)
+
+
+def print_json(payload: Any) -> None:
+    print(json.dumps(payload, ensure_ascii=False))
+
+
+def ingest_report(r: IngestReport) -> None:
+    if r.dry_run:
+        out.print(f"[bold]dry run[/bold]: nothing written to {r.index_dir}")
+        for c in r.changes:
+            out.print(f"  {c.document}: would add {c.added}, keep {c.unchanged}, "
+                      f"remove {c.removed}", highlight=False)  # fmt: skip
+        return
+    state = "up to date" if r.up_to_date else f"published build {r.build_id}"
+    out.print(f"[bold]{state}[/bold] in {r.index_dir}")
+    out.print(
+        f"  documents {r.documents}   sections {r.sections}   chunks {r.chunks}\n"
+        f"  added {r.added}   unchanged {r.unchanged}   removed {r.removed}   "
+        f"embedded {r.embedded}\n  seconds {r.seconds:.2f}",
+        highlight=False,
+    )
+
+
+def answer(a: Answer) -> None:
+    out.print(a.text, markup=False, highlight=False)
+    if a.citations:
+        out.print("\nSources:", style="bold")
+    for c in a.citations:
+        out.print(
+            f"  [{c.n}] {c.section} ({c.document}, chunk {c.chunk_id}, score {c.score:.3f})",
+            markup=False,
+            highlight=False,
+        )
+
+
+def hits(found: Sequence[Hit]) -> None:
+    for h in found:
+        out.print(
+            f"{h.rank}. [{h.score:.3f}] {h.chunk.section} — {h.chunk.id}",
+            style="bold",
+            markup=False,
+            highlight=False,
+        )
+        out.print(f"   {h.chunk.text}\n", markup=False, highlight=False)
+
+
+def eval_table(title: str, rows: Sequence[Row]) -> None:
+    table = Table(title=title)
+    table.add_column("config")
+    for column, _ in COLUMNS:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(row.config, *cells(row))
+    Console(width=200).print(table)

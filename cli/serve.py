@@ -1,0 +1,41 @@
+"""`guide-rag serve`: the HTTP API under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from cli.edge import domain_errors, load_settings
+from cli.options import IndexDir
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (GUIDE_RAG_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (GUIDE_RAG_PORT).")] = None,
+    index_dir: IndexDir = None,
+) -> None:
+    """Serve the HTTP API with uvicorn (loads the model and index once, at start-up)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import ServerSettings
+    from retriever.index import current_build
+
+    settings = load_settings(ServerSettings, host=host, port=port, index_dir=index_dir)
+    with domain_errors():
+        current_build(settings.index_dir)  # fail here, in one line, rather than serve nothing
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    access = logging.getLogger("guide_rag.access")  # one bare JSON object per line
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.propagate = False
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,  # the app logs one JSON line per request instead
+        timeout_graceful_shutdown=30,  # SIGTERM: stop accepting, finish what is in flight
+    )

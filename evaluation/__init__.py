@@ -1,0 +1,1 @@
+"""Measuring the read side: the eval set, metrics (ranx), variants, reports, calibration."""

@@ -1,0 +1,89 @@
+"""The project's retrieval test set (`corpus/eval/`): in-scope questions and out-of-scope ones."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from evaluation.errors import EvalSetError
+
+Split = Literal["dev", "test", "all"]
+QUESTIONS = "questions.jsonl"
+OUT_OF_SCOPE = "out_of_scope.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    question: str
+    sections: tuple[str, ...]
+    facts: tuple[str, ...]
+    split: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfScope:
+    id: str
+    question: str
+    kind: str
+    split: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSet:
+    questions: tuple[Question, ...]
+    out_of_scope: tuple[OutOfScope, ...]
+
+    def split(self, name: Split) -> EvalSet:
+        if name == "all":
+            return self
+        return EvalSet(
+            tuple(q for q in self.questions if q.split == name),
+            tuple(q for q in self.out_of_scope if q.split == name),
+        )
+
+    def digest(self) -> str:
+        """Changes whenever any question, label or split changes."""
+        rows = [asdict(q) for q in self.questions] + [asdict(o) for o in self.out_of_scope]
+        return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+    except FileNotFoundError:
+        raise EvalSetError(f"no eval set at {path}: see corpus/eval/README.md") from None
+    except (OSError, ValueError) as exc:
+        raise EvalSetError(f"{path} is not valid JSON lines ({exc})") from exc
+    if not all(isinstance(r, dict) for r in rows):
+        raise EvalSetError(f"{path}: every line must be a JSON object")
+    return rows
+
+
+def load_eval_set(eval_dir: Path) -> EvalSet:
+    try:
+        questions = tuple(
+            Question(
+                id=str(r["id"]),
+                question=str(r["question"]),
+                sections=tuple(map(str, r["sections"])),
+                facts=tuple(map(str, r["facts"])),
+                split=str(r["split"]),
+                type=str(r.get("type", "")),
+            )
+            for r in _lines(eval_dir / QUESTIONS)
+        )
+        out = tuple(
+            OutOfScope(str(r["id"]), str(r["question"]), str(r.get("kind", "")), str(r["split"]))
+            for r in _lines(eval_dir / OUT_OF_SCOPE)
+        )
+    except (KeyError, TypeError) as exc:
+        raise EvalSetError(
+            f"{eval_dir}: a line lacks field {exc}; see corpus/eval/README.md for the format"
+        ) from exc
+    return EvalSet(questions, out)

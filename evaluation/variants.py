@@ -1,0 +1,83 @@
+"""The rows of `guide-rag eval`: the served QA, and variants composed from other real parts.
+
+Nothing in the served path knows a variant exists: each one is a QA built with another searcher,
+query rewrite, widening or composer argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from retriever.answer import Composer, RetrievedOnly, TermWeights
+from retriever.qa import QA
+from retriever.search import ConvexHybrid, DenseSearch, LexicalSearch, RankFusionHybrid, Searcher
+
+Variant = Callable[[QA], QA]
+
+
+def _verbatim(question: str) -> str:
+    return question
+
+
+def _with(
+    qa: QA,
+    *,
+    searcher: Searcher | None = None,
+    verbatim: bool = False,
+    retrieved_only: bool = False,
+    section_focus: bool = True,
+) -> QA:
+    weights = TermWeights(qa.build.chunks)
+    return QA(
+        qa.build,
+        qa.embedder,
+        qa.threshold,
+        searcher=searcher or qa.searcher,
+        rewrite=_verbatim if verbatim else qa.rewrite,
+        widener=RetrievedOnly(weights) if retrieved_only else qa.widener,
+        composer=Composer(weights, qa.threshold.value, section_focus=section_focus),
+    )
+
+
+def _plain(searcher: Callable[[QA], Searcher]) -> Variant:
+    """A retriever on its own: the question as asked, no widening, no section focus."""
+    return lambda qa: _with(
+        qa, searcher=searcher(qa), verbatim=True, retrieved_only=True, section_focus=False
+    )
+
+
+def _bm25(qa: QA) -> Searcher:
+    return LexicalSearch(qa.build.lexical, qa.build.dense)
+
+
+def _dense(qa: QA) -> Searcher:
+    return DenseSearch(qa.build.dense)
+
+
+def _hybrid(qa: QA) -> Searcher:
+    return ConvexHybrid(qa.build.dense, qa.build.lexical)
+
+
+def _served(qa: QA) -> QA:
+    return _with(qa)
+
+
+# The table: each retriever alone, plainly fused, and the QA as served.
+CONFIGS: dict[str, Variant] = {
+    "bm25": _plain(_bm25),
+    "dense": _plain(_dense),
+    "hybrid": _plain(_hybrid),
+    "final": _served,
+}
+# The ablation: the served QA with one part replaced at a time (decide on dev).
+ABLATION: dict[str, Variant] = {
+    "final": _served,
+    "- query expansion": lambda qa: _with(qa, verbatim=True),
+    "- convex fusion (RRF)": lambda qa: _with(
+        qa, searcher=RankFusionHybrid(qa.build.dense, qa.build.lexical)
+    ),
+    "- section focus": lambda qa: _with(qa, section_focus=False),
+    "- shape-aware answers": lambda qa: _with(qa, retrieved_only=True),
+    "- BM25 (dense only)": lambda qa: _with(qa, searcher=_dense(qa)),
+    "- dense (BM25 only)": lambda qa: _with(qa, searcher=_bm25(qa)),
+}

@@ -1,0 +1,21 @@
+"""From retrieved hits to a cited answer: the question's shape, context widening, composition."""
+
+from retriever.answer.composer import Composer
+from retriever.answer.context import Context, RetrievedOnly, WholeLists, Widener
+from retriever.answer.render import ABSTAIN_TEXT, abstain, render_text
+from retriever.answer.shape import Shape, shape_of
+from retriever.answer.terms import TermWeights
+
+__all__ = [
+    "ABSTAIN_TEXT",
+    "Composer",
+    "Context",
+    "RetrievedOnly",
+    "Shape",
+    "TermWeights",
+    "WholeLists",
+    "Widener",
+    "abstain",
+    "render_text",
+    "shape_of",
+]

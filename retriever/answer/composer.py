@@ -1,0 +1,123 @@
+"""Template answers: sentences copied verbatim from the hits, each with a numbered citation.
+
+No text is generated. The composer picks which retrieved sentences answer the question and puts
+them in reading order. Its shape follows the question: a comparison leads with the table row the
+question names, a list question lists the items, and a question about pay prefers the sentences
+that carry the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retriever.answer.context import Context
+from retriever.answer.render import Piece, render
+from retriever.answer.shape import Shape
+from retriever.answer.terms import TermWeights, terms
+from retriever.text import split_sentences
+from retriever.types import Answer, Hit
+
+_FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
+MAX_SENTENCES = 3
+MAX_ITEMS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One answer sentence of a hit, scored for the question."""
+
+    score: float
+    hit: Hit
+    position: int  # within its chunk
+    text: str
+
+    @property
+    def piece(self) -> Piece:
+        return Piece(self.hit, self.text)
+
+
+class Composer:
+    """Picks, orders and cites sentences from a context the caller has already judged answerable."""
+
+    def __init__(
+        self,
+        weights: TermWeights,
+        min_score: float,
+        *,
+        margin: float = 0.15,
+        depth: int = 3,
+        section_focus: bool = True,
+    ) -> None:
+        self.weights = weights
+        self.min_score = min_score
+        # Hits scoring far below the best are about something else; they do not get cited.
+        self.margin = margin
+        self.depth = depth
+        # Answer from one section, the top hit's: cited text then stays on topic.
+        self.section_focus = section_focus
+
+    def compose(self, question: str, shape: Shape, context: Context) -> Answer:
+        top = context.top
+        best = max(h.score for h in context.hits)
+        floor = max(self.min_score, best - self.margin)
+        # The ranking's pick always speaks, even when another hit has the higher cosine.
+        candidates = [
+            h
+            for h in context.hits
+            if h is top or (h.rank <= self.depth and h.score >= floor)
+            if not self.section_focus or _same_section(h, top)
+        ]
+        ranked = self._rank(question, candidates, shape)
+        lead = ranked[0].hit
+        if shape.listing and lead.chunk.kind == "list_item":
+            items = context.list_of(lead)[:MAX_ITEMS]
+            if len(items) >= 2:
+                intro = Piece(items[0], lead.chunk.lead)
+                return render([intro, *(Piece(h, h.chunk.own_text, bullet=True) for h in items)])
+        if shape.comparison:
+            # A row the question names leads even if it retrieved weakly: it is the comparison.
+            named = self._rank(question, context.named_rows, shape)
+            rows = named or [s for s in ranked[:MAX_SENTENCES] if s.hit.chunk.kind == "table_row"]
+            if rows and rows[0].hit.score >= self.min_score:
+                row = rows[0].hit.chunk.id
+                rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
+                return render([rows[0].piece, *(s.piece for s in _reading_order(rest))])
+        chosen = ranked[:MAX_SENTENCES]
+        if not any(s.hit is top for s in chosen):
+            # Sentence scoring must not drown the retriever's pick.
+            chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
+        return render([s.piece for s in _reading_order(chosen)])
+
+    def _rank(self, question: str, hits: Sequence[Hit], shape: Shape) -> list[Sentence]:
+        """Every answer sentence of every hit, best first: rank + rare shared words + figures."""
+        wanted = terms(question)
+        total = self.weights.weight(wanted) or 1.0
+        scored: list[Sentence] = []
+        for hit in hits:
+            for k, sentence in enumerate(_answer_sentences(hit)):
+                shared = wanted & terms(f"{hit.chunk.lead} {sentence}")
+                # The fused rank, not the raw cosine, says how good the passage is.
+                score = 1.0 - 0.05 * (hit.rank - 1) + 0.3 * self.weights.weight(shared) / total
+                if shape.figures and _FIGURE.search(sentence):
+                    score += 0.3
+                scored.append(Sentence(score, hit, k, sentence))
+        scored.sort(key=lambda s: (-s.score, s.hit.rank, s.position))
+        return scored
+
+
+def _same_section(a: Hit, b: Hit) -> bool:
+    return (a.chunk.document_id, a.chunk.section) == (b.chunk.document_id, b.chunk.section)
+
+
+def _reading_order(chosen: Sequence[Sentence]) -> list[Sentence]:
+    return sorted(chosen, key=lambda s: (s.hit.rank, s.position))
+
+
+def _answer_sentences(hit: Hit) -> list[str]:
+    """Sentences of a chunk that can stand in an answer (never a list intro or FAQ question)."""
+    chunk = hit.chunk
+    if chunk.kind in ("table_row", "list_item"):
+        return [chunk.own_text]
+    return split_sentences(chunk.own_text)

@@ -1,0 +1,120 @@
+"""What the composer reads: the retrieved hits, widened once to what the question's shape needs.
+
+A list question gets every item of the top hit's list, not only the items retrieval ranked; a
+comparison gets the table rows the question names, even when they retrieved weakly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from retriever.answer.shape import COMPARISON, Shape
+from retriever.answer.terms import TermWeights, terms
+from retriever.search.base import Keep
+from retriever.types import Chunk, Hit
+
+Score = Callable[[int], float]  # the query's cosine to a chunk index
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    hits: tuple[Hit, ...]  # rank order: the retrieved hits, then any widened ones
+    named_rows: tuple[Hit, ...] = ()  # the table rows (among `hits`) the question names
+
+    @property
+    def top(self) -> Hit:
+        return self.hits[0]
+
+    def list_of(self, item: Hit) -> list[Hit]:
+        """The items of `item`'s list among the hits, in reading order (empty without a lead)."""
+        key = list_key(item.chunk)
+        if key is None:
+            return []
+        members = (h for h in self.hits if list_key(h.chunk) == key)
+        return sorted(members, key=lambda h: h.chunk.position)
+
+
+def list_key(chunk: Chunk) -> tuple[str, str, str] | None:
+    """Items of one list share document, section and lead; an item with no lead has no list."""
+    if chunk.kind != "list_item" or not chunk.lead:
+        return None
+    return chunk.document_id, chunk.section, chunk.lead
+
+
+def names_row(question: str, chunk: Chunk, weights: TermWeights) -> bool:
+    """The question names this table row's label ("math" → the "Mathematics" row).
+
+    Only distinctive label words count: "engineering" is in every row of this guide.
+    """
+    if chunk.kind != "table_row":
+        return False
+    label = {t for t in terms(chunk.text.split(" — ")[0]) if weights.distinctive(t)}
+    return any(
+        q.startswith(t) or t.startswith(q)
+        for q in terms(COMPARISON.sub(" ", question))
+        for t in label
+        if min(len(q), len(t)) >= 4
+    )
+
+
+class Widener(Protocol):
+    def widen(
+        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
+    ) -> Context: ...
+
+
+class WholeLists:
+    """The served widening: whole lists for list questions, named rows for comparisons."""
+
+    def __init__(self, chunks: Sequence[Chunk], weights: TermWeights) -> None:
+        self.chunks = tuple(chunks)
+        self.weights = weights
+        self._rows = [i for i, c in enumerate(self.chunks) if c.kind == "table_row"]
+        self._lists: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for i, chunk in enumerate(self.chunks):
+            key = list_key(chunk)
+            if key is not None:
+                self._lists[key].append(i)
+
+    def widen(
+        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
+    ) -> Context:
+        extra: list[int] = []
+        top = list_key(hits[0].chunk)
+        if shape.listing and top is not None:
+            extra += self._lists[top]
+        if shape.comparison:
+            extra += [
+                i
+                for i in self._rows
+                if (keep is None or keep(i)) and names_row(question, self.chunks[i], self.weights)
+            ]
+        have = {h.chunk.id for h in hits}
+        widened = list(hits)
+        for i in extra:
+            if self.chunks[i].id not in have:
+                have.add(self.chunks[i].id)
+                widened.append(Hit(self.chunks[i], score(i), len(widened) + 1))
+        return _context(question, shape, widened, self.weights)
+
+
+class RetrievedOnly:
+    """No widening: the composer sees what retrieval ranked (an evaluation variant)."""
+
+    def __init__(self, weights: TermWeights) -> None:
+        self.weights = weights
+
+    def widen(
+        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
+    ) -> Context:
+        return _context(question, shape, list(hits), self.weights)
+
+
+def _context(question: str, shape: Shape, hits: list[Hit], weights: TermWeights) -> Context:
+    named = (
+        tuple(h for h in hits if names_row(question, h.chunk, weights)) if shape.comparison else ()
+    )
+    return Context(tuple(hits), named)

@@ -1,0 +1,82 @@
+"""Lexical retrieval: BM25 (bm25s) over the same chunks, built by ingest, loaded with the index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from retriever.search.base import Candidate, Keep, Query, allowed, depth
+from retriever.search.dense import DenseIndex
+from retriever.types import Chunk
+from retriever.vocabulary import normalize
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    tokenized = bm25s.tokenize(
+        [normalize(t) for t in texts],
+        lower=True,
+        stopwords="en",
+        stemmer=_STEMMER,
+        return_ids=False,
+        show_progress=False,
+    )
+    return [list(tokens) for tokens in tokenized]
+
+
+def lexical_text(chunk: Chunk) -> str:
+    return chunk.embed_text or chunk.text
+
+
+class LexicalIndex:
+    def __init__(self, bm25: bm25s.BM25) -> None:
+        self.bm25 = bm25
+        self._vocab = set(bm25.vocab_dict)
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
+        bm25 = bm25s.BM25()
+        bm25.index(tokenize([lexical_text(c) for c in chunks]), show_progress=False)
+        return cls(bm25)
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(path)))
+
+    def save(self, path: Path) -> None:
+        self.bm25.save(str(path))
+
+    def scores(self, question: str) -> np.ndarray:
+        """BM25 score of every chunk (zeros when no question term is in the index)."""
+        tokens = [t for t in tokenize([question])[0] if t in self._vocab]
+        n = int(self.bm25.scores["num_docs"])
+        if not tokens:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
+    def search(self, question: str, k: int) -> list[tuple[int, float]]:
+        """(chunk index, BM25 score) best first; only chunks sharing a term with the question."""
+        return top(self.scores(question), k)
+
+
+def top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best (index, score) of `scores` that are above zero, best first."""
+    best = np.argsort(-scores, kind="stable")[: min(k, len(scores))]
+    return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
+
+
+class LexicalSearch:
+    """Rank by BM25 alone; each hit still reports its cosine."""
+
+    def __init__(self, lexical: LexicalIndex, dense: DenseIndex) -> None:
+        self.lexical = lexical
+        self.dense = dense
+
+    def search(self, query: Query, k: int, keep: Keep | None = None) -> list[Candidate]:
+        ranked = allowed(self.lexical.search(query.text, depth(k, self.dense.total, keep)), keep)
+        return [Candidate(i, self.dense.score(query.vector, i)) for i, _ in ranked[:k]]

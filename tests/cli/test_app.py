@@ -1,0 +1,96 @@
+"""The `guide-rag` command: real exit codes and one-line errors, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.settings import IngestSettings
+from tests.helpers import GUIDE
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from cli.app import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for text in expected:
+        assert text in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_ask_without_an_index_says_how_to_fix_it(tmp_path: Path) -> None:
+    result = run("ask", "What do AI engineers earn?", "--index-dir", str(tmp_path / "none"))
+    assert_one_line_error(result, "no index at", "run `guide-rag ingest`")
+
+
+def test_serve_without_an_index_refuses_in_one_line(tmp_path: Path) -> None:
+    result = run("serve", env={"GUIDE_RAG_INDEX_DIR": str(tmp_path / "none")})
+    assert_one_line_error(result, "no index at")
+
+
+def test_ingest_of_a_missing_path(tmp_path: Path) -> None:
+    assert_one_line_error(run("ingest", str(tmp_path / "missing.txt")), "no such file or directory")
+
+
+def test_ingest_of_an_empty_folder(tmp_path: Path) -> None:
+    result = run("ingest", str(tmp_path), "--index-dir", str(tmp_path / "index"))
+    assert_one_line_error(result, "no guides in")
+    assert not (tmp_path / "index").exists()
+
+
+def test_bad_setting_is_one_line(tmp_path: Path) -> None:
+    assert_one_line_error(run("serve", env={"GUIDE_RAG_PORT": "not-a-port"}), "port")
+    assert_one_line_error(run("ask", "hi", env={"GUIDE_RAG_MIN_SCORE": "high"}), "min_score")
+
+
+def test_usage_errors_exit_2() -> None:
+    result = run("ask")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+@pytest.mark.model
+def test_ingest_ask_and_search_end_to_end(tmp_path: Path, real_settings: IngestSettings) -> None:
+    index = tmp_path / "index"
+    first = run("ingest", str(GUIDE), "--index-dir", str(index), "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["documents"] == 1 and 2 * report["chunks"] == report["embedded"] > 80
+
+    again = run("ingest", str(GUIDE), "--index-dir", str(index))
+    assert again.returncode == 0 and "up to date" in again.stdout
+
+    asked = run("ask", "How much do entry-level AI engineers earn?", "--index-dir", str(index))
+    assert asked.returncode == 0, asked.stderr
+    assert "$90,000 to $130,000" in asked.stdout
+    assert "Sources:" in asked.stdout and "[1] Career growth opportunities" in asked.stdout
+
+    found = run(
+        "search", "ML engineer career paths", "-k", "2", "--index-dir", str(index), "--json"
+    )
+    hits = json.loads(found.stdout)["hits"]
+    assert [h["rank"] for h in hits] == [1, 2]
+    assert set(hits[0]) == {"rank", "document", "section", "chunk_id", "score", "text"}
+
+    # --json is the HTTP answer's shape (the same to_dict), less the server's timing.
+    as_json = run("ask", "What do ML engineers earn?", "--index-dir", str(index), "--json")
+    answer = json.loads(as_json.stdout)
+    assert set(answer) == {"answer", "abstained", "citations"}
+    assert set(answer["citations"][0]) == {"n", "document", "section", "chunk_id", "score", "text"}

@@ -1,0 +1,98 @@
+"""The composer's pure logic on hand-made hits (no model, no index)."""
+
+from __future__ import annotations
+
+from retriever.answer import Composer, Context, TermWeights, render_text, shape_of
+from retriever.types import AnswerPart, Chunk, Hit
+
+
+def chunk(
+    cid: str,
+    text: str,
+    kind: str = "paragraph",
+    section: str = "S",
+    position: int = 0,
+    lead: str = "",
+) -> Chunk:
+    return Chunk(
+        cid, "doc", "Doc", section, position, kind, text, (0, len(text)), "doc.txt", lead=lead
+    )
+
+
+def context(*pairs: tuple[Chunk, float]) -> Context:
+    return Context(tuple(Hit(c, s, rank) for rank, (c, s) in enumerate(pairs, start=1)))
+
+
+def compose(question: str, ctx: Context, min_score: float = 0.1, **kwargs: float) -> str:
+    composer = Composer(TermWeights([h.chunk for h in ctx.hits]), min_score, **kwargs)
+    return composer.compose(question, shape_of(question), ctx).text
+
+
+def test_cites_in_order_of_first_use_and_drops_far_weaker_hits() -> None:
+    a = chunk("a", "Salaries start at $90,000. Offices are open plan.")
+    b = chunk("b", "Senior engineers earn $150,000.", position=1)
+    c = chunk("c", "Completely unrelated words here.", position=2)
+    ctx = context((a, 0.8), (b, 0.75), (c, 0.5))
+    weights = TermWeights([a, b, c])
+    answer = Composer(weights, 0.3, margin=0.15).compose(
+        "What do engineers earn?", shape_of("What do engineers earn?"), ctx
+    )
+    assert [cit.chunk_id for cit in answer.citations] == ["a", "b"]
+    assert [cit.n for cit in answer.citations] == [1, 2]
+    assert "Salaries start at $90,000. [1]" in answer.text
+    assert "Senior engineers earn $150,000. [2]" in answer.text
+    assert "unrelated" not in answer.text
+
+
+def test_top_hit_always_contributes() -> None:
+    top = chunk("top", "Short.")
+    other = chunk(
+        "o", "Engineers earn money. Engineers earn more money. Engineers earn lots.", position=1
+    )
+    text = compose("engineers earn money", context((top, 0.9), (other, 0.89)))
+    assert "Short. [1]" in text
+
+
+def test_top_ranked_hit_speaks_even_with_a_lower_cosine() -> None:
+    # Fusion ranked it first on its words; a higher cosine further down must not silence it.
+    top = chunk("top", "Members get tutorials and feedback on projects.")
+    other = chunk("o", "Network through communities and conferences.", position=1)
+    text = compose("what do members of the community get", context((top, 0.17), (other, 0.23)))
+    assert text.startswith("Members get tutorials")
+
+
+def test_whole_list_with_its_intro_from_the_chunks_lead() -> None:
+    lead = "Paths often lead to:"
+    items = [
+        chunk(f"i{n}", f"{lead}\n- Item {n}", "list_item", position=n, lead=lead) for n in range(3)
+    ]
+    text = compose(
+        "Which paths are there?", context((items[2], 0.8), (items[0], 0.79), (items[1], 0.78))
+    )
+    assert text == "Paths often lead to:\n- Item 0 [1]\n- Item 1 [2]\n- Item 2 [3]"
+
+
+def test_list_items_without_a_lead_are_not_a_list() -> None:
+    items = [chunk(f"i{n}", f"Item {n}.", "list_item", position=n) for n in range(3)]
+    text = compose("Which items are there?", context(*((c, 0.8 - c.position / 100) for c in items)))
+    assert "\n- " not in text
+
+
+def test_faq_answers_never_repeat_their_question() -> None:
+    faq = chunk("f", "Can I switch?\nYes, developers switch often.", "faq", lead="Can I switch?")
+    assert compose("can developers switch", context((faq, 0.7))) == (
+        "Yes, developers switch often. [1]"
+    )
+
+
+def test_question_shapes() -> None:
+    assert shape_of("AI vs ML salary").comparison and shape_of("AI vs ML salary").figures
+    assert shape_of("Which tools do ML engineers use?").listing
+    assert not shape_of("Is a degree required?").figures
+
+
+def test_render_text_markers() -> None:
+    parts = [AnswerPart("One.", 1), AnswerPart("Two.", 2)]
+    assert render_text(parts) == "One. [1] Two. [2]"
+    bullets = [AnswerPart("Intro:", 1), AnswerPart("a", 1, True), AnswerPart("b", 2, True)]
+    assert render_text(bullets) == "Intro:\n- a [1]\n- b [2]"

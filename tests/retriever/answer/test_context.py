@@ -1,0 +1,56 @@
+"""Context widening on hand-made chunks: whole lists, named table rows, the document filter."""
+
+from __future__ import annotations
+
+from retriever.answer import RetrievedOnly, TermWeights, WholeLists, shape_of
+from retriever.types import Chunk, Hit
+
+LEAD = "Paths lead to:"
+
+
+def chunk(cid: str, text: str, kind: str, position: int, lead: str = "", doc: str = "d") -> Chunk:
+    return Chunk(cid, doc, "Doc", "S", position, kind, text, (0, 1), "d.txt", lead=lead)
+
+
+CHUNKS = [
+    chunk("p", "Intro paragraph about careers.", "paragraph", 0),
+    *(chunk(f"i{n}", f"{LEAD}\n- Path {n}", "list_item", n + 1, LEAD) for n in range(3)),
+    chunk("r1", "Mathematics — AI: basic; ML: advanced", "table_row", 4),
+    chunk("r2", "Programming — AI: Python; ML: Python, R", "table_row", 5),
+    chunk("r3", "Communication — AI: stakeholders; ML: scientists", "table_row", 6, doc="e"),
+]
+
+
+def score(i: int) -> float:
+    return 0.5 - i / 100
+
+
+def test_a_list_question_gets_every_item_of_the_top_hits_list() -> None:
+    widener = WholeLists(CHUNKS, TermWeights(CHUNKS))
+    hits = [Hit(CHUNKS[2], 0.8, 1), Hit(CHUNKS[0], 0.7, 2)]
+    ctx = widener.widen(
+        "which paths are there", shape_of("which paths are there"), hits, score, None
+    )
+    assert [h.chunk.id for h in ctx.hits] == ["i1", "p", "i0", "i2"]
+    assert [h.rank for h in ctx.hits] == [1, 2, 3, 4]
+    assert [h.chunk.id for h in ctx.list_of(ctx.top)] == ["i0", "i1", "i2"]
+
+
+def test_a_comparison_gets_the_rows_it_names_within_the_filter() -> None:
+    widener = WholeLists(CHUNKS, TermWeights(CHUNKS))
+    question = "math vs communication for ai or ml"
+    hits = [Hit(CHUNKS[0], 0.8, 1)]
+    ctx = widener.widen(question, shape_of(question), hits, score, None)
+    assert {h.chunk.id for h in ctx.named_rows} == {"r1", "r3"}
+    only_d = widener.widen(
+        question, shape_of(question), hits, score, lambda i: CHUNKS[i].document_id == "d"
+    )
+    assert {h.chunk.id for h in only_d.named_rows} == {"r1"}
+
+
+def test_retrieved_only_adds_nothing_but_still_names_rows() -> None:
+    question = "math vs programming"
+    hits = [Hit(CHUNKS[5], 0.8, 1), Hit(CHUNKS[0], 0.7, 2)]
+    ctx = RetrievedOnly(TermWeights(CHUNKS)).widen(question, shape_of(question), hits, score, None)
+    assert [h.chunk.id for h in ctx.hits] == ["r2", "p"]
+    assert [h.chunk.id for h in ctx.named_rows] == ["r2"]
