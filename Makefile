@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # torch first and pinned: 2.13.0 is the local CPU wheel; any other torch pulls CUDA wheels.
 TORCH  := torch==2.13.0
 
-.PHONY: run test install install-dev ingest lint bench clean
+.PHONY: run test install install-dev tune ingest lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Ingest is incremental: with an unchanged corpus it only checks hashes and says "up to date".
-ingest: install
+# Tune adapts the embedding model to the guide (a few minutes once; then a no-op until the
+# guides or the train split change). Ingest is incremental: unchanged, it says "up to date".
+tune: install
+	$(BIN)/guide-rag tune
+
+ingest: tune
 	$(BIN)/guide-rag ingest
 
 run: ingest
 	$(BIN)/guide-rag serve
 
 test: install-dev
+	$(BIN)/guide-rag tune
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -43,4 +48,4 @@ bench: install-dev
 	$(BIN)/python bench/latency.py
 
 clean:
-	rm -rf $(VENV) index reports .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) index models reports .pytest_cache .ruff_cache .mypy_cache *.egg-info

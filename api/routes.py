@@ -165,6 +165,7 @@ def ready(service: ServiceDep) -> ReadyResponse | JSONResponse:
         chunks=m.chunk_count,
         build_id=m.build_id,
         index_built_at=m.built_at,
-        min_score=qa.threshold.value,
-        min_score_source=qa.threshold.source,
+        min_score=qa.abstention.min_score,
+        min_scope=qa.abstention.min_scope,
+        min_score_source=qa.abstention.source,
     )

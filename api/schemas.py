@@ -127,6 +127,9 @@ class ReadyResponse(BaseModel):
     build_id: str
     index_built_at: str
     min_score: float = Field(description="The best cosine score under which /ask abstains.")
+    min_scope: float = Field(
+        description="The in-scope probability under which /ask abstains (0: not used)."
+    )
     min_score_source: str = Field(
         description="Where that threshold came from: GUIDE_RAG_MIN_SCORE, the calibration "
         "recorded at ingest (and on which questions), or the measured fallback."

@@ -1,4 +1,4 @@
-"""`guide-rag`: ingest, ask, search, serve, eval. Domain errors become one line on stderr."""
+"""`guide-rag`: ingest, tune, ask, search, serve, eval. Domain errors become one line on stderr."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from cli.evaluate import evaluate
 from cli.ingest import ingest
 from cli.query import ask, search
 from cli.serve import serve
+from cli.tune import tune
 
 app = typer.Typer(
     help="Cited answers from the AI vs ML engineering career guide.",
@@ -16,6 +17,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(ingest)
+app.command()(tune)
 app.command()(ask)
 app.command()(search)
 app.command()(serve)

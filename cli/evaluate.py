@@ -14,9 +14,11 @@ from cli.edge import domain_errors, load_settings
 from cli.options import AsJson, EvalDir, IndexDir, Model
 from evaluation.evalset import load_eval_set
 from evaluation.metrics import run_eval
-from evaluation.report import write_reports
+from evaluation.models import calibrated_qa, rebuild_with
+from evaluation.report import write_curve, write_reports
 from evaluation.settings import EvalSettings
-from evaluation.variants import ABLATION, CONFIGS
+from evaluation.variants import ABLATION, BASELINE, CONFIGS
+from retriever.embedding import BASE_MODEL, BASE_NAMES, load_embedder
 from retriever.qa import QA
 
 
@@ -37,16 +39,33 @@ def evaluate(
     eval_dir: EvalDir = None,
     index_dir: IndexDir = None,
     model: Model = None,
+    learning_curve: Annotated[
+        bool,
+        typer.Option(
+            help="Instead: train on 0, 100, 200 and all train questions, measure test (minutes)."
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Measure each retriever on the project's eval set; write reports/eval-<split>.*"""
+    """Measure the served model and the base model on the eval set; write reports/eval-<split>.*
+
+    Rows: the base model's retrievers, then the served (tuned) model's; with --ablation, the
+    served QA with one part replaced at a time.
+    """
+    if learning_curve:
+        _learning_curve(eval_dir, out, as_json)
+        return
     settings = load_settings(
         EvalSettings, index_dir=index_dir, model=model, eval_dir=eval_dir, reports_dir=out
     )
     with domain_errors():
         qa = QA.load(settings)
         data = load_eval_set(settings.eval_dir).split(split.value)
-    rows = run_eval(qa, data, ABLATION if ablation else CONFIGS)
+        rows = run_eval(qa, data, ABLATION if ablation else CONFIGS)
+        if not ablation and settings.model not in BASE_NAMES:
+            base = load_embedder(settings.model_copy(update={"model": BASE_MODEL}))
+            base_qa = calibrated_qa(rebuild_with(qa.build, base), base, settings.eval_dir)
+            rows = run_eval(base_qa, data, BASELINE) + rows
     manifest = qa.build.manifest
     meta = {
         "ablation": ablation,
@@ -54,8 +73,9 @@ def evaluate(
         "out_of_scope": len(data.out_of_scope),
         "model": manifest.model,
         "build_id": manifest.build_id,
-        "min_score": qa.threshold.value,
-        "min_score_source": qa.threshold.source,
+        "min_score": qa.abstention.min_score,
+        "min_scope": qa.abstention.min_scope,
+        "min_score_source": qa.abstention.source,
     }
     name = f"{split.value}-ablation" if ablation else split.value
     paths = write_reports(rows, name, settings.reports_dir, meta)
@@ -68,7 +88,23 @@ def evaluate(
         rows,
     )
     render.out.print(
-        f"abstain below {qa.threshold.value:.3f} ({qa.threshold.source}); wrote "
+        f"abstain below cosine {qa.abstention.min_score:.3f} or scope "
+        f"{qa.abstention.min_scope:.3f} ({qa.abstention.source}); wrote "
         + ", ".join(map(str, paths)),
         highlight=False,
     )
+
+
+def _learning_curve(eval_dir: Path | None, out: Path | None, as_json: bool) -> None:
+    from tuning.curve import learning_curve
+    from tuning.settings import TuneSettings
+
+    settings = load_settings(TuneSettings, eval_dir=eval_dir, reports_dir=out)
+    with domain_errors():
+        rows = learning_curve(settings, progress=not as_json)
+    paths = write_curve(rows, settings.reports_dir)
+    if as_json:
+        render.print_json(rows)
+        return
+    render.out.print(paths[1].read_text(encoding="utf-8"), markup=False, highlight=False)
+    render.out.print("wrote " + ", ".join(map(str, paths)), highlight=False)

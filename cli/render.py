@@ -12,8 +12,9 @@ from rich.table import Table
 
 from evaluation.metrics import Row
 from evaluation.report import COLUMNS, cells
-from ingest.build import IngestReport
+from ingest.report import IngestReport
 from retriever.types import Answer, Hit
+from tuning.tune import TuneReport
 
 out = Console(soft_wrap=True)
 
@@ -70,3 +71,23 @@ def eval_table(title: str, rows: Sequence[Row]) -> None:
     for row in rows:
         table.add_row(row.config, *cells(row))
     Console(width=200).print(table)
+
+
+def tune_report(r: TuneReport) -> None:
+    card = r.card
+    state = "up to date" if r.up_to_date else "tuned"
+    out.print(f"[bold]{state}[/bold]: {r.model_dir} (from {card.base_model})")
+    out.print(
+        f"  pairs {card.pairs} from {card.questions} questions   out of scope {card.out_of_scope}"
+        f"   trained in {card.seconds:.0f} s   seconds {r.seconds:.2f}",
+        highlight=False,
+    )
+    for question_id in card.skipped:
+        out.print(f"  skipped {question_id}: no chunk holds its facts any more", highlight=False)
+    if not r.up_to_date:
+        table = Table(title="dev split, served pipeline")
+        for column in ("metric", "base", "tuned"):
+            table.add_column(column, justify="right" if column != "metric" else "left")
+        for metric, after in card.dev_after.items():
+            table.add_row(metric, f"{card.dev_before.get(metric, 0):.3f}", f"{after:.3f}")
+        out.print(table)

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from evaluation.evalset import QUESTIONS, EvalSet, Question, load_eval_set
+from retriever.abstention import Abstention, Signals
 from retriever.embedding import Embedder
 from retriever.index import IndexBuild
-from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE, QA, Threshold
+from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE, QA
 
 MAX_FALSE_ABSTENTION = 0.02  # of in-scope questions; the target is 0.03 on unseen questions
 
@@ -25,41 +28,77 @@ MAX_FALSE_ABSTENTION = 0.02  # of in-scope questions; the target is 0.03 on unse
 @dataclass(frozen=True, slots=True)
 class Calibration:
     min_score: float
+    min_scope: float  # 0 when the model has no scope classifier
     false_abstention: float  # in-scope questions that would abstain, on the data it was fit on
     abstained: float  # out-of-scope questions that would abstain
 
     def as_manifest(self) -> dict[str, float]:
         return {
             "min_score": round(self.min_score, 4),
+            "min_scope": round(self.min_scope, 4),
             "dev_false_abstention": round(self.false_abstention, 4),
             "dev_out_of_scope_abstained": round(self.abstained, 4),
         }
 
 
+def _cuts(values: Sequence[float]) -> list[float]:
+    """Thresholds between consecutive distinct values, plus one below and one above all."""
+    points = sorted(set(values))
+    return [
+        points[0] - 1e-6,
+        *((a + b) / 2 for a, b in itertools.pairwise(points)),
+        points[-1] + 1e-6,
+    ]
+
+
 def fit_threshold(in_scope: Sequence[float], out_of_scope: Sequence[float]) -> Calibration:
-    """The threshold that abstains on the most out-of-scope questions while abstaining on at
-    most MAX_FALSE_ABSTENTION of in-scope ones; among equals, the middle of the widest gap."""
+    """The cosine threshold that abstains on the most out-of-scope questions while abstaining on
+    at most MAX_FALSE_ABSTENTION of in-scope ones; among equals, the middle of the widest gap."""
+    return fit_abstention(
+        [Signals(c, 1.0) for c in in_scope], [Signals(c, 1.0) for c in out_of_scope]
+    )
+
+
+def fit_abstention(in_scope: Sequence[Signals], out_of_scope: Sequence[Signals]) -> Calibration:
+    """Both thresholds (cosine, scope probability) by the same rule as `fit_threshold`: most
+    out-of-scope abstentions within the false-abstention budget; among equal pairs, the middle
+    one on each axis, the most margin for questions not seen here."""
     if not in_scope or not out_of_scope:
-        raise ValueError("calibration needs in-scope and out-of-scope scores")
-    points = sorted({*in_scope, *out_of_scope})
-    candidates = [(a + b) / 2 for a, b in itertools.pairwise(points)]
-    candidates += [points[0] - 1e-6, points[-1] + 1e-6]
+        raise ValueError("calibration needs in-scope and out-of-scope questions")
+    ins = np.array([(s.cosine, s.scope) for s in in_scope])
+    outs = np.array([(s.cosine, s.scope) for s in out_of_scope])
+    scopes = _cuts([*ins[:, 1], *outs[:, 1]]) if len({*ins[:, 1], *outs[:, 1]}) > 1 else [0.0]
+    cosines = _cuts([*ins[:, 0], *outs[:, 0]])
+    c = np.array(cosines)[:, None]
+    best: tuple[float, float] = (-1.0, 0.0)
+    ties: list[tuple[float, float]] = []
+    for p in scopes:
+        fa = ((ins[:, 0][None, :] < c) | (ins[:, 1][None, :] < p)).mean(axis=1)
+        ab = ((outs[:, 0][None, :] < c) | (outs[:, 1][None, :] < p)).mean(axis=1)
+        for k in np.flatnonzero(fa <= MAX_FALSE_ABSTENTION + 1e-12):
+            key = (float(ab[k]), -float(fa[k]))
+            if key > best:
+                best, ties = key, []
+            if key == best:
+                ties.append((p, cosines[k]))
+    if not ties:  # not even the lowest thresholds keep the budget: abstain on nothing
+        return Calibration(min(cosines), 0.0, 0.0, 0.0)
+    scope_cuts = sorted({t[0] for t in ties})
+    scope = _middle(scope_cuts, [*ins[:, 1], *outs[:, 1]]) if len(scopes) > 1 else 0.0
+    pick = min(scope_cuts, key=lambda cut: abs(cut - scope))
+    cosine = _middle([t[1] for t in ties if t[0] == pick], [*ins[:, 0], *outs[:, 0]])
+    return Calibration(cosine, scope, -best[1], best[0])
 
-    def rates(t: float) -> tuple[float, float]:
-        fa = sum(s < t for s in in_scope) / len(in_scope)
-        ab = sum(s < t for s in out_of_scope) / len(out_of_scope)
-        return fa, ab
 
-    allowed = [t for t in candidates if rates(t)[0] <= MAX_FALSE_ABSTENTION] or [min(candidates)]
-    best = max(allowed, key=lambda t: (rates(t)[1], -rates(t)[0]))
-    # Every threshold in [lo, hi] does equally well on this data: take its middle, the most
-    # margin on either side for questions not seen here.
-    tied = sorted(t for t in allowed if rates(t) == rates(best))
-    lo = max([s for s in points if s < tied[0]], default=tied[0])
-    hi = min([s for s in points if s > tied[-1]], default=tied[-1])
-    threshold = (lo + hi) / 2
-    fa, ab = rates(threshold)
-    return Calibration(threshold, fa, ab)
+def _middle(cuts: Sequence[float], points: Sequence[float]) -> float:
+    """The middle of the gap between the data points around the tied cuts."""
+    lo = max((x for x in points if x < min(cuts)), default=min(cuts))
+    hi = (
+        max(cuts)
+        if not any(x > max(cuts) for x in points)
+        else min(x for x in points if x > max(cuts))
+    )
+    return float((lo + hi) / 2)
 
 
 def dev_set_for(eval_dir: Path, guides: Sequence[Mapping[str, str]]) -> EvalSet | None:
@@ -99,10 +138,10 @@ class DevSplitCalibrator:
         dev = dev_set_for(self.eval_dir, searchable_sections(build))
         if dev is None:
             return {"min_score": FALLBACK_MIN_SCORE, "source": FALLBACK_SOURCE}
-        qa = QA.assemble(build, embedder, Threshold(FALLBACK_MIN_SCORE, FALLBACK_SOURCE))
-        fitted = fit_threshold(
-            [qa.confidence(q.question) for q in dev.questions],
-            [qa.confidence(o.question) for o in dev.out_of_scope],
+        qa = QA.assemble(build, embedder, Abstention(FALLBACK_MIN_SCORE, "", embedder.scope))
+        fitted = fit_abstention(
+            [qa.signals(q.question) for q in dev.questions],
+            [qa.signals(o.question) for o in dev.out_of_scope],
         )
         source = (
             f"fitted on the dev split of {self.eval_dir} "

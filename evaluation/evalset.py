@@ -10,9 +10,12 @@ from typing import Any, Literal
 
 from evaluation.errors import EvalSetError
 
-Split = Literal["dev", "test", "all"]
+Split = Literal["dev", "test", "all", "train"]  # all: dev and test, never train
 QUESTIONS = "questions.jsonl"
 OUT_OF_SCOPE = "out_of_scope.jsonl"
+# The train split, written apart from dev and test by authors who saw neither (README there).
+TRAIN_QUESTIONS = "train_questions.jsonl"
+TRAIN_OUT_OF_SCOPE = "train_out_of_scope.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,10 @@ class EvalSet:
 
     def split(self, name: Split) -> EvalSet:
         if name == "all":
-            return self
+            return EvalSet(
+                tuple(q for q in self.questions if q.split != "train"),
+                tuple(q for q in self.out_of_scope if q.split != "train"),
+            )
         return EvalSet(
             tuple(q for q in self.questions if q.split == name),
             tuple(q for q in self.out_of_scope if q.split == name),
@@ -52,7 +58,9 @@ class EvalSet:
         return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
 
 
-def _lines(path: Path) -> list[dict[str, Any]]:
+def _lines(path: Path, required: bool = True) -> list[dict[str, Any]]:
+    if not required and not path.exists():
+        return []
     try:
         with path.open(encoding="utf-8") as fh:
             rows = [json.loads(line) for line in fh if line.strip()]
@@ -76,11 +84,13 @@ def load_eval_set(eval_dir: Path) -> EvalSet:
                 split=str(r["split"]),
                 type=str(r.get("type", "")),
             )
-            for r in _lines(eval_dir / QUESTIONS)
+            for name in (QUESTIONS, TRAIN_QUESTIONS)
+            for r in _lines(eval_dir / name, required=name == QUESTIONS)
         )
         out = tuple(
             OutOfScope(str(r["id"]), str(r["question"]), str(r.get("kind", "")), str(r["split"]))
-            for r in _lines(eval_dir / OUT_OF_SCOPE)
+            for name in (OUT_OF_SCOPE, TRAIN_OUT_OF_SCOPE)
+            for r in _lines(eval_dir / name, required=name == OUT_OF_SCOPE)
         )
     except (KeyError, TypeError) as exc:
         raise EvalSetError(

@@ -72,3 +72,35 @@ def _chart(rows: Sequence[Row], name: str, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def write_curve(rows: Sequence[dict[str, float]], out_dir: Path) -> list[Path]:
+    """<out_dir>/learning-curve.json, .md and .png: metrics against train questions seen."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = out_dir / "learning-curve"
+    metrics = [k for k in rows[0] if k != "questions"] if rows else []
+    base.with_suffix(".json").write_text(json.dumps(list(rows), indent=2), encoding="utf-8")
+    lines = ["| train questions | " + " | ".join(metrics) + " |", "|---:|" + "---:|" * len(metrics)]
+    lines += [
+        f"| {r['questions']:.0f} | " + " | ".join(f"{r[m]:.3f}" for m in metrics) + " |"
+        for r in rows
+    ]
+    base.with_suffix(".md").write_text(
+        "# Learning curve — test split\n\n" + "\n".join(lines) + "\n", encoding="utf-8"
+    )
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for m in metrics:
+        ax.plot([r["questions"] for r in rows], [r[m] for r in rows], marker="o", label=m)
+    ax.set_xlabel("train questions")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("guide-rag: test split against training questions")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(base.with_suffix(".png"), dpi=110)
+    plt.close(fig)
+    return [base.with_suffix(s) for s in (".json", ".md", ".png")]

@@ -31,11 +31,11 @@ def _with(
     return QA(
         qa.build,
         qa.embedder,
-        qa.threshold,
+        qa.abstention,
         searcher=searcher or qa.searcher,
         rewrite=_verbatim if verbatim else qa.rewrite,
         widener=RetrievedOnly(weights) if retrieved_only else qa.widener,
-        composer=Composer(weights, qa.threshold.value, section_focus=section_focus),
+        composer=Composer(weights, qa.abstention.min_score, section_focus=section_focus),
     )
 
 
@@ -68,6 +68,12 @@ CONFIGS: dict[str, Variant] = {
     "dense": _plain(_dense),
     "hybrid": _plain(_hybrid),
     "final": _served,
+}
+# The base model beside the served one: its retrievers alone and as served.
+BASELINE: dict[str, Variant] = {
+    "base dense": _plain(_dense),
+    "base hybrid": _plain(_hybrid),
+    "base final": _served,
 }
 # The ablation: the served QA with one part replaced at a time (decide on dev).
 ABLATION: dict[str, Variant] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,9 +20,10 @@ from ingest.chunking import chunk_document, view_texts
 from ingest.errors import CorpusError
 from ingest.loaders import Skipped, discover, document_id, load_document
 from ingest.publish import index_lock, previous_build, publish
+from ingest.report import IngestReport, changes, section_count, up_to_date
 from ingest.settings import IngestSettings
 from ingest.structure import Document, unit_text
-from retriever.embedding import Embedder, SentenceTransformerEmbedder
+from retriever.embedding import Embedder, prepare_embedder
 from retriever.index import FORMAT_VERSION, VIEWS, DocumentInfo, IndexBuild, Manifest, SectionInfo
 from retriever.types import Chunk
 
@@ -46,55 +47,6 @@ class NoCalibration:
 
     def calibrate(self, build: IndexBuild, embedder: Embedder) -> dict[str, Any]:
         return {}
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentChange:
-    """What an ingest does to one guide's chunks."""
-
-    document: str
-    added: int
-    unchanged: int
-    removed: int
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    index_dir: Path
-    build_id: str
-    documents: int
-    sections: int
-    chunks: int
-    added: int
-    unchanged: int
-    removed: int
-    embedded: int  # texts sent to the model
-    seconds: float
-    up_to_date: bool = False
-    dry_run: bool = False
-    skipped: tuple[Skipped, ...] = field(default=())
-    changes: tuple[DocumentChange, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "documents": self.documents,
-            "sections": self.sections,
-            "chunks": self.chunks,
-            "added": self.added,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "embedded": self.embedded,
-            "seconds": round(self.seconds, 3),
-            "up_to_date": self.up_to_date,
-            "build_id": self.build_id,
-            "index_dir": str(self.index_dir),
-            "skipped": [str(s.path) for s in self.skipped],
-            "dry_run": self.dry_run,
-            "changes": [
-                {"document": c.document, "added": c.added, "unchanged": c.unchanged,
-                 "removed": c.removed} for c in self.changes
-            ],
-        }  # fmt: skip
 
 
 class Progress:
@@ -126,33 +78,43 @@ def run_ingest(
         docs, skipped = load_guides(files, strict)
         previous = previous_build(settings.index_dir)
         inputs = calibrator.inputs([searchable_sections(d) for d in docs])
-        if previous is not None and _same_inputs(previous.manifest, docs, settings, inputs):
-            return _up_to_date(previous.manifest, settings, docs, skipped, dry_run, started)
-        embedder = embedder or SentenceTransformerEmbedder(settings.model, threads=settings.threads)
-        per_doc = [
-            chunk_document(d, embedder.count_tokens, settings.max_chunk_tokens) for d in docs
-        ]
+        embedder = embedder or prepare_embedder(settings)  # loads nothing until it embeds
+        live = (
+            previous
+            if previous and previous.manifest.model_fingerprint == embedder.fingerprint
+            else None
+        )
+        if live is not None and _same_inputs(live.manifest, docs, settings, inputs):
+            return up_to_date(live.manifest, settings, docs, skipped, dry_run, started)
+        per_doc = chunk_guides(docs, embedder.count_tokens, settings)
         chunks = [c for doc_chunks in per_doc for c in doc_chunks]
-        reusable: dict[str, int] = {}
-        if previous is not None and previous.manifest.model == settings.model:
-            reusable = {c.id: i for i, c in enumerate(previous.chunks)}
+        # The vectors of chunks the live build already holds are reused: same text, same model.
+        reusable = {c.id: i for i, c in enumerate(live.chunks)} if live is not None else {}
         fresh = [c for c in chunks if c.id not in reusable]
         kept = len(chunks) - len(fresh)
         infos = tuple(_info(d, cs) for d, cs in zip(docs, per_doc, strict=True))
         build_id = previous.manifest.build_id if previous is not None and dry_run else ""
         if not dry_run:
             vectors = _vectors(chunks, fresh, reusable, previous, embedder, progress or Progress())
-            build = IndexBuild.in_memory(_manifest(settings, infos, vectors), chunks, vectors)
+            manifest = _manifest(settings, embedder, infos, vectors)
+            build = IndexBuild.in_memory(manifest, chunks, vectors)
             calibration = {**calibrator.calibrate(build, embedder), "inputs": inputs}
             build = replace(build, manifest=replace(build.manifest, calibration=calibration))
             publish(settings.index_dir, build)
             build_id = build.manifest.build_id
         return IngestReport(
-            settings.index_dir, build_id, len(docs), _section_count(infos), len(chunks),
+            settings.index_dir, build_id, len(docs), section_count(infos), len(chunks),
             len(fresh), kept, (len(previous.chunks) - kept) if previous is not None else 0,
             0 if dry_run else len(fresh) * len(VIEWS), time.perf_counter() - started,
-            dry_run=dry_run, skipped=tuple(skipped), changes=_changes(chunks, reusable, previous),
+            dry_run=dry_run, skipped=tuple(skipped), changes=changes(chunks, reusable, previous),
         )  # fmt: skip
+
+
+def chunk_guides(
+    docs: Sequence[Document], count_tokens: Callable[[str], int], settings: IngestSettings
+) -> list[list[Chunk]]:
+    """Each guide's chunks, in reading order (what ingest indexes and tuning trains on)."""
+    return [chunk_document(d, count_tokens, settings.max_chunk_tokens) for d in docs]
 
 
 def load_guides(files: Sequence[Path], strict: bool) -> tuple[list[Document], list[Skipped]]:
@@ -191,65 +153,30 @@ def _same_inputs(
 ) -> bool:
     """The live build was made from exactly these guides, settings and calibration inputs."""
     return (
-        manifest.model == settings.model
-        and manifest.max_chunk_tokens == settings.max_chunk_tokens
+        manifest.max_chunk_tokens == settings.max_chunk_tokens
         and manifest.calibration.get("inputs") == inputs
         and sorted((d.id, d.sha256) for d in manifest.documents)
         == sorted((d.id, d.sha256) for d in docs)
     )
 
 
-def _up_to_date(
-    m: Manifest,
-    settings: IngestSettings,
-    docs: Sequence[Document],
-    skipped: Sequence[Skipped],
-    dry_run: bool,
-    started: float,
-) -> IngestReport:
-    unchanged = [DocumentChange(d.id, 0, sum(s.chunks for s in d.sections), 0)
-                 for d in m.documents]  # fmt: skip
-    return IngestReport(
-        settings.index_dir, m.build_id, len(docs), _section_count(m.documents),
-        m.chunk_count, 0, m.chunk_count, 0, 0, time.perf_counter() - started,
-        up_to_date=True, dry_run=dry_run, skipped=tuple(skipped), changes=tuple(unchanged),
-    )  # fmt: skip
-
-
 def _manifest(
-    settings: IngestSettings, infos: tuple[DocumentInfo, ...], vectors: np.ndarray
+    settings: IngestSettings,
+    embedder: Embedder,
+    infos: tuple[DocumentInfo, ...],
+    vectors: np.ndarray,
 ) -> Manifest:
     now = datetime.now(UTC)
     return Manifest(
         format_version=FORMAT_VERSION,
         build_id=f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
         built_at=now.isoformat(timespec="seconds"),
-        model=settings.model,
+        model=embedder.name,
+        model_fingerprint=embedder.fingerprint,
         dim=int(vectors.shape[2]),
         max_chunk_tokens=settings.max_chunk_tokens,
         documents=infos,
         chunk_count=int(vectors.shape[0]),
-    )
-
-
-def _changes(
-    chunks: list[Chunk], reusable: dict[str, int], previous: IndexBuild | None
-) -> tuple[DocumentChange, ...]:
-    """Per guide: chunks new to the index, kept, and gone (a deleted guide loses all of them)."""
-    now: dict[str, set[str]] = {}
-    for c in chunks:
-        now.setdefault(c.document_id, set()).add(c.id)
-    before: dict[str, set[str]] = {}
-    for c in previous.chunks if previous is not None else ():
-        before.setdefault(c.document_id, set()).add(c.id)
-    return tuple(
-        DocumentChange(
-            doc,
-            len(now.get(doc, set()) - set(reusable)),
-            len(now.get(doc, set()) & set(reusable)),
-            len(before.get(doc, set()) - now.get(doc, set())),
-        )
-        for doc in [*now, *(d for d in before if d not in now)]
     )
 
 
@@ -282,7 +209,3 @@ def _info(doc: Document, chunks: list[Chunk]) -> DocumentInfo:
         SectionInfo(s.title, counts.get(s.title, 0), s.navigation) for s in doc.sections
     )
     return DocumentInfo(doc.id, doc.title, doc.source, doc.sha256, sections, doc.related)
-
-
-def _section_count(documents: Sequence[DocumentInfo]) -> int:
-    return sum(1 for d in documents for s in d.sections if not s.navigation)

@@ -62,6 +62,8 @@ class Manifest:
     documents: tuple[DocumentInfo, ...]
     chunk_count: int
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    # sha256 of the model's weights: a re-tuned model under the same name is another model.
+    model_fingerprint: str = ""
     # The abstention threshold in force for this build and where it came from (see
     # evaluation/calibration.py); ingest records it, serving reads it.
     calibration: dict[str, Any] = field(default_factory=dict)

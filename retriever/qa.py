@@ -7,13 +7,14 @@ composer) are given whole, so an evaluation variant is a QA built from other par
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 
+from retriever.abstention import ABSTAIN_DEPTH, Abstention, Signals
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
-from retriever.embedding import Embedder, SentenceTransformerEmbedder, resolve_model_path
+from retriever.embedding import Embedder, load_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
 from retriever.index import IndexBuild, load_index
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
@@ -24,9 +25,6 @@ from retriever.vocabulary import expand_abbreviations
 MAX_K = 20
 MAX_QUESTION_CHARS = 1000
 QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
-# Abstention reads the best cosine among this many hits, whatever top_k a caller asks for, so
-# that top_k=1 does not abstain more than top_k=20. Calibration reads the same signal.
-ABSTAIN_DEPTH = 5
 # Used when neither GUIDE_RAG_MIN_SCORE nor the build's calibration gives a threshold. Measured:
 # the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (README, Abstention).
 FALLBACK_MIN_SCORE = 0.20
@@ -35,20 +33,12 @@ FALLBACK_SOURCE = "fallback: fitted on the shipped guide's dev split (all-MiniLM
 Rewrite = Callable[[str], str]
 
 
-@dataclass(frozen=True, slots=True)
-class Threshold:
-    """The best-cosine score under which answers abstain, and where that value came from."""
-
-    value: float
-    source: str
-
-
 class QA:
     def __init__(
         self,
         build: IndexBuild,
         embedder: Embedder,
-        threshold: Threshold,
+        abstention: Abstention,
         *,
         searcher: Searcher,
         rewrite: Rewrite,
@@ -57,7 +47,7 @@ class QA:
     ) -> None:
         self.build = build
         self.embedder = embedder
-        self.threshold = threshold
+        self.abstention = abstention
         self.searcher = searcher
         self.rewrite = rewrite
         self.widener = widener
@@ -68,40 +58,28 @@ class QA:
 
     @classmethod
     def assemble(
-        cls, build: IndexBuild, embedder: Embedder, threshold: Threshold, mode: str = "hybrid"
+        cls, build: IndexBuild, embedder: Embedder, abstention: Abstention, mode: str = "hybrid"
     ) -> QA:
         """The parts served over `build`; evaluation composes its variants from other parts."""
         weights = TermWeights(build.chunks)
         return cls(
             build,
             embedder,
-            threshold,
+            abstention,
             searcher=searcher_for(mode, build.dense, build.lexical),
             rewrite=expand_abbreviations,
             widener=WholeLists(build.chunks, weights),
-            composer=Composer(weights, threshold.value),
+            composer=Composer(weights, abstention.min_score),
         )
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None) -> QA:
         """Load the published index and the model it was built with; refuse any mismatch."""
         build = load_index(settings.index_dir)
-        built_with = build.manifest.model
-        if built_with != settings.model and resolve_model_path(built_with) != resolve_model_path(
-            settings.model
-        ):
-            raise IndexMismatchError(
-                f"index at {settings.index_dir} was built with model {built_with!r} "
-                f"(dim {build.manifest.dim}) but settings ask for {settings.model!r}: "
-                "run `guide-rag ingest` to rebuild it, or set GUIDE_RAG_MODEL back"
-            )
-        embedder = embedder or SentenceTransformerEmbedder(settings.model, threads=settings.threads)
-        if embedder.dim != build.manifest.dim:
-            raise IndexMismatchError(
-                f"index at {settings.index_dir} holds {build.manifest.dim}-dim vectors but model "
-                f"{settings.model!r} makes {embedder.dim}-dim ones: run `guide-rag ingest`"
-            )
-        return cls.assemble(build, embedder, threshold_for(settings, build), settings.retriever)
+        embedder = embedder or load_embedder(settings)
+        check_model(build, embedder, settings)
+        abstention = abstention_for(settings, build, embedder)
+        return cls.assemble(build, embedder, abstention, settings.retriever)
 
     def search(
         self, question: str, k: int = 5, documents: Sequence[str] | None = None
@@ -116,7 +94,7 @@ class QA:
         keep = self._keep(documents)
         query = self.query(question)
         pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
-        if confidence(pool) < self.threshold.value:
+        if self.abstention.abstains(self.abstention.signals(pool, query.vector)):
             return abstain()
         hits = self._hits(pool[:k])
         shape = shape_of(question)
@@ -127,10 +105,10 @@ class QA:
         context = self.widener.widen(question, shape, hits, score, keep)
         return self.composer.compose(question, shape, context)
 
-    def confidence(self, question: str) -> float:
-        """The signal abstention compares with the threshold (what calibration fits)."""
-        question = check_query(question, ABSTAIN_DEPTH)
-        return confidence(self.searcher.search(self.query(question), ABSTAIN_DEPTH))
+    def signals(self, question: str) -> Signals:
+        """What abstention compares with its thresholds (what calibration fits them on)."""
+        query = self.query(check_query(question, ABSTAIN_DEPTH))
+        return self.abstention.signals(self.searcher.search(query, ABSTAIN_DEPTH), query.vector)
 
     def query(self, question: str) -> Query:
         return Query(question, self._embed(self.rewrite(question)))
@@ -160,19 +138,33 @@ class QA:
         return lambda i: chunks[i].document_id in only
 
 
-def confidence(pool: Sequence[Candidate]) -> float:
-    """The best cosine among the first ABSTAIN_DEPTH candidates; -inf when there are none."""
-    return max((c.cosine for c in pool[:ABSTAIN_DEPTH]), default=float("-inf"))
+def check_model(build: IndexBuild, embedder: Embedder, settings: Settings) -> None:
+    """The index's vectors were made by this very model (same weights), at this dimension."""
+    m = build.manifest
+    if m.model_fingerprint != embedder.fingerprint:
+        raise IndexMismatchError(
+            f"index at {settings.index_dir} was built with model {m.model!r} "
+            f"(dim {m.dim}, weights {m.model_fingerprint[:12] or '?'}) but settings ask for "
+            f"{embedder.name!r} (weights {embedder.fingerprint[:12]}): run `guide-rag ingest` "
+            "to rebuild it, or set GUIDE_RAG_MODEL back"
+        )
+    if embedder.dim != m.dim:
+        raise IndexMismatchError(
+            f"index at {settings.index_dir} holds {m.dim}-dim vectors but model "
+            f"{embedder.name!r} makes {embedder.dim}-dim ones: run `guide-rag ingest`"
+        )
 
 
-def threshold_for(settings: Settings, build: IndexBuild) -> Threshold:
-    """GUIDE_RAG_MIN_SCORE, else the build's calibration, else the measured fallback."""
+def abstention_for(settings: Settings, build: IndexBuild, embedder: Embedder) -> Abstention:
+    """The build's calibration (else the measured fallback); GUIDE_RAG_MIN_SCORE overrides its
+    cosine threshold."""
+    abstention = Abstention.calibrated(build.manifest.calibration, embedder.scope) or Abstention(
+        FALLBACK_MIN_SCORE, FALLBACK_SOURCE
+    )
     if settings.min_score is not None:
-        return Threshold(settings.min_score, "GUIDE_RAG_MIN_SCORE")
-    calibrated = build.manifest.calibration
-    if "min_score" in calibrated:
-        return Threshold(float(calibrated["min_score"]), str(calibrated.get("source", "ingest")))
-    return Threshold(FALLBACK_MIN_SCORE, FALLBACK_SOURCE)
+        source = f"GUIDE_RAG_MIN_SCORE (scope: {abstention.source})"
+        abstention = replace(abstention, min_score=settings.min_score, source=source)
+    return abstention
 
 
 def check_query(question: str, k: int) -> str:

@@ -11,8 +11,11 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# What `guide-rag tune` writes: all-MiniLM-L6-v2 adapted to the guide (git-ignored, made by
+# `make run` and `make test`). GUIDE_RAG_MODEL=all-MiniLM-L6-v2 selects the bundled base model.
+TUNED_MODEL = "models/tuned"
 Mode = Literal["dense", "bm25", "hybrid"]
+Backend = Literal["onnx", "torch"]
 
 
 class Settings(BaseSettings):
@@ -20,8 +23,11 @@ class Settings(BaseSettings):
 
     index_dir: Path = Path("index")
     model: str = Field(
-        default=DEFAULT_MODEL,
-        description="sentence-transformers model name or path; the default is the bundled copy.",
+        default=TUNED_MODEL,
+        description=(
+            "sentence-transformers folder, or all-MiniLM-L6-v2 for the bundled base model; the "
+            "default is the model `guide-rag tune` adapted to the guide."
+        ),
     )
     min_score: float | None = Field(
         default=None,
@@ -32,6 +38,16 @@ class Settings(BaseSettings):
         ),
     )
     retriever: Mode = "hybrid"
+    backend: Backend = Field(
+        default="onnx",
+        description=(
+            "What runs the model: ONNX Runtime (no torch; ingest exports the model once) or "
+            "sentence-transformers on torch."
+        ),
+    )
+    onnx_dir: Path = Field(
+        default=Path("models/onnx"), description="Cache of ONNX exports, one per model weights."
+    )
     threads: int = Field(
         default=1,
         ge=1,
@@ -42,7 +58,7 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("index_dir")
+    @field_validator("index_dir", "onnx_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         # Resolved once, against the directory the process was started in.

@@ -9,9 +9,10 @@ import pytest
 
 from api.settings import ServerSettings
 from evaluation.calibration import DevSplitCalibrator
-from ingest.build import IngestReport, run_ingest
+from ingest.build import run_ingest
+from ingest.report import IngestReport
 from ingest.settings import IngestSettings
-from retriever.embedding import SentenceTransformerEmbedder
+from retriever.embedding import Embedder, load_embedder
 from retriever.qa import QA
 from retriever.settings import Settings
 from tests.helpers import EVAL_DIR, GUIDE, FakeEmbedder
@@ -44,13 +45,13 @@ def fake_settings(tmp_path: Path, corpus_copy: Path) -> IngestSettings:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(Settings().model, threads=1)
+def real_embedder() -> Embedder:
+    return load_embedder(Settings())
 
 
 @pytest.fixture(scope="session")
 def real_index(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
 ) -> tuple[IngestSettings, IngestReport]:
     """The shipped guide ingested once with the real model, calibrated as `guide-rag ingest`
     calibrates, into a session temp directory."""
@@ -66,7 +67,7 @@ def real_settings(real_index: tuple[IngestSettings, IngestReport]) -> IngestSett
 
 
 @pytest.fixture(scope="session")
-def qa(real_settings: Settings, real_embedder: SentenceTransformerEmbedder) -> QA:
+def qa(real_settings: Settings, real_embedder: Embedder) -> QA:
     return QA.load(real_settings, embedder=real_embedder)
 
 

@@ -26,9 +26,11 @@ class FakeEmbedder:
     """Deterministic bag-of-words vectors, for unit tests of pure logic. Not a real model."""
 
     name = "fake-embedder"
+    scope = None  # no in-scope classifier: abstention on the cosine alone
 
-    def __init__(self, dim: int = 64) -> None:
+    def __init__(self, dim: int = 64, fingerprint: str = "fake-embedder-1") -> None:
         self._dim = dim
+        self.fingerprint = fingerprint
         self.calls: list[list[str]] = []
 
     @property

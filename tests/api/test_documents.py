@@ -14,7 +14,7 @@ from api.settings import ServerSettings
 from evaluation.calibration import DevSplitCalibrator
 from ingest.build import run_ingest
 from ingest.settings import IngestSettings
-from retriever.embedding import SentenceTransformerEmbedder
+from retriever.embedding import Embedder
 from retriever.qa import QA
 from tests.helpers import EVAL_DIR, FIXTURES, GUIDE
 
@@ -23,9 +23,7 @@ GUIDES = {"ai-vs-ml-engineering-career-guide", "mlops-primer", "prompt-engineeri
 
 
 @pytest.fixture(scope="module")
-def settings(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
-) -> ServerSettings:
+def settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> ServerSettings:
     corpus = tmp_path_factory.mktemp("guides")
     for path in [GUIDE, *FIXTURES.iterdir()]:
         shutil.copy(path, corpus / path.name)
@@ -38,9 +36,7 @@ def settings(
 
 
 @pytest.fixture(scope="module")
-def client(
-    settings: ServerSettings, real_embedder: SentenceTransformerEmbedder
-) -> Iterator[TestClient]:
+def client(settings: ServerSettings, real_embedder: Embedder) -> Iterator[TestClient]:
     qa = QA.load(settings, embedder=real_embedder)
     with TestClient(create_app(settings, qa=qa)) as client:
         yield client

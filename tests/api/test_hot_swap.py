@@ -12,7 +12,7 @@ import pytest
 
 from ingest.build import run_ingest
 from ingest.settings import IngestSettings
-from retriever.embedding import SentenceTransformerEmbedder
+from retriever.embedding import Embedder
 from tests.helpers import GUIDE, live_server
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -21,7 +21,7 @@ OLD, NEW = "$90,000 to $130,000", "$95,000 to $140,000"
 
 
 def test_ask_loop_survives_a_publish_and_sees_the_new_text(
-    tmp_path: Path, real_embedder: SentenceTransformerEmbedder
+    tmp_path: Path, real_embedder: Embedder
 ) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -40,12 +40,19 @@ def test_ask_contract(client: TestClient) -> None:
 
 
 def test_ask_respects_top_k(client: TestClient) -> None:
-    # At top_k=5 this answer cites three passages; at top_k=1 only the first of them may speak.
-    question = "What do AI engineers do?"
-    wide = client.post("/ask", json={"question": question, "top_k": 5}).json()["citations"]
-    narrow = client.post("/ask", json={"question": question, "top_k": 1}).json()["citations"]
-    assert len(wide) >= 2
-    assert [c["chunk_id"] for c in narrow] == [wide[0]["chunk_id"]]
+    # An answer that cites several passages at top_k=5 cites only the first of them at top_k=1.
+    questions = ["What do AI engineers do?", "Do AI and ML engineers need the same skills?",
+                 "What should I learn to become an ML engineer?", "Is AI engineering or ML "
+                 "engineering better for me?", "What do ML engineers spend their time on?"]  # fmt: skip
+    checked = 0
+    for question in questions:
+        wide = client.post("/ask", json={"question": question, "top_k": 5}).json()["citations"]
+        if len(wide) < 2:
+            continue
+        narrow = client.post("/ask", json={"question": question, "top_k": 1}).json()["citations"]
+        assert [c["chunk_id"] for c in narrow] == [wide[0]["chunk_id"]]
+        checked += 1
+    assert checked >= 1, "no question cited several passages at top_k=5"
 
 
 def test_ask_abstains_out_of_scope(client: TestClient) -> None:
@@ -62,8 +69,8 @@ def test_search_contract(client: TestClient) -> None:
     assert [h["rank"] for h in body["hits"]] == [1, 2, 3]
     assert set(body["hits"][0]) == {"rank", "document", "section", "chunk_id", "score", "text"}
     assert body["hits"][0]["section"] == CAREER
-    scores = [h["score"] for h in body["hits"]]
-    assert scores == sorted(scores, reverse=True)
+    # Ranked by fusion; each score is the passage's cosine to the question.
+    assert all(-1 <= h["score"] <= 1 for h in body["hits"])
 
 
 def test_health_and_ready(client: TestClient) -> None:
@@ -71,7 +78,7 @@ def test_health_and_ready(client: TestClient) -> None:
     ready = client.get("/ready")
     assert ready.status_code == 200
     body = ready.json()
-    assert body["model"] == "all-MiniLM-L6-v2" and body["documents"] == 1
+    assert body["model"] == "models/tuned" and body["documents"] == 1
     assert body["chunks"] > 40 and body["index_built_at"].startswith("20")
     # Which abstention threshold is in force, and where it came from (here: ingest's calibration).
     assert 0 < body["min_score"] < 1

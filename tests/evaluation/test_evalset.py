@@ -191,3 +191,68 @@ def test_out_of_scope_mixes_everyday_and_near_misses() -> None:
     kinds = Counter(row["kind"] for row in _out_of_scope())
     for kind in sorted(KINDS):
         assert kinds[kind] >= len(_out_of_scope()) * 0.3, f"too few {kind} questions: {kinds}"
+
+
+# The train split: written blind (see corpus/eval/README.md), used only by `guide-rag tune`.
+TRAIN_QUESTIONS = EVAL_DIR / "train_questions.jsonl"
+TRAIN_OUT_OF_SCOPE = EVAL_DIR / "train_out_of_scope.jsonl"
+MIN_TRAIN_QUESTIONS = 400
+MIN_TRAIN_OUT_OF_SCOPE = 100
+# Cosine of all-MiniLM-L6-v2 (the base model, not the tuned one, which trained on these) at
+# which two questions count as the same question reworded; README of corpus/eval says why.
+NEAR_DUPLICATE = 0.85
+
+
+@cache
+def _train() -> list[dict[str, Any]]:
+    return _read_jsonl(TRAIN_QUESTIONS)
+
+
+@cache
+def _train_out_of_scope() -> list[dict[str, Any]]:
+    return _read_jsonl(TRAIN_OUT_OF_SCOPE)
+
+
+def test_train_split_is_well_formed_and_large_enough() -> None:
+    assert len(_train()) >= MIN_TRAIN_QUESTIONS
+    assert len(_train_out_of_scope()) >= MIN_TRAIN_OUT_OF_SCOPE
+    ids = [r["id"] for r in _train() + _train_out_of_scope()] + [r["id"] for r in _questions()]
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    valid = set(_content_titles())
+    texts = {s.title: "\n".join(unit_text(u) for u in s.units) for s in _guide_document().sections}
+    for row in _train():
+        assert list(row) == QUESTION_KEYS and row["split"] == "train", row["id"]
+        assert row["type"] in TYPES and set(row["sections"]) <= valid, row["id"]
+        assert 1 <= len(row["facts"]) <= 3, row["id"]
+        for fact in row["facts"]:
+            assert any(fact in texts[s] for s in row["sections"]), f"{row['id']}: {fact!r}"
+    for row in _train_out_of_scope():
+        assert list(row) == OUT_OF_SCOPE_KEYS and row["split"] == "train", row["id"]
+        assert row["kind"] in KINDS, row["id"]
+
+
+def test_train_questions_cover_every_section_and_are_paraphrased() -> None:
+    covered = Counter(s for row in _train() for s in row["sections"])
+    assert all(covered[title] >= 10 for title in _content_titles()), covered
+    guide = _ngrams(_guide_text())
+    copied = [r["id"] for r in _train() + _train_out_of_scope() if _ngrams(r["question"]) & guide]
+    assert copied == []
+
+
+@pytest.mark.model
+def test_no_train_question_repeats_a_dev_or_test_question() -> None:
+    from retriever.embedding import BASE_MODEL, ModelFiles
+    from retriever.embedding.torch_backend import TorchEmbedder
+
+    held_out = [r["question"] for r in _questions() + _out_of_scope()]
+    train = [r["question"] for r in _train() + _train_out_of_scope()]
+    normalized = {" ".join(WORD.findall(q.casefold())) for q in held_out}
+    assert [q for q in train if " ".join(WORD.findall(q.casefold())) in normalized] == []
+    model = TorchEmbedder(ModelFiles.of(BASE_MODEL))
+    similarity = model.encode(train) @ model.encode(held_out).T
+    close = [
+        (train[i], held_out[int(similarity[i].argmax())], round(float(similarity[i].max()), 3))
+        for i in range(len(train))
+        if similarity[i].max() >= NEAR_DUPLICATE
+    ]
+    assert close == []

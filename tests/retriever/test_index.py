@@ -28,11 +28,11 @@ def test_missing_index(tmp_path: Path) -> None:
 
 
 def test_other_model_is_refused(built: Path, fake_settings: Settings) -> None:
-    other = fake_settings.model_copy(update={"model": "all-mpnet-base-v2"})
+    # Same name, other weights (a re-tuned model): the fingerprint tells them apart.
     with pytest.raises(IndexMismatchError) as info:
-        QA.load(other, embedder=FakeEmbedder())
+        QA.load(fake_settings, embedder=FakeEmbedder(fingerprint="retrained"))
     message = str(info.value)
-    assert "'fake-embedder' (dim 64)" in message and "'all-mpnet-base-v2'" in message
+    assert "'fake-embedder' (dim 64, weights fake-embedde" in message and "retrained" in message
     assert "guide-rag ingest" in message
 
 

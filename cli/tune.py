@@ -1,0 +1,39 @@
+"""`guide-rag tune`: adapt the embedding model to the guides (a no-op when nothing changed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.edge import domain_errors, load_settings
+from cli.options import AsJson, EvalDir
+from tuning.settings import TuneSettings
+from tuning.tune import run_tune
+
+
+def tune(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Guide files or folders (default: the corpus dir).")
+    ] = None,
+    eval_dir: EvalDir = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where the model goes (GUIDE_RAG_TUNED_DIR).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Train even when the inputs are unchanged.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Fine-tune the base model on the eval set's train split against the current guides.
+
+    Writes a self-describing model folder (weights, scope classifier, card with the inputs and
+    the dev metrics before and after). Serve it by default; GUIDE_RAG_MODEL picks another.
+    """
+    settings = load_settings(TuneSettings, eval_dir=eval_dir, tuned_dir=out)
+    with domain_errors():
+        report = run_tune(settings, paths, progress=not as_json, force=force)
+    if as_json:
+        render.print_json(report.to_dict())
+    else:
+        render.tune_report(report)

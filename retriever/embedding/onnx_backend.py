@@ -1,0 +1,115 @@
+"""The serving backend: the model exported to ONNX, run by ONNX Runtime with `tokenizers`.
+
+No torch: the export (onnx_export.py) is made once per model by ingest or tune and cached under
+models/onnx/<weights fingerprint>/, so a re-tuned model never runs an old export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+import numpy as np
+
+from retriever.abstention import Scope
+from retriever.embedding.model import ModelFiles, TokenCounter
+from retriever.errors import ModelLoadError
+
+ONNX_FILE = "model.onnx"
+
+
+def export_path(files: ModelFiles, cache_dir: Path) -> Path:
+    return cache_dir / files.fingerprint[:32] / ONNX_FILE
+
+
+class OnnxEmbedder:
+    """Mean-pooled, normalized embeddings, as sentence-transformers computes them."""
+
+    def __init__(
+        self, files: ModelFiles, onnx_path: Path, threads: int = 1, batch_size: int = 32
+    ) -> None:
+        if not onnx_path.is_file():
+            raise ModelLoadError(
+                f"model {files.name!r} has no ONNX export at {onnx_path}: run `guide-rag ingest`"
+                " (it exports the model once), or set GUIDE_RAG_BACKEND=torch"
+            )
+        self.files = files
+        self.name = files.name
+        self.onnx_path = onnx_path
+        self.threads = threads
+        self.batch_size = batch_size
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._count: TokenCounter | None = None
+        self._lock = Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return self.files.fingerprint
+
+    @property
+    def scope(self) -> Scope | None:
+        return Scope.load(self.files.path)
+
+    @property
+    def dim(self) -> int:
+        return int(self.session.get_outputs()[0].shape[-1])
+
+    @property
+    def session(self) -> Any:
+        with self._lock:
+            if self._session is None:
+                self._session, self._tokenizer = self._load()
+        return self._session
+
+    def _load(self) -> tuple[Any, Any]:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        # One request per core: intra-op threads beyond one fight the other request.
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            session = ort.InferenceSession(
+                str(self.onnx_path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own types for a bad file
+            raise ModelLoadError(
+                f"cannot load {self.onnx_path} ({exc}): delete it and run `guide-rag ingest`"
+            ) from exc
+        tokenizer = self.files.tokenizer()
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest only
+        return session, tokenizer
+
+    def count_tokens(self, text: str) -> int:
+        if self._count is None:
+            self._count = TokenCounter(self.files)
+        return self._count(text)
+
+    def encode(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        session = self.session
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            encodings = self._tokenizer.encode_batch(batch)
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = session.run(None, feeds)[0]
+            out[start : start + len(batch)] = _mean_pool_normalized(hidden, mask)
+            if on_batch is not None:
+                on_batch(len(batch))
+        return out
+
+
+def _mean_pool_normalized(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    result: np.ndarray = pooled / np.clip(norms, 1e-12, None)
+    return result.astype(np.float32)

@@ -1,0 +1,89 @@
+"""sentence-transformers on torch: what tuning trains and exports; loaded lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from threading import Lock
+from typing import Any
+
+import numpy as np
+
+from retriever.abstention import Scope
+from retriever.embedding.model import ModelFiles, TokenCounter, offline
+from retriever.errors import ModelLoadError
+
+
+class TorchEmbedder:
+    """Normalized embeddings from a sentence-transformers model; nothing loads until first use."""
+
+    def __init__(self, files: ModelFiles, batch_size: int = 32, threads: int | None = None) -> None:
+        self.files = files
+        self.name = files.name
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model: Any = None
+        self._lock = Lock()
+        self._count: TokenCounter | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.files.fingerprint
+
+    @property
+    def scope(self) -> Scope | None:
+        return Scope.load(self.files.path)
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                self._model = _load(self.files, self.threads)
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    def count_tokens(self, text: str) -> int:
+        # The tokenizer alone: chunking needs it without paying for the model.
+        if self._count is None:
+            self._count = TokenCounter(self.files)
+        return self._count(text)
+
+    def encode(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        model = self.model
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            out[start : start + len(batch)] = model.encode(
+                batch,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            if on_batch is not None:
+                on_batch(len(batch))
+        return out
+
+
+def _load(files: ModelFiles, threads: int | None) -> Any:
+    offline()
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        if threads is not None:
+            torch.set_num_threads(threads)
+        # A bar per load would clutter every CLI call. (transformers leaves it unannotated.)
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        return SentenceTransformer(str(files.path), device="cpu")
+    except Exception as exc:  # sentence-transformers raises many types for a bad folder
+        raise ModelLoadError(
+            f"cannot load embedding model {files.name!r} from {files.path} "
+            f"({type(exc).__name__}: {exc}): re-run `guide-rag tune`, or set GUIDE_RAG_MODEL "
+            "to another sentence-transformers folder"
+        ) from exc

@@ -1,0 +1,54 @@
+"""The learning curve: test-split quality against how many train questions the model saw.
+
+0 is the base model; "all" reuses the served tuned model when its card matches. Smaller
+training sets are seeded samples of the train split.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from evaluation.evalset import load_eval_set
+from evaluation.metrics import evaluate_qa
+from evaluation.models import calibrated_qa, rebuild_with
+from retriever.embedding import ModelFiles
+from retriever.embedding.torch_backend import TorchEmbedder
+from tuning.card import read_card
+from tuning.settings import TuneSettings
+from tuning.train import fine_tune, fit_scope
+from tuning.tune import base_build, plan
+
+SIZES: tuple[int | None, ...] = (0, 100, 200, None)  # None: the whole train split
+METRICS = ("hit@1", "fact@3", "answer_facts")
+
+
+def learning_curve(
+    settings: TuneSettings, sizes: Sequence[int | None] = SIZES, progress: bool = False
+) -> list[dict[str, float]]:
+    """One row per training-set size: questions used, then METRICS on the test split."""
+    test = load_eval_set(settings.eval_dir).split("test")
+    rows: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="guide-rag-curve-") as tmp:
+        build = base_build(settings, None, Path(tmp) / "index")
+        for size in sizes:
+            p = plan(settings, limit=size)
+            if size == 0:
+                model = TorchEmbedder(p.base, threads=settings.threads)
+            else:
+                card = read_card(settings.tuned_dir)
+                out = settings.tuned_dir
+                if card is None or card.inputs != p.inputs:
+                    out = Path(tmp) / f"model-{size}"
+                    fine_tune(p.base, p.pairs.pairs, p.recipe, out, progress)
+                model = TorchEmbedder(ModelFiles(f"curve-{size}", out), threads=settings.threads)
+                if out != settings.tuned_dir:
+                    questions = sorted({q.question for q in p.questions})
+                    oos = [o.question for o in p.train.out_of_scope]
+                    fit_scope(model, questions, oos, p.recipe.scope_c).save(out)
+            qa = calibrated_qa(rebuild_with(build, model), model, settings.eval_dir)
+            metrics = evaluate_qa(qa, test)
+            used = 0 if size == 0 else len(p.questions)
+            rows.append({"questions": used, **{m: metrics[m] for m in METRICS}})
+    return rows

@@ -1,0 +1,94 @@
+"""Fine-tuning with sentence-transformers' own trainer, and the scope classifier beside it.
+
+MultipleNegativesRankingLoss: each question against its positive chunk, with the other chunks
+of the batch as negatives (a batch never holds the same chunk twice). Seeded: the same inputs
+train the same model on the same machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retriever.abstention import Scope
+from retriever.embedding import Embedder, ModelFiles
+from tuning.pairs import Pair
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    epochs: int
+    learning_rate: float
+    batch_size: int
+    seed: int
+    warmup: float = 0.1  # share of steps
+    loss: str = "MultipleNegativesRankingLoss"
+    scope_c: float = 3.0  # inverse L2 strength of the scope classifier
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fine_tune(
+    base: ModelFiles, pairs: Sequence[Pair], recipe: Recipe, out: Path, progress: bool
+) -> None:
+    """Train from `base` on `pairs` and save a sentence-transformers folder at `out`."""
+    import torch
+    from datasets import Dataset
+    from sentence_transformers import (
+        SentenceTransformer,
+        SentenceTransformerTrainer,
+        SentenceTransformerTrainingArguments,
+    )
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    from sentence_transformers.sentence_transformer.training_args import BatchSamplers
+    from transformers.utils import logging as hf_logging
+
+    # Keep the terminal to the progress bar. (transformers leaves this unannotated.)
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    torch.set_num_threads(os.cpu_count() or 1)  # training takes every core; serving takes one
+    model = SentenceTransformer(str(base.path), device="cpu")
+    data = Dataset.from_dict(
+        {"anchor": [p.question for p in pairs], "positive": [p.positive for p in pairs]}
+    )
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(out / ".trainer"),
+        num_train_epochs=recipe.epochs,
+        per_device_train_batch_size=recipe.batch_size,
+        learning_rate=recipe.learning_rate,
+        warmup_steps=recipe.warmup,
+        seed=recipe.seed,
+        data_seed=recipe.seed,
+        batch_sampler=BatchSamplers.NO_DUPLICATES,
+        save_strategy="no",
+        logging_strategy="no",
+        report_to=[],
+        disable_tqdm=not progress,
+        use_cpu=True,
+    )
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=args,
+        train_dataset=data,
+        loss=MultipleNegativesRankingLoss(model),
+    )
+    trainer.train()
+    model.save(str(out))
+
+
+def fit_scope(
+    embedder: Embedder, in_scope: Sequence[str], out_of_scope: Sequence[str], c: float
+) -> Scope:
+    """Logistic regression on the tuned model's question vectors: train split only (the
+    threshold on its probability is fitted later, on dev)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = embedder.encode([*in_scope, *out_of_scope])
+    y = np.array([1] * len(in_scope) + [0] * len(out_of_scope))
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, y)
+    return Scope(model.coef_[0].astype(np.float32), float(model.intercept_[0]))

@@ -1,0 +1,164 @@
+"""`guide-rag tune`: pairs from the train split against the current guides → fine-tuned model →
+scope classifier → dev metrics before and after → a self-describing folder, swapped in whole.
+
+A second run with the same inputs (base model, train split, chunk texts, recipe) is a no-op.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evaluation.calibration import DevSplitCalibrator
+from evaluation.evalset import EvalSet, Question, load_eval_set
+from evaluation.metrics import evaluate_qa
+from evaluation.models import calibrated_qa, rebuild_with
+from ingest.build import chunk_guides, load_guides, run_ingest
+from ingest.loaders import discover
+from ingest.settings import IngestSettings
+from retriever.embedding import ModelFiles, TokenCounter
+from retriever.embedding.torch_backend import TorchEmbedder
+from retriever.index import IndexBuild, load_index
+from tuning.card import Card, read_card
+from tuning.errors import TuneError
+from tuning.pairs import Pairs, digest, training_pairs
+from tuning.settings import TuneSettings
+from tuning.train import Recipe, fine_tune, fit_scope
+
+CARD_FORMAT = 1  # bump when what a tuned folder holds changes: every model is made again
+DEV_METRICS = ["hit@1", "hit@3", "fact@3", "answer_facts", "citation_precision",
+               "oos_abstained", "false_abstention"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TuneReport:
+    model_dir: Path
+    up_to_date: bool
+    card: Card
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model_dir": str(self.model_dir), "up_to_date": self.up_to_date,
+                "seconds": round(self.seconds, 3), "card": asdict(self.card)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a tune would train on, and the digest that says whether it already did."""
+
+    base: ModelFiles
+    questions: tuple[Question, ...]
+    train: EvalSet  # the whole train split (its out-of-scope questions train the scope)
+    pairs: Pairs
+    recipe: Recipe
+    train_sha256: str
+    chunks_sha256: str
+    inputs: str
+
+
+def plan(
+    settings: TuneSettings,
+    paths: Sequence[Path] | None = None,
+    extra: Sequence[Question] = (),
+    limit: int | None = None,
+) -> Plan:
+    """Chunk the guides as ingest does and pair the train questions with them (no model load)."""
+    base = ModelFiles.of(settings.base_model)
+    docs, _ = load_guides(discover(list(paths or [settings.corpus_dir])), strict=False)
+    chunks = [c for cs in chunk_guides(docs, TokenCounter(base), settings) for c in cs]
+    train = load_eval_set(settings.eval_dir).split("train")
+    questions = [*train.questions, *extra]
+    if limit is not None:  # a seeded subset: the learning curve's smaller training sets
+        questions = random.Random(settings.seed).sample(questions, min(limit, len(questions)))
+    pairs = training_pairs(questions, chunks)
+    recipe = Recipe(settings.epochs, settings.learning_rate, settings.batch_size, settings.seed)
+    train_sha = digest([asdict(q) for q in questions], [asdict(o) for o in train.out_of_scope])
+    chunks_sha = digest([c.embed_text for c in chunks])
+    inputs = digest(CARD_FORMAT, base.fingerprint, train_sha, chunks_sha, recipe.to_dict())
+    return Plan(base, tuple(questions), train, pairs, recipe, train_sha, chunks_sha, inputs)
+
+
+def run_tune(
+    settings: TuneSettings,
+    paths: Sequence[Path] | None = None,
+    *,
+    extra: Sequence[Question] = (),
+    progress: bool = False,
+    force: bool = False,
+) -> TuneReport:
+    started = time.perf_counter()
+    p = plan(settings, paths, extra)
+    target = settings.tuned_dir
+    card = read_card(target)
+    if card is not None and card.inputs == p.inputs and not force:
+        return TuneReport(target, True, card, time.perf_counter() - started)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
+        build = base_build(settings, paths, Path(tmp) / "index")
+        card = train_model(settings, p, build, Path(tmp) / "model", progress, started)
+        _swap(Path(tmp) / "model", target)
+    return TuneReport(target, False, card, time.perf_counter() - started)
+
+
+def base_build(settings: TuneSettings, paths: Sequence[Path] | None, index_dir: Path) -> IndexBuild:
+    """The guides indexed with the base model and calibrated as ingest would: the "before"."""
+    ingest = IngestSettings(
+        corpus_dir=settings.corpus_dir, index_dir=index_dir, model=settings.base_model,
+        max_chunk_tokens=settings.max_chunk_tokens, threads=settings.threads,
+    )  # fmt: skip
+    run_ingest(ingest, paths, calibrator=DevSplitCalibrator(settings.eval_dir))
+    return load_index(index_dir)
+
+
+def train_model(
+    settings: TuneSettings, p: Plan, build: IndexBuild, out: Path, progress: bool, started: float
+) -> Card:
+    """Fine-tune into `out`, fit its scope classifier, measure dev before and after, write the
+    card. Nothing outside `out` changes."""
+    if not p.pairs.pairs:
+        raise TuneError(
+            f"no training pairs: none of the {len(p.questions)} train questions in "
+            f"{settings.eval_dir} has a fact in the guides; add train questions for these guides"
+        )
+    base = TorchEmbedder(p.base, threads=settings.threads)
+    dev = load_eval_set(settings.eval_dir).split("dev")
+    before = evaluate_qa(calibrated_qa(build, base, settings.eval_dir), dev)
+    fine_tune(p.base, p.pairs.pairs, p.recipe, out, progress)
+    shutil.rmtree(out / ".trainer", ignore_errors=True)
+    tuned = TorchEmbedder(ModelFiles(str(settings.tuned_dir), out), threads=settings.threads)
+    in_scope = sorted({q.question for q in p.questions})
+    fit_scope(tuned, in_scope, [o.question for o in p.train.out_of_scope], p.recipe.scope_c).save(
+        out
+    )
+    after = evaluate_qa(calibrated_qa(rebuild_with(build, tuned), tuned, settings.eval_dir), dev)
+    card = Card(
+        inputs=p.inputs, base_model=p.base.name, base_fingerprint=p.base.fingerprint,
+        train_sha256=p.train_sha256, chunks_sha256=p.chunks_sha256, recipe=p.recipe.to_dict(),
+        pairs=len(p.pairs.pairs), questions=p.pairs.questions,
+        skipped=[q.id for q in p.pairs.skipped], out_of_scope=len(p.train.out_of_scope),
+        seconds=round(time.perf_counter() - started, 1),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        dev_before={m: round(before[m], 4) for m in DEV_METRICS},
+        dev_after={m: round(after[m], 4) for m in DEV_METRICS},
+    )  # fmt: skip
+    card.write(out)
+    return card
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Replace `target` by the complete folder `new`. A crash in between leaves the old model or
+    no model (the next tune makes it again), never a half-written one."""
+    old = target.with_name(f".{target.name}-old-{uuid.uuid4().hex[:6]}")
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
