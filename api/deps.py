@@ -10,12 +10,14 @@ from api.service import Service
 from retriever.qa import QA
 
 
-def get_service(request: Request) -> Service:
+# Async on purpose: FastAPI runs a plain `def` dependency on the thread pool, where a probe
+# would wait behind every /ask in flight.
+async def get_service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 
 
-def get_qa(service: Annotated[Service, Depends(get_service)]) -> QA:
+async def get_qa(service: Annotated[Service, Depends(get_service)]) -> QA:
     return service.require()
 
 

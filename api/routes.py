@@ -38,13 +38,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["questions"])
-def ask(body: AskRequest, request: Request, qa: QADep) -> AskResponse:
+def ask(body: AskRequest, request: Request, qa: QADep) -> JSONResponse:
     """Answer a question with sentences copied from the guide, each cited as [n]."""
     started = time.perf_counter()
     answer = qa.ask(body.question, body.top_k, body.documents)
     request.state.abstained = answer.abstained  # for the request log and metrics
     took_ms = round((time.perf_counter() - started) * 1000, 2)
-    return AskResponse.model_validate({**answer.to_dict(), "took_ms": took_ms})
+    # The shape is AskResponse's (response_model documents it); built from the one to_dict,
+    # it needs no second validation on the way out.
+    return JSONResponse({**answer.to_dict(), "took_ms": took_ms})
 
 
 @router.get("/search", response_model=SearchResponse, responses=_ERRORS, tags=["questions"])
@@ -65,10 +67,10 @@ def search(
         list[str] | None,
         Query(max_length=50, description="Only these document ids; repeat to give several."),
     ] = None,
-) -> SearchResponse:
+) -> JSONResponse:
     """The passages closest to the query, best first."""
     hits = qa.search(q, k, documents)
-    return SearchResponse.model_validate({"query": q, "hits": [h.to_dict() for h in hits]})
+    return JSONResponse({"query": q, "hits": [h.to_dict() for h in hits]})
 
 
 @router.get(
@@ -127,8 +129,9 @@ def reload(
     return ReloadResponse(reloaded=swapped, build_id=service.require().build.manifest.build_id)
 
 
+# Probes and metrics are async: they run on the event loop, never queued behind /ask's threads.
 @router.get("/metrics", include_in_schema=False)
-def metrics(request: Request) -> Response:
+async def metrics(request: Request) -> Response:
     """Prometheus text format: requests, latency, abstentions, the served index."""
     registry = request.app.state.metrics
     qa = request.app.state.service.qa
@@ -141,7 +144,7 @@ def metrics(request: Request) -> Response:
 
 
 @router.get("/health", response_model=HealthResponse, tags=["operations"])
-def health() -> HealthResponse:
+async def health() -> HealthResponse:
     """200 while the process lives."""
     return HealthResponse(status="ok")
 
@@ -152,7 +155,7 @@ def health() -> HealthResponse:
     responses={503: {"model": ErrorResponse, "description": "Still loading, or cannot load."}},
     tags=["operations"],
 )
-def ready(service: ServiceDep) -> ReadyResponse | JSONResponse:
+async def ready(service: ServiceDep) -> ReadyResponse | JSONResponse:
     """200 once the index and model are loaded, 503 (with the reason) before."""
     qa = service.qa
     if qa is None:

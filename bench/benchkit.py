@@ -1,8 +1,11 @@
-"""What the benchmarks share: a fresh index of corpus/ served by a real uvicorn on loopback."""
+"""What the benchmarks share: a fresh index of corpus/ served by `guide-rag serve` on loopback,
+unique questions, the model's floor measured in-process, RSS, and how results are printed."""
 
 from __future__ import annotations
 
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,50 +36,120 @@ QUESTIONS = [
     "Should I learn both AI and ML engineering skills?",
     "What are RAG pipelines and vector databases used for?",
 ]
+ROLES = [
+    "a backend developer",
+    "a data analyst",
+    "a student",
+    "a QA engineer",
+    "a designer",
+    "a frontend developer",
+    "a DevOps engineer",
+    "a PhD student",
+    "a product manager",
+]
 
 
 class BenchError(Exception):
     pass
 
 
+def unique_question(n: int) -> str:
+    """The n-th question, never asked before: the server's embedding cache cannot help."""
+    return f"{QUESTIONS[n % len(QUESTIONS)]} I am {ROLES[n % len(ROLES)]} (#{n})."
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 2)
+
+    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": at(95), "p99_ms": at(99)}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def tree_rss_mb(pid: int) -> float:
+    """RSS of a process and its children (uvicorn workers), in MB."""
+    total = rss_mb(pid)
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        total += tree_rss_mb(int(child))
+    return round(total, 1)
+
+
+def floor_ms(index_dir: Path, samples: int = 300) -> float:
+    """The served model on ONNX Runtime, one thread, one unique question at a time: p50 ms."""
+    from retriever.embedding import load_embedder
+    from retriever.settings import Settings
+
+    embedder = load_embedder(Settings(index_dir=index_dir, threads=1, backend="onnx"))
+    for n in range(20):
+        embedder.encode([unique_question(-1 - n)])
+    times = []
+    for n in range(samples):
+        started = time.perf_counter()
+        embedder.encode([unique_question(100_000 + n)])
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
 @dataclass(frozen=True)
 class Served:
     base: str
+    host: str
+    port: int
     pid: int
-    ingest_seconds: float
+    index_dir: Path
+    ready_seconds: float  # process start to /ready 200
     chunks: int
 
 
+def ingest(index_dir: Path) -> int:
+    """`guide-rag ingest` into `index_dir` (the model already tuned): the chunk count."""
+    done = subprocess.run(
+        [*CLI, "ingest", "--index-dir", str(index_dir), "--json"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise BenchError(f"ingest failed: {done.stderr.strip()}")
+    return int(json.loads(done.stdout)["chunks"])
+
+
 @contextmanager
-def served_corpus(ready_timeout: float = 120.0) -> Iterator[Served]:
-    """Ingest corpus/ into a temporary index (as `guide-rag ingest` does) and serve it with
-    `guide-rag serve` on loopback; the server stops on exit."""
+def served_corpus(env: dict[str, str] | None = None) -> Iterator[Served]:
+    """Ingest corpus/ into a temporary index and serve it; the server stops on exit."""
     with tempfile.TemporaryDirectory(prefix="guide-rag-bench-") as tmp:
         index_dir = Path(tmp) / "index"
+        chunks = ingest(index_dir)
+        env = {
+            "GUIDE_RAG_INDEX_DIR": str(index_dir),
+            "GUIDE_RAG_RELOAD_SECONDS": "0",
+            **(env or {}),
+        }
         started = time.perf_counter()
-        ingest = subprocess.run(
-            [*CLI, "ingest", "--index-dir", str(index_dir), "--json"],
-            cwd=ROOT, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if ingest.returncode != 0:
-            raise BenchError(f"ingest failed: {ingest.stderr.strip()}")
-        ingest_s = time.perf_counter() - started
-        env = {"GUIDE_RAG_INDEX_DIR": str(index_dir), "GUIDE_RAG_RELOAD_SECONDS": "0"}
         try:
-            with live_server_process(env, Path(tmp) / "server.log", ready_within=ready_timeout) as (
-                base,
-                proc,
-            ):
-                chunks = json.loads(ingest.stdout)["chunks"]
-                yield Served(base, proc.pid, round(ingest_s, 2), chunks)
+            with live_server_process(env, Path(tmp) / "server.log") as (base, proc):
+                ready = time.perf_counter() - started
+                host, port = base.removeprefix("http://").split(":")
+                yield Served(base, host, int(port), proc.pid, index_dir, round(ready, 3), chunks)
         except ServerError as exc:
             raise BenchError(str(exc)) from exc
 
 
 def print_table(result: dict[str, Any], title: str) -> None:
     table = Table(title=title)
-    table.add_column("metric")
+    table.add_column("figure")
     table.add_column("value", justify="right")
     for key, value in result.items():
         table.add_row(key, str(value))
-    Console().print(table)
+    Console(width=120).print(table)
+
+
+def environment() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": sys.version.split()[0]}

@@ -1,6 +1,12 @@
-"""End-to-end latency benchmark: ingest corpus/ into a temp index, serve it, time POST /ask.
+"""Latency against the model's floor, in one run on one machine.
 
-    .venv/bin/python bench/latency.py [--requests 100] [--warmup 3] [--out report.json]
+    .venv/bin/python bench/latency.py [--requests 300] [--out result.json]
+
+1. The floor: the served model on ONNX Runtime, in-process, one thread, one unique question at
+   a time (p50).
+2. POST /ask and GET /search over loopback HTTP (keep-alive, one request at a time, every
+   question unique so the server's embedding cache cannot help): p50 / p95 / p99.
+3. Each p50 over the floor. Target (issue 12): /ask p50 <= 1.3x the floor.
 
 Prints one JSON object, then a table. Exits 1 with one line on stderr if anything fails.
 """
@@ -8,84 +14,90 @@ Prints one JSON object, then a table. Exits 1 with one line on stderr if anythin
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
-import os
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
-import httpx
-import numpy as np
-from benchkit import QUESTIONS, BenchError, print_table, served_corpus
+from benchkit import (
+    BenchError,
+    environment,
+    floor_ms,
+    percentiles,
+    print_table,
+    served_corpus,
+    unique_question,
+)
 
 
-def ask(client: httpx.Client, question: str) -> tuple[float, float]:
-    """(client wall ms, server took_ms) for one POST /ask."""
+def timed(conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None) -> float:
+    headers = {"content-type": "application/json"} if body else {}
     started = time.perf_counter()
-    resp = client.post("/ask", json={"question": question})
-    wall_ms = (time.perf_counter() - started) * 1000
-    if resp.status_code != 200:
-        raise BenchError(f"POST /ask returned {resp.status_code}: {resp.text[:200]}")
-    return wall_ms, float(resp.json()["took_ms"])
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    payload = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise BenchError(f"{method} {path} returned {response.status}: {payload[:200]!r}")
+    return elapsed
 
 
-def question(i: int, repeat: bool) -> str:
-    """The i-th question; unique unless `repeat`, so the server's query cache does not hide the
-    model's cost."""
-    text = QUESTIONS[i % len(QUESTIONS)]
-    return text if repeat else f"{text} (#{i})"
-
-
-def run(requests: int, warmup: int, ready_timeout: float, repeat: bool) -> dict[str, Any]:
-    with (
-        served_corpus(ready_timeout) as served,
-        httpx.Client(base_url=served.base, timeout=30) as client,
-    ):
-        for i in range(warmup):
-            ask(client, question(-1 - i, repeat))
-        samples = [ask(client, question(i, repeat)) for i in range(requests)]
-
-    wall = np.array([s[0] for s in samples])
-    took = np.array([s[1] for s in samples])
+def run(requests: int, backend: str) -> dict[str, Any]:
+    with served_corpus({"GUIDE_RAG_BACKEND": backend}) as served:
+        floor = floor_ms(served.index_dir)
+        conn = http.client.HTTPConnection(served.host, served.port, timeout=30)
+        for n in range(20):  # warm the connection and the server's first-call paths
+            timed(conn, "POST", "/ask", json.dumps({"question": unique_question(-1 - n)}).encode())
+        ask = [
+            timed(conn, "POST", "/ask", json.dumps({"question": unique_question(n)}).encode())
+            for n in range(requests)
+        ]
+        search = [
+            timed(conn, "GET", "/search?" + urllib.parse.urlencode({"q": q}), None)
+            for q in (unique_question(10**6 + n) for n in range(requests))
+        ]
+        conn.close()
+    a, s = percentiles(ask), percentiles(search)
     return {
-        "ingest_seconds": served.ingest_seconds,
-        "chunks": served.chunks,
+        **environment(),
         "requests": requests,
-        "p50_ms": round(float(np.percentile(wall, 50)), 2),
-        "p95_ms": round(float(np.percentile(wall, 95)), 2),
-        "p99_ms": round(float(np.percentile(wall, 99)), 2),
-        "mean_ms": round(float(wall.mean()), 2),
-        "server_took_ms_p50": round(float(np.percentile(took, 50)), 2),
+        "backend": backend,
+        "floor_onnx_encode_p50_ms": floor,
+        **{f"ask_{k}": v for k, v in a.items()},
+        **{f"search_{k}": v for k, v in s.items()},
+        "ask_p50_over_floor": round(a["p50_ms"] / floor, 2),
+        "search_p50_over_floor": round(s["p50_ms"] / floor, 2),
+        "target_ask_p50_over_floor": 1.3,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100, help="timed requests (default 100)")
+    parser.add_argument("--requests", type=int, default=300, help="timed requests per route")
     parser.add_argument(
-        "--repeat", action="store_true", help="rotate 10 questions (cache hits after the first)"
+        "--backend", choices=["onnx", "torch"], default="onnx", help="what the server runs"
     )
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
-    parser.add_argument("--ready-timeout", type=float, default=120.0, help="seconds to wait")
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args()
-    if args.requests < 1 or args.warmup < 0:
-        parser.error("--requests must be >= 1 and --warmup >= 0")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # stderr: one line on failure
+    if args.requests < 10:
+        parser.error("--requests must be >= 10")
     try:
-        result = run(args.requests, args.warmup, args.ready_timeout, args.repeat)
-        print(json.dumps(result, indent=2))
-        print_table(result, "POST /ask latency")
-        if args.out is not None:
-            args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        result = run(args.requests, args.backend)
     except KeyboardInterrupt:
-        print("bench: interrupted", file=sys.stderr)
+        print("latency: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        message = " ".join(str(exc).split())
-        print(f"bench: failed: {type(exc).__name__}: {message}", file=sys.stderr)
+        print(
+            f"latency: failed: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr
+        )
         return 1
+    print(json.dumps(result, indent=2))
+    print_table(result, "Latency against the ONNX floor (one run, one machine)")
+    if args.out is not None:
+        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -29,6 +29,13 @@ def _share(values: Sequence[bool]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
+def _quantile(values: Sequence[int], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])
+
+
 def evaluate_qa(qa: QA, evalset: EvalSet) -> dict[str, float]:
     """All metrics of one QA on one split of the eval set."""
     from ranx import Qrels, Run, evaluate  # numba compiles on import: only when measuring
@@ -36,6 +43,7 @@ def evaluate_qa(qa: QA, evalset: EvalSet) -> dict[str, float]:
     qrels: dict[str, dict[str, int]] = {}
     run: dict[str, dict[str, float]] = {}
     fact3, chars3, answer_facts, precision, false_abstain, latency = [], [], [], [], [], []
+    lengths: list[int] = []
     for q in evalset.questions:
         started = time.perf_counter()
         hits = qa.search(q.question, DEPTH)
@@ -48,6 +56,8 @@ def evaluate_qa(qa: QA, evalset: EvalSet) -> dict[str, float]:
         chars3.append(sum(len(h.chunk.text) for h in hits[:3]))
         answer = qa.ask(q.question)
         false_abstain.append(answer.abstained)
+        if not answer.abstained:
+            lengths.append(len(answer.text))
         answer_facts.append(not answer.abstained and any(f in answer.text for f in q.facts))
         if answer.citations:
             cited = [c.section in relevant for c in answer.citations]
@@ -62,6 +72,8 @@ def evaluate_qa(qa: QA, evalset: EvalSet) -> dict[str, float]:
         "citation_precision": statistics.mean(precision) if precision else 0.0,
         "oos_abstained": _share(abstained),
         "false_abstention": _share(false_abstain),
+        "answer_chars_p50": statistics.median(lengths) if lengths else 0.0,
+        "answer_chars_p90": _quantile(lengths, 0.9),
         "latency_p50_ms": statistics.median(latency) if latency else 0.0,
     }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from evaluation.calibration import DevSplitCalibrator
 from ingest.chunking import view_texts
 from retriever.abstention import Abstention
+from retriever.answer.sentences import embedded_sentences
 from retriever.embedding import Embedder
 from retriever.index import VIEWS, IndexBuild
 from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE, QA
@@ -21,13 +22,14 @@ def rebuild_with(build: IndexBuild, embedder: Embedder) -> IndexBuild:
     """The same chunks, embedded by `embedder` (in memory only)."""
     texts = [text for chunk in build.chunks for text in view_texts(chunk)]
     vectors = embedder.encode(texts).reshape(len(build.chunks), len(VIEWS), -1)
+    sentences = embedder.encode([s for chunk in build.chunks for s in embedded_sentences(chunk)])
     manifest = replace(
         build.manifest,
         model=embedder.name,
         model_fingerprint=embedder.fingerprint,
         dim=int(vectors.shape[2]),
     )
-    return IndexBuild.in_memory(manifest, build.chunks, vectors)
+    return IndexBuild.in_memory(manifest, build.chunks, vectors, sentences)
 
 
 def calibrated_qa(build: IndexBuild, embedder: Embedder, eval_dir: Path) -> QA:

@@ -22,6 +22,8 @@ COLUMNS = [
     ("citation_precision", "{:.3f}"),
     ("oos_abstained", "{:.3f}"),
     ("false_abstention", "{:.3f}"),
+    ("answer_chars_p50", "{:.0f}"),
+    ("answer_chars_p90", "{:.0f}"),
     ("latency_p50_ms", "{:.1f}"),
 ]
 _CHARTED = ["hit@1", "hit@3", "mrr@10", "fact@3", "answer_facts", "citation_precision",

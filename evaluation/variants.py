@@ -1,7 +1,7 @@
 """The rows of `guide-rag eval`: the served QA, and variants composed from other real parts.
 
 Nothing in the served path knows a variant exists: each one is a QA built with another searcher,
-query rewrite, widening or composer argument.
+widening or composer argument.
 """
 
 from __future__ import annotations
@@ -9,40 +9,45 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from retriever.answer import Composer, RetrievedOnly, TermWeights
+from retriever.answer.composer import SEMANTIC
 from retriever.qa import QA
 from retriever.search import ConvexHybrid, DenseSearch, LexicalSearch, RankFusionHybrid, Searcher
 
 Variant = Callable[[QA], QA]
 
 
-def _verbatim(question: str) -> str:
-    return question
-
-
 def _with(
     qa: QA,
     *,
     searcher: Searcher | None = None,
-    verbatim: bool = False,
     retrieved_only: bool = False,
     section_focus: bool = True,
+    semantic: float = SEMANTIC,
 ) -> QA:
-    weights = TermWeights(qa.build.chunks)
+    build = qa.build
+    weights = TermWeights(build.chunks)
+    composer = Composer(
+        weights,
+        qa.abstention.min_score,
+        build.chunks,
+        build.sentences,
+        section_focus=section_focus,
+        semantic=semantic,
+    )
     return QA(
-        qa.build,
+        build,
         qa.embedder,
         qa.abstention,
         searcher=searcher or qa.searcher,
-        rewrite=_verbatim if verbatim else qa.rewrite,
         widener=RetrievedOnly(weights) if retrieved_only else qa.widener,
-        composer=Composer(weights, qa.abstention.min_score, section_focus=section_focus),
+        composer=composer,
     )
 
 
 def _plain(searcher: Callable[[QA], Searcher]) -> Variant:
-    """A retriever on its own: the question as asked, no widening, no section focus."""
+    """A retriever on its own: no widening, no section focus, no sentence meaning."""
     return lambda qa: _with(
-        qa, searcher=searcher(qa), verbatim=True, retrieved_only=True, section_focus=False
+        qa, searcher=searcher(qa), retrieved_only=True, section_focus=False, semantic=0.0
     )
 
 
@@ -62,7 +67,7 @@ def _served(qa: QA) -> QA:
     return _with(qa)
 
 
-# The table: each retriever alone, plainly fused, and the QA as served.
+# The table: each retriever alone, plainly composed, and the QA as served.
 CONFIGS: dict[str, Variant] = {
     "bm25": _plain(_bm25),
     "dense": _plain(_dense),
@@ -75,15 +80,15 @@ BASELINE: dict[str, Variant] = {
     "base hybrid": _plain(_hybrid),
     "base final": _served,
 }
-# The ablation: the served QA with one part replaced at a time (decide on dev).
+# The ablation: the served QA with one part replaced, added or taken away (decide on dev).
 ABLATION: dict[str, Variant] = {
     "final": _served,
-    "- query expansion": lambda qa: _with(qa, verbatim=True),
-    "- convex fusion (RRF)": lambda qa: _with(
+    "+ BM25, convex fusion": lambda qa: _with(qa, searcher=_hybrid(qa)),
+    "+ BM25, rank fusion": lambda qa: _with(
         qa, searcher=RankFusionHybrid(qa.build.dense, qa.build.lexical)
     ),
     "- section focus": lambda qa: _with(qa, section_focus=False),
     "- shape-aware answers": lambda qa: _with(qa, retrieved_only=True),
-    "- BM25 (dense only)": lambda qa: _with(qa, searcher=_dense(qa)),
-    "- dense (BM25 only)": lambda qa: _with(qa, searcher=_bm25(qa)),
+    "- sentence meaning": lambda qa: _with(qa, semantic=0.0),
+    "BM25 instead of dense": lambda qa: _with(qa, searcher=_bm25(qa)),
 }

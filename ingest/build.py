@@ -23,6 +23,7 @@ from ingest.publish import index_lock, previous_build, publish
 from ingest.report import IngestReport, changes, section_count, up_to_date
 from ingest.settings import IngestSettings
 from ingest.structure import Document, unit_text
+from retriever.answer.sentences import embedded_sentences
 from retriever.embedding import Embedder, prepare_embedder
 from retriever.index import FORMAT_VERSION, VIEWS, DocumentInfo, IndexBuild, Manifest, SectionInfo
 from retriever.types import Chunk
@@ -94,10 +95,12 @@ def run_ingest(
         kept = len(chunks) - len(fresh)
         infos = tuple(_info(d, cs) for d, cs in zip(docs, per_doc, strict=True))
         build_id = previous.manifest.build_id if previous is not None and dry_run else ""
+        embedded = 0
         if not dry_run:
-            vectors = _vectors(chunks, fresh, reusable, previous, embedder, progress or Progress())
+            bar = progress or Progress()
+            vectors, sentences, embedded = _vectors(chunks, fresh, reusable, live, embedder, bar)
             manifest = _manifest(settings, embedder, infos, vectors)
-            build = IndexBuild.in_memory(manifest, chunks, vectors)
+            build = IndexBuild.in_memory(manifest, chunks, vectors, sentences)
             calibration = {**calibrator.calibrate(build, embedder), "inputs": inputs}
             build = replace(build, manifest=replace(build.manifest, calibration=calibration))
             publish(settings.index_dir, build)
@@ -105,7 +108,7 @@ def run_ingest(
         return IngestReport(
             settings.index_dir, build_id, len(docs), section_count(infos), len(chunks),
             len(fresh), kept, (len(previous.chunks) - kept) if previous is not None else 0,
-            0 if dry_run else len(fresh) * len(VIEWS), time.perf_counter() - started,
+            embedded, time.perf_counter() - started,
             dry_run=dry_run, skipped=tuple(skipped), changes=changes(chunks, reusable, previous),
         )  # fmt: skip
 
@@ -187,18 +190,25 @@ def _vectors(
     previous: IndexBuild | None,
     embedder: Embedder,
     progress: Progress,
-) -> np.ndarray:
-    """Vectors in chunk order: new ones from the model, the rest copied from the live build."""
-    by_id: dict[str, np.ndarray] = {}
-    if fresh:
-        texts = [text for c in fresh for text in view_texts(c)]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(views, sentence vectors, texts embedded), in chunk order: new ones from the model, the
+    rest copied from the live build."""
+    texts = [t for c in fresh for t in (*view_texts(c), *embedded_sentences(c))]
+    by_id: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if texts:
         new = embedder.encode(texts, on_batch=progress.embedding(len(texts)))
-        views = new.reshape(len(fresh), len(VIEWS), -1)
-        by_id = {c.id: views[i] for i, c in enumerate(fresh)}
+        row = 0
+        for c in fresh:
+            end = row + len(VIEWS) + len(embedded_sentences(c))
+            by_id[c.id] = (new[row : row + len(VIEWS)], new[row + len(VIEWS) : end])
+            row = end
     for chunk in chunks:
         if chunk.id not in by_id and previous is not None:
-            by_id[chunk.id] = previous.vectors(reusable[chunk.id])
-    return np.stack([by_id[c.id] for c in chunks]).astype(np.float32)
+            i = reusable[chunk.id]
+            by_id[chunk.id] = (previous.vectors(i), previous.sentences.of(i))
+    views = np.stack([by_id[c.id][0] for c in chunks]).astype(np.float32)
+    sentence_vectors = np.concatenate([by_id[c.id][1] for c in chunks]).astype(np.float32)
+    return views, sentence_vectors, len(texts)
 
 
 def _info(doc: Document, chunks: list[Chunk]) -> DocumentInfo:

@@ -2,7 +2,8 @@
 
 index/
   CURRENT              name of the published build (swapped with os.replace)
-  builds/<build-id>/   manifest.json, chunks.jsonl, vectors.faiss, vectors-text.faiss, bm25/
+  builds/<build-id>/   manifest.json, chunks.jsonl, vectors.faiss, vectors-text.faiss,
+                       vectors-sentences.faiss, bm25/
 """
 
 from __future__ import annotations
@@ -18,18 +19,22 @@ from typing import Any
 import faiss
 import numpy as np
 
+from retriever.answer.sentences import SentenceVectors
 from retriever.errors import IndexCorruptError, IndexNotFoundError
 from retriever.search.dense import DenseIndex
-from retriever.search.lexical import LexicalIndex
+from retriever.search.lexical import LazyLexical, LexicalIndex
 from retriever.types import Chunk
 
-FORMAT_VERSION = 3  # 2: two embedded views per chunk, BM25, calibration; 3: chunk leads
+# 2: two embedded views per chunk, BM25, calibration; 3: chunk leads, model fingerprint;
+# 4: one vector per answer sentence
+FORMAT_VERSION = 4
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 # Each chunk is embedded twice: with its section title before it, and alone. Both views score.
 VIEWS = ("vectors.faiss", "vectors-text.faiss")
+SENTENCES = "vectors-sentences.faiss"
 LEXICAL = "bm25"
 _FIX = "run `guide-rag ingest`"
 
@@ -95,15 +100,25 @@ class IndexBuild:
     manifest: Manifest
     chunks: tuple[Chunk, ...]
     dense: DenseIndex
-    lexical: LexicalIndex
+    sentences: SentenceVectors
+    # BM25 loads on first use: the served (dense) path never pays for it.
+    lexical_source: LazyLexical
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        return self.lexical_source.get()
 
     @classmethod
     def in_memory(
-        cls, manifest: Manifest, chunks: Sequence[Chunk], vectors: np.ndarray
+        cls,
+        manifest: Manifest,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        sentence_vectors: np.ndarray,
     ) -> IndexBuild:
         """A build not yet written: it can be searched (to calibrate), then `write_build` saves it.
 
-        `vectors` has shape (chunks, views, dim).
+        `vectors` has shape (chunks, views, dim); `sentence_vectors` one row per answer sentence.
         """
         if vectors.shape[:2] != (len(chunks), len(VIEWS)):
             raise ValueError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
@@ -112,7 +127,8 @@ class IndexBuild:
             manifest,
             tuple(chunks),
             DenseIndex(_views(manifest.dim, vectors)),
-            LexicalIndex.build(chunks),
+            SentenceVectors(chunks, sentence_vectors),
+            LazyLexical(built=LexicalIndex.build(chunks)),
         )
 
     def vectors(self, i: int) -> np.ndarray:
@@ -149,6 +165,9 @@ def write_build(path: Path, build: IndexBuild) -> None:
     path.mkdir(parents=True)
     for view, name in zip(build.dense.views, VIEWS, strict=True):
         faiss.write_index(view, str(path / name))
+    sentences = faiss.IndexFlatIP(build.manifest.dim)
+    sentences.add(build.sentences.vectors)
+    faiss.write_index(sentences, str(path / SENTENCES))
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
         for chunk in build.chunks:
             fh.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
@@ -202,7 +221,8 @@ def read_build(build: Path) -> IndexBuild:
         with (build / CHUNKS).open(encoding="utf-8") as fh:
             chunks = tuple(_chunk(json.loads(line)) for line in fh if line.strip())
         views = tuple(faiss.read_index(str(build / name)) for name in VIEWS)
-        lexical = LexicalIndex.load(build / LEXICAL)
+        stored = faiss.read_index(str(build / SENTENCES))
+        sentences = SentenceVectors(chunks, stored.reconstruct_n(0, stored.ntotal))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorruptError(f"index at {build} is unreadable ({exc}): {_FIX}") from exc
     for view in views:
@@ -212,7 +232,9 @@ def read_build(build: Path) -> IndexBuild:
                 f" of dim {view.d}, manifest says {manifest.chunk_count} of dim {manifest.dim}):"
                 f" {_FIX}"
             )
-    return IndexBuild(build, manifest, chunks, DenseIndex(views), lexical)
+    return IndexBuild(
+        build, manifest, chunks, DenseIndex(views), sentences, LazyLexical(build / LEXICAL)
+    )
 
 
 def load_index(index_dir: Path) -> IndexBuild:

@@ -6,7 +6,7 @@ composer) are given whole, so an evaluation variant is a QA built from other par
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -20,7 +20,6 @@ from retriever.index import IndexBuild, load_index
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.settings import Settings
 from retriever.types import Answer, Hit
-from retriever.vocabulary import expand_abbreviations
 
 MAX_K = 20
 MAX_QUESTION_CHARS = 1000
@@ -29,8 +28,6 @@ QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
 # the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (README, Abstention).
 FALLBACK_MIN_SCORE = 0.20
 FALLBACK_SOURCE = "fallback: fitted on the shipped guide's dev split (all-MiniLM-L6-v2)"
-
-Rewrite = Callable[[str], str]
 
 
 class QA:
@@ -41,7 +38,6 @@ class QA:
         abstention: Abstention,
         *,
         searcher: Searcher,
-        rewrite: Rewrite,
         widener: Widener,
         composer: Composer,
     ) -> None:
@@ -49,7 +45,6 @@ class QA:
         self.embedder = embedder
         self.abstention = abstention
         self.searcher = searcher
-        self.rewrite = rewrite
         self.widener = widener
         self.composer = composer
         self.documents = frozenset(d.id for d in build.manifest.documents)
@@ -58,7 +53,7 @@ class QA:
 
     @classmethod
     def assemble(
-        cls, build: IndexBuild, embedder: Embedder, abstention: Abstention, mode: str = "hybrid"
+        cls, build: IndexBuild, embedder: Embedder, abstention: Abstention, mode: str = "dense"
     ) -> QA:
         """The parts served over `build`; evaluation composes its variants from other parts."""
         weights = TermWeights(build.chunks)
@@ -66,10 +61,9 @@ class QA:
             build,
             embedder,
             abstention,
-            searcher=searcher_for(mode, build.dense, build.lexical),
-            rewrite=expand_abbreviations,
+            searcher=searcher_for(mode, build),
             widener=WholeLists(build.chunks, weights),
-            composer=Composer(weights, abstention.min_score),
+            composer=Composer(weights, abstention.min_score, build.chunks, build.sentences),
         )
 
     @classmethod
@@ -103,7 +97,7 @@ class QA:
             return self.build.dense.score(query.vector, i)
 
         context = self.widener.widen(question, shape, hits, score, keep)
-        return self.composer.compose(question, shape, context)
+        return self.composer.compose(question, shape, replace(context, vector=query.vector))
 
     def signals(self, question: str) -> Signals:
         """What abstention compares with its thresholds (what calibration fits them on)."""
@@ -111,7 +105,7 @@ class QA:
         return self.abstention.signals(self.searcher.search(query, ABSTAIN_DEPTH), query.vector)
 
     def query(self, question: str) -> Query:
-        return Query(question, self._embed(self.rewrite(question)))
+        return Query(question, self._embed(question))
 
     def _encode(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embedder.encode([text])[0]

@@ -37,7 +37,8 @@ class Settings(BaseSettings):
             "Best cosine score under which /ask abstains; unset = the value calibrated at ingest."
         ),
     )
-    retriever: Mode = "hybrid"
+    # Dense alone, chosen on dev with the tuned model: BM25 fusion added nothing (README).
+    retriever: Mode = "dense"
     backend: Backend = Field(
         default="onnx",
         description=(

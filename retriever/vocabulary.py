@@ -1,7 +1,9 @@
-"""The guide's vocabulary: abbreviations and synonyms mapped onto one form before matching.
+"""BM25's vocabulary: abbreviations and synonyms mapped onto one form before lexical matching.
 
 Applied to passages and questions alike, so "ML", "machine learning" and "machine-learning"
-meet, and "pay", "earn" and "compensation" all reach the salary paragraph.
+meet, and "pay", "earn" and "compensation" all reach the salary paragraph. The served (dense)
+path no longer uses it: the tuned model learned these from the train split, and on dev every
+rule that spelled out abbreviations for the dense query cost more than it gave (README).
 """
 
 from __future__ import annotations
@@ -38,26 +40,4 @@ def normalize(text: str) -> str:
     """Text with each known abbreviation or synonym replaced by its canonical word."""
     for pattern, canonical in _CANON:
         text = pattern.sub(canonical, text)
-    return text
-
-
-# The embedding model knows "machine learning" far better than the letters "ml".
-_ABBREVIATIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"\b{a}\b", re.IGNORECASE), full)
-    for a, full in [
-        ("ml", "machine learning"),
-        ("mle", "machine learning engineer"),
-        ("cs", "computer science"),
-        ("llms?", "large language model"),
-        ("nlp", "natural language processing"),
-        ("devs?", "developer"),
-        ("swe", "software engineer"),
-    ]
-]
-
-
-def expand_abbreviations(text: str) -> str:
-    """Spell out abbreviations, for the dense query."""
-    for pattern, full in _ABBREVIATIONS:
-        text = pattern.sub(full, text)
     return text

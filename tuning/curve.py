@@ -45,8 +45,7 @@ def learning_curve(
                 model = TorchEmbedder(ModelFiles(f"curve-{size}", out), threads=settings.threads)
                 if out != settings.tuned_dir:
                     questions = sorted({q.question for q in p.questions})
-                    oos = [o.question for o in p.train.out_of_scope]
-                    fit_scope(model, questions, oos, p.recipe.scope_c).save(out)
+                    fit_scope(model, questions, p.train.out_of_scope, p.recipe).save(out)
             qa = calibrated_qa(rebuild_with(build, model), model, settings.eval_dir)
             metrics = evaluate_qa(qa, test)
             used = 0 if size == 0 else len(p.questions)

@@ -19,7 +19,7 @@ class TuneSettings(IngestSettings, EvalSettings):
         default=Path(TUNED_MODEL), description="Where the tuned model is written (git-ignored)."
     )
     # Chosen on the dev split (README, "Tuning"); recorded in the model's card.
-    epochs: int = Field(default=3, ge=1, le=20)
+    epochs: int = Field(default=2, ge=1, le=20)
     learning_rate: float = Field(default=5e-5, gt=0, le=1e-3)
     batch_size: int = Field(default=16, ge=2, le=256)
     seed: int = 42

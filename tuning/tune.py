@@ -32,7 +32,7 @@ from tuning.card import Card, read_card
 from tuning.errors import TuneError
 from tuning.pairs import Pairs, digest, training_pairs
 from tuning.settings import TuneSettings
-from tuning.train import Recipe, fine_tune, fit_scope
+from tuning.train import Recipe, fine_tune, fit_scope, native_bf16
 
 CARD_FORMAT = 1  # bump when what a tuned folder holds changes: every model is made again
 DEV_METRICS = ["hit@1", "hit@3", "fact@3", "answer_facts", "citation_precision",
@@ -80,7 +80,13 @@ def plan(
     if limit is not None:  # a seeded subset: the learning curve's smaller training sets
         questions = random.Random(settings.seed).sample(questions, min(limit, len(questions)))
     pairs = training_pairs(questions, chunks)
-    recipe = Recipe(settings.epochs, settings.learning_rate, settings.batch_size, settings.seed)
+    recipe = Recipe(
+        settings.epochs,
+        settings.learning_rate,
+        settings.batch_size,
+        settings.seed,
+        bf16=native_bf16(),
+    )
     train_sha = digest([asdict(q) for q in questions], [asdict(o) for o in train.out_of_scope])
     chunks_sha = digest([c.embed_text for c in chunks])
     inputs = digest(CARD_FORMAT, base.fingerprint, train_sha, chunks_sha, recipe.to_dict())
@@ -136,9 +142,7 @@ def train_model(
     shutil.rmtree(out / ".trainer", ignore_errors=True)
     tuned = TorchEmbedder(ModelFiles(str(settings.tuned_dir), out), threads=settings.threads)
     in_scope = sorted({q.question for q in p.questions})
-    fit_scope(tuned, in_scope, [o.question for o in p.train.out_of_scope], p.recipe.scope_c).save(
-        out
-    )
+    fit_scope(tuned, in_scope, p.train.out_of_scope, p.recipe).save(out)
     after = evaluate_qa(calibrated_qa(rebuild_with(build, tuned), tuned, settings.eval_dir), dev)
     card = Card(
         inputs=p.inputs, base_model=p.base.name, base_fingerprint=p.base.fingerprint,

@@ -12,16 +12,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from retriever.answer.context import Context
 from retriever.answer.render import Piece, render
+from retriever.answer.sentences import SentenceVectors, answer_sentences
 from retriever.answer.shape import Shape
 from retriever.answer.terms import TermWeights, terms
-from retriever.text import split_sentences
-from retriever.types import Answer, Hit
+from retriever.types import Answer, Chunk, Hit
 
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
 MAX_SENTENCES = 3
 MAX_ITEMS = 8
+SEMANTIC = 2.0  # weight of a sentence's cosine to the question (dev: README, Answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +48,28 @@ class Composer:
         self,
         weights: TermWeights,
         min_score: float,
+        chunks: Sequence[Chunk] = (),
+        sentences: SentenceVectors | None = None,
         *,
         margin: float = 0.15,
         depth: int = 3,
         section_focus: bool = True,
+        semantic: float = SEMANTIC,
     ) -> None:
         self.weights = weights
         self.min_score = min_score
+        # Each answer sentence's cosine to the question, weighted by `semantic`, joins its score:
+        # which sentence answers is a matter of meaning, not only of shared words.
+        self.sentences = sentences
+        self.rows = {c.id: i for i, c in enumerate(chunks)}
+        self.semantic = semantic
         # Hits scoring far below the best are about something else; they do not get cited.
         self.margin = margin
         self.depth = depth
         # Answer from one section, the top hit's: cited text then stays on topic.
         self.section_focus = section_focus
+        # Each chunk's answer sentences and their terms, worked out once per build.
+        self._sentences: dict[str, list[tuple[str, set[str]]]] = {}
 
     def compose(self, question: str, shape: Shape, context: Context) -> Answer:
         top = context.top
@@ -69,16 +82,16 @@ class Composer:
             if h is top or (h.rank <= self.depth and h.score >= floor)
             if not self.section_focus or _same_section(h, top)
         ]
-        ranked = self._rank(question, candidates, shape)
-        lead = ranked[0].hit
-        if shape.listing and lead.chunk.kind == "list_item":
-            items = context.list_of(lead)[:MAX_ITEMS]
+        ranked = self._rank(question, candidates, shape, context.vector)
+        if shape.listing and top.chunk.kind == "list_item":
+            # The list the retriever ranked first, not one whose intro merely shares a word.
+            items = context.list_of(top)[:MAX_ITEMS]
             if len(items) >= 2:
-                intro = Piece(items[0], lead.chunk.lead)
+                intro = Piece(items[0], top.chunk.lead)
                 return render([intro, *(Piece(h, h.chunk.own_text, bullet=True) for h in items)])
         if shape.comparison:
             # A row the question names leads even if it retrieved weakly: it is the comparison.
-            named = self._rank(question, context.named_rows, shape)
+            named = self._rank(question, context.named_rows, shape, context.vector)
             rows = named or [s for s in ranked[:MAX_SENTENCES] if s.hit.chunk.kind == "table_row"]
             if rows and rows[0].hit.score >= self.min_score:
                 row = rows[0].hit.chunk.id
@@ -90,21 +103,40 @@ class Composer:
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
         return render([s.piece for s in _reading_order(chosen)])
 
-    def _rank(self, question: str, hits: Sequence[Hit], shape: Shape) -> list[Sentence]:
-        """Every answer sentence of every hit, best first: rank + rare shared words + figures."""
+    def _rank(
+        self, question: str, hits: Sequence[Hit], shape: Shape, vector: np.ndarray | None
+    ) -> list[Sentence]:
+        """Every answer sentence of every hit, best first: the passage's rank, the sentence's
+        meaning (cosine to the question), rare shared words, figures for pay questions."""
         wanted = terms(question)
         total = self.weights.weight(wanted) or 1.0
         scored: list[Sentence] = []
         for hit in hits:
-            for k, sentence in enumerate(_answer_sentences(hit)):
-                shared = wanted & terms(f"{hit.chunk.lead} {sentence}")
-                # The fused rank, not the raw cosine, says how good the passage is.
+            cosines = self._cosines(hit.chunk, vector)
+            for k, (sentence, sentence_terms) in enumerate(self._sentences_of(hit.chunk)):
+                shared = wanted & sentence_terms
+                # The retriever's rank, not the raw cosine, says how good the passage is.
                 score = 1.0 - 0.05 * (hit.rank - 1) + 0.3 * self.weights.weight(shared) / total
+                score += self.semantic * float(cosines[k]) if cosines is not None else 0.0
                 if shape.figures and _FIGURE.search(sentence):
                     score += 0.3
                 scored.append(Sentence(score, hit, k, sentence))
         scored.sort(key=lambda s: (-s.score, s.hit.rank, s.position))
         return scored
+
+    def _cosines(self, chunk: Chunk, vector: np.ndarray | None) -> np.ndarray | None:
+        row = self.rows.get(chunk.id)
+        if vector is None or self.sentences is None or row is None or not self.semantic:
+            return None
+        cosines: np.ndarray = self.sentences.of(row) @ vector
+        return cosines
+
+    def _sentences_of(self, chunk: Chunk) -> list[tuple[str, set[str]]]:
+        cached = self._sentences.get(chunk.id)
+        if cached is None:
+            cached = [(s, terms(f"{chunk.lead} {s}")) for s in answer_sentences(chunk)]
+            self._sentences[chunk.id] = cached
+        return cached
 
 
 def _same_section(a: Hit, b: Hit) -> bool:
@@ -113,11 +145,3 @@ def _same_section(a: Hit, b: Hit) -> bool:
 
 def _reading_order(chosen: Sequence[Sentence]) -> list[Sentence]:
     return sorted(chosen, key=lambda s: (s.hit.rank, s.position))
-
-
-def _answer_sentences(hit: Hit) -> list[str]:
-    """Sentences of a chunk that can stand in an answer (never a list intro or FAQ question)."""
-    chunk = hit.chunk
-    if chunk.kind in ("table_row", "list_item"):
-        return [chunk.own_text]
-    return split_sentences(chunk.own_text)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from retriever.answer.shape import COMPARISON, Shape
 from retriever.answer.terms import TermWeights, terms
 from retriever.search.base import Keep
@@ -23,6 +25,7 @@ Score = Callable[[int], float]  # the query's cosine to a chunk index
 class Context:
     hits: tuple[Hit, ...]  # rank order: the retrieved hits, then any widened ones
     named_rows: tuple[Hit, ...] = ()  # the table rows (among `hits`) the question names
+    vector: np.ndarray | None = None  # the question's embedding, for sentence-level scoring
 
     @property
     def top(self) -> Hit:

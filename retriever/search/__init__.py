@@ -1,5 +1,7 @@
 """Ranking chunks for a query: dense (FAISS), lexical (BM25), and hybrids of the two."""
 
+from typing import Protocol
+
 from retriever.search.base import Candidate, Keep, Query, Searcher
 from retriever.search.dense import DenseIndex, DenseSearch
 from retriever.search.hybrid import ConvexHybrid, RankFusionHybrid
@@ -20,10 +22,20 @@ __all__ = [
 ]
 
 
-def searcher_for(mode: str, dense: DenseIndex, lexical: LexicalIndex) -> Searcher:
+class Indexes(Protocol):
+    """What a build offers searchers (retriever.index.IndexBuild); BM25 loads on first use."""
+
+    @property
+    def dense(self) -> DenseIndex: ...
+
+    @property
+    def lexical(self) -> LexicalIndex: ...
+
+
+def searcher_for(mode: str, build: Indexes) -> Searcher:
     """The searcher a GUIDE_RAG_RETRIEVER mode names."""
-    if mode == "dense":
-        return DenseSearch(dense)
     if mode == "bm25":
-        return LexicalSearch(lexical, dense)
-    return ConvexHybrid(dense, lexical)
+        return LexicalSearch(build.lexical, build.dense)
+    if mode == "hybrid":
+        return ConvexHybrid(build.dense, build.lexical)
+    return DenseSearch(build.dense)

@@ -1,6 +1,8 @@
-"""Dense retrieval: cosine similarity over normalized vectors in FAISS inner-product indexes.
+"""Dense retrieval: cosine similarity over normalized vectors in a FAISS inner-product index.
 
-A chunk's dense score is the mean cosine over its views (with and without section title).
+A chunk is embedded in two views (with its section title, and alone); its dense score is the
+mean cosine over them, which is the inner product with the mean of its view vectors. One exact
+FAISS search over those means ranks every chunk by that score.
 """
 
 from __future__ import annotations
@@ -14,29 +16,27 @@ from retriever.search.base import Candidate, Keep, Query, allowed, depth
 
 
 class DenseIndex:
-    """The FAISS views of one build, and each chunk's vectors held once for exact scoring."""
+    """The FAISS views of one build as stored, and one index over their per-chunk means."""
 
     def __init__(self, views: Sequence[faiss.Index]) -> None:
         self.views = tuple(views)
         self.total = int(self.views[0].ntotal)
-        # (chunks, views, dim): scoring a candidate reads a row instead of asking FAISS for it.
+        # (chunks, views, dim): ingest copies unchanged chunks' vectors from here.
         self.vectors = np.stack([v.reconstruct_n(0, self.total) for v in self.views], axis=1)
+        self.means = np.ascontiguousarray(self.vectors.mean(axis=1), dtype=np.float32)
+        self.index = faiss.IndexFlatIP(self.means.shape[1])
+        self.index.add(self.means)
 
     def search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """(chunk index, mean cosine) best first."""
         k = min(k, self.total)
         if k <= 0:
             return []
-        query = query_vector.reshape(1, -1).astype(np.float32)
-        candidates: set[int] = set()
-        for view in self.views:
-            _, ids = view.search(query, k)
-            candidates.update(int(i) for i in ids[0] if i >= 0)
-        scored = [(i, self.score(query_vector, i)) for i in candidates]
-        return sorted(scored, key=lambda pair: (-pair[1], pair[0]))[:k]
+        scores, ids = self.index.search(query_vector.reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def score(self, query_vector: np.ndarray, index: int) -> float:
-        return float((self.vectors[index] @ query_vector).mean())
+        return float(self.means[index] @ query_vector)
 
 
 class DenseSearch:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from threading import Lock
+from typing import Any
 
-import bm25s
 import numpy as np
-import Stemmer
 
 from retriever.search.base import Candidate, Keep, Query, allowed, depth
 from retriever.search.dense import DenseIndex
 from retriever.types import Chunk
 from retriever.vocabulary import normalize
 
-_STEMMER = Stemmer.Stemmer("english")
-
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    import bm25s  # with numba and scipy: only where BM25 is used (not on the served path)
+    import Stemmer
+
     tokenized = bm25s.tokenize(
         [normalize(t) for t in texts],
         lower=True,
         stopwords="en",
-        stemmer=_STEMMER,
+        stemmer=Stemmer.Stemmer("english"),
         return_ids=False,
         show_progress=False,
     )
@@ -34,18 +35,22 @@ def lexical_text(chunk: Chunk) -> str:
 
 
 class LexicalIndex:
-    def __init__(self, bm25: bm25s.BM25) -> None:
+    def __init__(self, bm25: Any) -> None:
         self.bm25 = bm25
         self._vocab = set(bm25.vocab_dict)
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
+        import bm25s
+
         bm25 = bm25s.BM25()
         bm25.index(tokenize([lexical_text(c) for c in chunks]), show_progress=False)
         return cls(bm25)
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
+        import bm25s
+
         return cls(bm25s.BM25.load(str(path)))
 
     def save(self, path: Path) -> None:
@@ -62,6 +67,23 @@ class LexicalIndex:
     def search(self, question: str, k: int) -> list[tuple[int, float]]:
         """(chunk index, BM25 score) best first; only chunks sharing a term with the question."""
         return top(self.scores(question), k)
+
+
+class LazyLexical:
+    """A build's BM25 index, built already or loaded from `path` on first use."""
+
+    def __init__(self, path: Path | None = None, built: LexicalIndex | None = None) -> None:
+        self.path = path
+        self._index = built
+        self._lock = Lock()
+
+    def get(self) -> LexicalIndex:
+        with self._lock:
+            if self._index is None:
+                if self.path is None:
+                    raise ValueError("a lazy BM25 index needs a path or a built index")
+                self._index = LexicalIndex.load(self.path)
+        return self._index
 
 
 def top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -39,7 +39,7 @@ def test_request_id_is_honoured_or_made(client: TestClient) -> None:
 def test_one_json_log_line_per_request_without_the_question(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    secret = "How much do entry-level AI engineers earn in Zanzibar?"
+    secret = "How much do entry-level AI engineers earn? Asking for my cousin Quill-7f3."
     with caplog.at_level(logging.INFO, logger="guide_rag.access"):
         client.post("/ask", json={"question": secret}, headers={"X-Request-ID": "req-1"})
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "guide_rag.access"]
@@ -47,7 +47,7 @@ def test_one_json_log_line_per_request_without_the_question(
     line = lines[0]
     assert (line["request_id"], line["route"], line["status"]) == ("req-1", "/ask", 200)
     assert line["abstained"] is False and line["ms"] > 0
-    assert "Zanzibar" not in caplog.text
+    assert "Quill-7f3" not in caplog.text
 
 
 def test_metrics(client: TestClient) -> None:

@@ -41,9 +41,13 @@ def test_ask_contract(client: TestClient) -> None:
 
 def test_ask_respects_top_k(client: TestClient) -> None:
     # An answer that cites several passages at top_k=5 cites only the first of them at top_k=1.
-    questions = ["What do AI engineers do?", "Do AI and ML engineers need the same skills?",
-                 "What should I learn to become an ML engineer?", "Is AI engineering or ML "
-                 "engineering better for me?", "What do ML engineers spend their time on?"]  # fmt: skip
+    questions = [
+        "What do AI engineers do?",
+        "Do AI and ML engineers need the same skills?",
+        "What should I learn to become an ML engineer?",
+        "Is AI engineering or ML engineering better for me?",
+        "What do ML engineers spend their time on?",
+    ]
     checked = 0
     for question in questions:
         wide = client.post("/ask", json={"question": question, "top_k": 5}).json()["citations"]

@@ -72,7 +72,8 @@ def test_ingest_ask_and_search_end_to_end(tmp_path: Path, real_settings: IngestS
     first = run("ingest", str(GUIDE), "--index-dir", str(index), "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
-    assert report["documents"] == 1 and 2 * report["chunks"] == report["embedded"] > 80
+    # Each chunk twice (with its section title, alone), then each of its answer sentences.
+    assert report["documents"] == 1 and report["embedded"] > 2 * report["chunks"] > 80
 
     again = run("ingest", str(GUIDE), "--index-dir", str(index))
     assert again.returncode == 0 and "up to date" in again.stdout

@@ -13,6 +13,7 @@ from ingest.build import run_ingest
 from ingest.errors import CorpusError, IngestLockedError
 from ingest.publish import index_lock
 from ingest.settings import IngestSettings
+from retriever.answer.sentences import answer_sentences
 from retriever.index import BUILDS, CURRENT, FORMAT_VERSION, MANIFEST, load_index
 from retriever.qa import QA
 from tests.helpers import FIXTURES, GUIDE, FakeEmbedder
@@ -24,10 +25,11 @@ def test_ingest_writes_a_loadable_index(
     report = run_ingest(fake_settings, embedder=fake_embedder)
     assert (report.documents, report.sections) == (1, 8)
     assert report.chunks == report.added > 40
-    # Two views per chunk: in its section's context, and alone.
-    assert report.embedded == fake_embedder.embedded == 2 * report.chunks
-
+    # Two views per chunk (in its section's context, and alone), then each answer sentence.
     build = load_index(fake_settings.index_dir)
+    sentences = sum(len(answer_sentences(c)) for c in build.chunks)
+    assert report.embedded == fake_embedder.embedded == 2 * report.chunks + sentences
+
     manifest = build.manifest
     assert manifest.format_version == FORMAT_VERSION
     assert (manifest.model, manifest.dim, manifest.chunk_count) == (
@@ -71,7 +73,8 @@ def test_editing_one_paragraph_re_embeds_only_its_chunk(
     )
     counting = FakeEmbedder()
     second = run_ingest(fake_settings, embedder=counting)
-    assert (second.added, second.removed, second.embedded) == (1, 1, 2)
+    # Its two views and its three sentences: "ML engineers earn about the same." is one of them.
+    assert (second.added, second.removed, second.embedded) == (1, 1, 5)
     assert second.unchanged == first.chunks - 1
     assert "ML engineers earn about the same." in counting.calls[0][0]
     # Unchanged chunks keep their very vectors; the edited one is gone under its old id.
@@ -123,6 +126,7 @@ def test_pointer_names_only_complete_builds(
         "bm25",
         "chunks.jsonl",
         "manifest.json",
+        "vectors-sentences.faiss",
         "vectors-text.faiss",
         "vectors.faiss",
     ]
