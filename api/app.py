@@ -19,8 +19,6 @@ from api.service import Service
 from api.settings import ServerSettings, get_server_settings
 from retriever.qa import QA
 
-WORKER_THREADS = 4
-
 
 def create_app(settings: ServerSettings | None = None, qa: QA | None = None) -> FastAPI:
     """The app; pass `qa` to serve an already loaded one (tests share one model)."""
@@ -30,7 +28,8 @@ def create_app(settings: ServerSettings | None = None, qa: QA | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Few threads for a 2-core CPU: forty (anyio's default) fight over the GIL with the
         # event loop, and then even a 503 for overload comes late.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = service.settings.worker_threads
         if not service.loaded.is_set():
             threading.Thread(target=service.load, name="guide-rag-load", daemon=True).start()
         stop = threading.Event()

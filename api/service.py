@@ -36,7 +36,9 @@ class Service:
     def _load_first(self) -> None:
         self._tried = _published(self.settings)
         try:
-            self.qa = QA.load(self.settings)
+            qa = QA.load(self.settings)
+            qa.warm_up()  # /ready means ready: the first /ask does not open the session
+            self.qa = qa
             self.error = None
             m = self.qa.build.manifest
             log.info("ready: %d chunks of build %s (model %s)", m.chunk_count, m.build_id, m.model)

@@ -16,6 +16,12 @@ class ServerSettings(Settings):
         default=2.0, ge=0, description="How often the server looks for a new index; 0 = never."
     )
     max_body_bytes: int = Field(default=16_384, ge=1024, description="Larger bodies get 413.")
+    worker_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Threads that run /ask and /search (bench/load.py measured 4 on 2 cores).",
+    )
     max_concurrency: int = Field(
         default=64, ge=1, description="Requests in flight beyond which /ask and /search get 503."
     )

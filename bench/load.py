@@ -166,10 +166,13 @@ def main() -> int:
     parser.add_argument(
         "--cold-runs", type=int, default=5, help="cold starts to take the median of"
     )
+    parser.add_argument("--threads", type=int, help="GUIDE_RAG_THREADS for the server")
+    parser.add_argument("--worker-threads", type=int, help="GUIDE_RAG_WORKER_THREADS")
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args()
+    env = {"GUIDE_RAG_THREADS": args.threads, "GUIDE_RAG_WORKER_THREADS": args.worker_threads}
     try:
-        with served_corpus() as served:
+        with served_corpus({k: str(v) for k, v in env.items() if v is not None}) as served:
             floor = floor_ms(served.index_dir)
             limit = (os.cpu_count() or 1) * 1000 / floor
             asyncio.run(hammer(served.host, served.port, 200, 4, 1.0, 10**7))  # warm-up
@@ -181,7 +184,7 @@ def main() -> int:
                            args.unique, r * args.requests)
                 )  # fmt: skip
                 after.append(tree_rss_mb(served.pid))
-            cold = cold_start(served.index_dir, args.cold_runs)
+            cold = cold_start(served.index_dir, args.cold_runs) if args.cold_runs else {}
     except KeyboardInterrupt:
         print("load: interrupted", file=sys.stderr)
         return 130

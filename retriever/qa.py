@@ -104,6 +104,10 @@ class QA:
         query = self.query(check_query(question, ABSTAIN_DEPTH))
         return self.abstention.signals(self.searcher.search(query, ABSTAIN_DEPTH), query.vector)
 
+    def warm_up(self) -> None:
+        """Open the model's session now, so the first question does not pay for it."""
+        self.embedder.encode(["warm up"])
+
     def query(self, question: str) -> Query:
         return Query(question, self._embed(question))
 

@@ -3,6 +3,7 @@ its tokenizer (the `tokenizers` library: cheap to load, no torch)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ from retriever.errors import ModelLoadError
 BASE_MODEL = "all-MiniLM-L6-v2"
 BASE_NAMES = frozenset({BASE_MODEL, f"sentence-transformers/{BASE_MODEL}"})
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+_FINGERPRINT = ".guide_rag_fingerprint.json"
 
 
 def offline() -> None:
@@ -57,11 +59,27 @@ class ModelFiles:
 
     @cached_property
     def fingerprint(self) -> str:
-        """sha256 of the weights: two folders with the same weights embed the same way."""
+        """sha256 of the weights: two folders with the same weights embed the same way.
+
+        Remembered beside the weights with their size and mtime, so a server start does not
+        read 90 MB to find its ONNX export; any change to the file hashes it again.
+        """
         weights = next((self.path / w for w in _WEIGHTS if (self.path / w).is_file()), None)
         if weights is None:
             raise ModelLoadError(f"model {self.name!r} at {self.path} has no weights file")
-        return _sha256(weights, weights.stat().st_size, weights.stat().st_mtime_ns)
+        stat = weights.stat()
+        key = {"file": weights.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        memo = self.path / _FINGERPRINT
+        try:
+            known = json.loads(memo.read_text(encoding="utf-8"))
+            if {k: known.get(k) for k in key} == key and isinstance(known.get("sha256"), str):
+                return str(known["sha256"])
+        except (OSError, ValueError, AttributeError):
+            pass
+        digest = _sha256(weights, stat.st_size, stat.st_mtime_ns)
+        with contextlib.suppress(OSError):  # a read-only model folder: hash again next time
+            memo.write_text(json.dumps({**key, "sha256": digest}), encoding="utf-8")
+        return digest
 
     @cached_property
     def max_seq_length(self) -> int:

@@ -93,18 +93,24 @@ class OnnxEmbedder:
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> np.ndarray:
         session = self.session
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        parts = []
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
-            encodings = self._tokenizer.encode_batch(batch)
+            # One question (the serving case) skips the batch machinery and its padding.
+            encodings = (
+                [self._tokenizer.encode(batch[0])]
+                if len(batch) == 1
+                else self._tokenizer.encode_batch(batch)
+            )
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden = session.run(None, feeds)[0]
-            out[start : start + len(batch)] = _mean_pool_normalized(hidden, mask)
+            parts.append(_mean_pool_normalized(session.run(None, feeds)[0], mask))
             if on_batch is not None:
                 on_batch(len(batch))
-        return out
+        if not parts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _mean_pool_normalized(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
 from ingest.settings import IngestSettings
-from tests.helpers import live_server
+from tests.helpers import live_server_process
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
-def server(
+def served(
     real_settings: IngestSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+) -> Iterator[tuple[str, int]]:
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with live_server({"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir)}, log) as base:
-        yield base
+    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir)}
+    with live_server_process(env, log) as (base, proc):
+        yield base, proc.pid
+
+
+@pytest.fixture(scope="module")
+def server(served: tuple[str, int]) -> str:
+    return served[0]
 
 
 def test_ask_over_real_http(server: str) -> None:
@@ -64,3 +71,28 @@ def test_binds_loopback_only(server: str) -> None:
     assert httpx.get(f"{server}/health", timeout=5).json() == {"status": "ok"}
     # 127.0.0.1 in the kernel's little-endian hex; 0.0.0.0 would be 00000000.
     assert listening_addresses(int(server.rsplit(":", 1)[1])) == {"0100007F"}
+
+
+def test_the_serving_process_never_loads_torch(served: tuple[str, int]) -> None:
+    base, pid = served
+    assert httpx.post(f"{base}/ask", json={"question": "What do ML engineers do?"}).is_success
+    # Every shared library the process mapped: torch's would be libtorch*.so.
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    assert "onnxruntime" in maps
+    assert "libtorch" not in maps and "/torch/" not in maps
+
+
+def test_probes_answer_while_ask_is_saturated(server: str) -> None:
+    # Long unique questions keep every worker thread busy; the probes run on the event loop.
+    questions = [f"{'What do ML engineers do all day and why? ' * 20} #{n}" for n in range(48)]
+    with ThreadPoolExecutor(max_workers=48) as pool:
+        asked = [pool.submit(httpx.post, f"{server}/ask", json={"question": q}, timeout=120)
+                 for q in questions]  # fmt: skip
+        busy = sum(not f.done() for f in asked)
+        health = httpx.get(f"{server}/health", timeout=1.0)
+        ready = httpx.get(f"{server}/ready", timeout=1.0)
+        still_busy = sum(not f.done() for f in asked)
+        statuses = {f.result().status_code for f in asked}
+    assert health.status_code == 200 and ready.status_code == 200
+    assert busy > 0 and still_busy > 0, "the probes were not sent while /ask was busy"
+    assert statuses <= {200, 503}
