@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import errors, routes
+from api import errors, feedback, openai, routes
 from api.middleware import Metrics, ServiceMiddleware
 from api.service import Service
 from api.settings import ServerSettings, get_server_settings
@@ -67,6 +67,8 @@ def create_app(settings: ServerSettings | None = None, qa: QA | None = None) -> 
             allow_headers=["content-type", "authorization", "x-request-id"],
         )
     app.include_router(routes.router)
+    app.include_router(feedback.router)
+    app.include_router(openai.router)
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
 

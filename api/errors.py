@@ -64,10 +64,56 @@ def _reason(err: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
+class OpenAIError(Exception):
+    """An error of the OpenAI-compatible API, answered in OpenAI's error shape."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        type: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.type, self.param, self.code = (
+            status, message, type, param, code,
+        )  # fmt: skip
+
+
+def openai_response(exc: OpenAIError, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"message": exc.message, "type": exc.type, "param": exc.param,
+                      "code": exc.code}}  # fmt: skip
+    return JSONResponse(body, status_code=exc.status, headers=headers or None)
+
+
+def _respond(
+    request: Request,
+    status: int,
+    error: str,
+    message: str,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Our error shape, or OpenAI's on /v1/* (where 422 becomes OpenAI's 400)."""
+    if not request.url.path.startswith("/v1/"):
+        return error_response(status, error, message, errors, headers)
+    kind = {401: "invalid_request_error", 429: "rate_limit_error"}.get(
+        status, "invalid_request_error" if status < 500 else "server_error"
+    )
+    param = errors[0].field if errors else None
+    return openai_response(OpenAIError(400 if status == 422 else status, message, kind, param,
+                                       error), headers)  # fmt: skip
+
+
+async def _openai(request: Request, exc: OpenAIError) -> JSONResponse:
+    return openai_response(exc)
+
+
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [FieldError(field=_field(e), reason=_reason(e)) for e in exc.errors()]
     message = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-    return error_response(422, "invalid_request", message, errors)
+    return _respond(request, 422, "invalid_request", message, errors)
 
 
 async def _domain(request: Request, exc: GuideRagError) -> JSONResponse:
@@ -80,7 +126,7 @@ async def _domain(request: Request, exc: GuideRagError) -> JSONResponse:
         else []
     )
     headers = {"Retry-After": "5"} if status == 503 else {}
-    return error_response(status, code, str(exc), errors, headers)
+    return _respond(request, status, code, str(exc), errors, headers)
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -88,16 +134,17 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     message = str(exc.detail)
     if exc.status_code == 404:
         message = f"no route {request.method} {request.url.path}; see /docs"
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    return _respond(request, exc.status_code, code, message, headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Logged in full for the operator; the client never sees a trace.
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(500, "internal_error", "internal error; the server log has details")
+    return _respond(request, 500, "internal_error", "internal error; the server log has details")
 
 
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(OpenAIError, _openai)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(GuideRagError, _domain)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]

@@ -95,13 +95,14 @@ class ServiceMiddleware:
             refusal = self._refusal(scope, bounded)
             if refusal is not None:
                 self.metrics.rejected.labels(refusal[1]).inc()
-                await _json(send_with_id, *refusal[0])
+                await _json(send_with_id, *refusal[0], openai=scope["path"].startswith("/v1/"))
                 return
             if _header(scope, b"content-length") is None and scope["method"] in _WITH_BODY:
                 buffered = await self._buffered(receive)
                 if buffered is None:
                     self.metrics.rejected.labels("body_too_large").inc()
-                    await _json(send_with_id, 413, "payload_too_large", self._too_large())
+                    await _json(send_with_id, 413, "payload_too_large", self._too_large(),
+                                openai=scope["path"].startswith("/v1/"))  # fmt: skip
                     return
                 receive = buffered
             if bounded:
@@ -175,8 +176,12 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _json(send: Send, status: int, error: str, message: str) -> None:
-    body = json.dumps({"error": error, "message": message, "errors": []}).encode()
+async def _json(send: Send, status: int, error: str, message: str, *, openai: bool) -> None:
+    payload: dict[str, object] = {"error": error, "message": message, "errors": []}
+    if openai:  # the OpenAI-compatible API answers in OpenAI's error shape
+        kind = "server_error" if status >= 500 else "invalid_request_error"
+        payload = {"error": {"message": message, "type": kind, "param": None, "code": error}}
+    body = json.dumps(payload).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if status == 503:
         headers.append((b"retry-after", b"1"))

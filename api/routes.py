@@ -27,6 +27,7 @@ from api.schemas import (
     SectionOut,
     not_blank,
 )
+from api.service import Given
 from retriever.qa import MAX_K, MAX_QUESTION_CHARS
 
 router = APIRouter()
@@ -38,15 +39,21 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["questions"])
-def ask(body: AskRequest, request: Request, qa: QADep) -> JSONResponse:
-    """Answer a question with sentences copied from the guide, each cited as [n]."""
+def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep) -> JSONResponse:
+    """Answer a question with sentences copied from the guide, each cited as [n].
+
+    `history` (earlier questions of the same chat, oldest first) lets a follow-up such as "and
+    ML engineers?" be read with the question before it. The `id` is what POST /feedback takes.
+    """
     started = time.perf_counter()
-    answer = qa.ask(body.question, body.top_k, body.documents)
+    answer = qa.ask(body.question, body.top_k, body.documents, body.history or ())
     request.state.abstained = answer.abstained  # for the request log and metrics
+    m = qa.build.manifest
+    answer_id = service.answers.remember(Given(body.question, answer, m.build_id, m.model))
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     # The shape is AskResponse's (response_model documents it); built from the one to_dict,
     # it needs no second validation on the way out.
-    return JSONResponse({**answer.to_dict(), "took_ms": took_ms})
+    return JSONResponse({"id": answer_id, **answer.to_dict(), "took_ms": took_ms})
 
 
 @router.get("/search", response_model=SearchResponse, responses=_ERRORS, tags=["questions"])

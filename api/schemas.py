@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from retriever.followup import MAX_HISTORY
 from retriever.qa import MAX_K, MAX_QUESTION_CHARS
 
 Question = Annotated[
@@ -54,6 +55,13 @@ class AskRequest(BaseModel):
         list[Annotated[str, Field(min_length=1, max_length=200)]] | None,
         Field(max_length=50, description="Only these document ids (see GET /documents)."),
     ] = None
+    history: Annotated[
+        list[Annotated[str, Field(max_length=MAX_QUESTION_CHARS)]] | None,
+        Field(
+            max_length=MAX_HISTORY,
+            description="Earlier questions of the same chat, oldest first, for follow-ups.",
+        ),
+    ] = None
 
     @field_validator("question")
     @classmethod
@@ -71,6 +79,7 @@ class CitationOut(BaseModel):
 
 
 class AskResponse(BaseModel):
+    id: str = Field(description="This answer's id, for POST /feedback.")
     answer: str
     abstained: bool = Field(description="True when the guide does not cover the question.")
     citations: list[CitationOut]

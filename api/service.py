@@ -4,14 +4,71 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from api.errors import NotReadyError
 from api.settings import ServerSettings
+from feedback.store import FeedbackStore
 from retriever.errors import GuideRagError
 from retriever.index import current_build
 from retriever.qa import QA
+from retriever.types import Answer
 
 log = logging.getLogger("guide_rag.api")
+RECENT = 2000  # answers remembered for feedback (about 2 KB each)
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    question: str
+    answer: Answer
+    build_id: str
+    model: str
+
+
+class RecentAnswers:
+    """The last RECENT answers by id, oldest forgotten first."""
+
+    def __init__(self, size: int = RECENT) -> None:
+        self.size = size
+        self._answers: OrderedDict[str, Given] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, given: Given, answer_id: str | None = None) -> str:
+        answer_id = answer_id or f"ans_{uuid.uuid4().hex[:24]}"
+        with self._lock:
+            self._answers[answer_id] = given
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer_id
+
+    def get(self, answer_id: str) -> Given | None:
+        with self._lock:
+            return self._answers.get(answer_id)
+
+
+class RateLimit:
+    """A token bucket: `per_second` on average, bursts of twice that."""
+
+    def __init__(self, per_second: float) -> None:
+        self.rate = per_second
+        self.capacity = 2 * per_second
+        self.tokens = self.capacity
+        self.at = time.monotonic()
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens < 1:
+                return False
+            self.tokens -= 1
+            return True
 
 
 class Service:
@@ -22,6 +79,9 @@ class Service:
         self.loaded = threading.Event()
         self._lock = threading.Lock()
         self._tried: str | None = None  # the published build the last failed first load tried
+        self.answers = RecentAnswers()
+        self.feedback = FeedbackStore(settings.feedback_db, settings.feedback_max_rows)
+        self.feedback_rate = RateLimit(settings.feedback_per_second)
         if qa is not None:
             self.loaded.set()
 

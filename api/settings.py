@@ -6,10 +6,10 @@ from functools import lru_cache
 
 from pydantic import Field, SecretStr
 
-from retriever.settings import Settings
+from feedback.settings import FeedbackSettings
 
 
-class ServerSettings(Settings):
+class ServerSettings(FeedbackSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     reload_seconds: float = Field(
@@ -30,6 +30,13 @@ class ServerSettings(Settings):
     )
     admin_token: SecretStr | None = Field(
         default=None, description="Enables POST /admin/reload for callers sending this token."
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="When set, /v1/* requires `Authorization: Bearer <key>` (OpenAI clients).",
+    )
+    feedback_per_second: float = Field(
+        default=20.0, gt=0, description="POST /feedback beyond this rate (burst 2x) gets 429."
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli import feedback
 from cli.evaluate import evaluate
 from cli.ingest import ingest
 from cli.query import ask, search
@@ -22,6 +23,7 @@ app.command()(ask)
 app.command()(search)
 app.command()(serve)
 app.command("eval")(evaluate)
+app.add_typer(feedback.app, name="feedback")
 
 
 def main() -> None:

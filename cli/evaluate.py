@@ -13,6 +13,7 @@ from cli import render
 from cli.edge import domain_errors, load_settings
 from cli.options import AsJson, EvalDir, IndexDir, Model
 from evaluation.evalset import load_eval_set
+from evaluation.followups import evaluate_followups, load_followups
 from evaluation.metrics import run_eval
 from evaluation.models import calibrated_qa, rebuild_with
 from evaluation.report import write_curve, write_reports
@@ -66,8 +67,13 @@ def evaluate(
             base = load_embedder(settings.model_copy(update={"model": BASE_MODEL}))
             base_qa = calibrated_qa(rebuild_with(qa.build, base), base, settings.eval_dir)
             rows = run_eval(base_qa, data, BASELINE) + rows
+    conversations = [
+        c for c in load_followups(settings.eval_dir) if split.value in (c.split, "all")
+    ]
+    followups = evaluate_followups(qa, conversations) if conversations else {}
     manifest = qa.build.manifest
     meta = {
+        "followups": followups,
         "ablation": ablation,
         "questions": len(data.questions),
         "out_of_scope": len(data.out_of_scope),
@@ -87,6 +93,13 @@ def evaluate(
         f"({meta['questions']} questions, {meta['out_of_scope']} out of scope)",
         rows,
     )
+    if followups:
+        render.out.print(
+            f"follow-ups ({followups['conversations']:.0f} conversations, last turn answer facts):"
+            f" with history {followups['answer_facts_with_history']:.3f}, without"
+            f" {followups['answer_facts_without_history']:.3f}",
+            highlight=False,
+        )
     render.out.print(
         f"abstain below cosine {qa.abstention.min_score:.3f} or scope "
         f"{qa.abstention.min_scope:.3f} ({qa.abstention.source}); wrote "

@@ -10,6 +10,7 @@ import typer
 from cli import render
 from cli.edge import domain_errors, load_settings
 from cli.options import AsJson, EvalDir
+from evaluation.evalset import read_questions
 from tuning.settings import TuneSettings
 from tuning.tune import run_tune
 
@@ -22,6 +23,10 @@ def tune(
     out: Annotated[
         Path | None, typer.Option("--out", help="Where the model goes (GUIDE_RAG_TUNED_DIR).")
     ] = None,
+    extra: Annotated[
+        Path | None,
+        typer.Option(help="More train questions, e.g. `guide-rag feedback export`'s file."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Train even when the inputs are unchanged.")] = False,
     as_json: AsJson = False,
 ) -> None:
@@ -32,7 +37,8 @@ def tune(
     """
     settings = load_settings(TuneSettings, eval_dir=eval_dir, tuned_dir=out)
     with domain_errors():
-        report = run_tune(settings, paths, progress=not as_json, force=force)
+        more = read_questions(extra) if extra is not None else ()
+        report = run_tune(settings, paths, extra=more, progress=not as_json, force=force)
     if as_json:
         render.print_json(report.to_dict())
     else:

@@ -73,17 +73,29 @@ def _lines(path: Path, required: bool = True) -> list[dict[str, Any]]:
     return rows
 
 
+def _question(r: dict[str, Any]) -> Question:
+    return Question(
+        id=str(r["id"]),
+        question=str(r["question"]),
+        sections=tuple(map(str, r["sections"])),
+        facts=tuple(map(str, r["facts"])),
+        split=str(r["split"]),
+        type=str(r.get("type", "")),
+    )
+
+
+def read_questions(path: Path) -> tuple[Question, ...]:
+    """Questions in the eval set's format from any file (e.g. a feedback export)."""
+    try:
+        return tuple(_question(r) for r in _lines(path))
+    except (KeyError, TypeError) as exc:
+        raise EvalSetError(f"{path}: a line lacks field {exc}; see corpus/eval/README.md") from exc
+
+
 def load_eval_set(eval_dir: Path) -> EvalSet:
     try:
         questions = tuple(
-            Question(
-                id=str(r["id"]),
-                question=str(r["question"]),
-                sections=tuple(map(str, r["sections"])),
-                facts=tuple(map(str, r["facts"])),
-                split=str(r["split"]),
-                type=str(r.get("type", "")),
-            )
+            _question(r)
             for name in (QUESTIONS, TRAIN_QUESTIONS)
             for r in _lines(eval_dir / name, required=name == QUESTIONS)
         )

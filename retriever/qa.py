@@ -16,6 +16,7 @@ from retriever.abstention import ABSTAIN_DEPTH, Abstention, Signals
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, load_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
+from retriever.followup import MAX_HISTORY, contextualize
 from retriever.index import IndexBuild, load_index
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.settings import Settings
@@ -76,15 +77,26 @@ class QA:
         return cls.assemble(build, embedder, abstention, settings.retriever)
 
     def search(
-        self, question: str, k: int = 5, documents: Sequence[str] | None = None
+        self,
+        question: str,
+        k: int = 5,
+        documents: Sequence[str] | None = None,
+        history: Sequence[str] = (),
     ) -> list[Hit]:
         """Ranked hits; `score` is always the (mean) cosine similarity, whatever ranked them."""
-        question = check_query(question, k)
+        question = self._asked(check_query(question, k), history)
         keep = self._keep(documents)
         return self._hits(self.searcher.search(self.query(question), k, keep))
 
-    def ask(self, question: str, k: int = 5, documents: Sequence[str] | None = None) -> Answer:
-        question = check_query(question, k)
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        documents: Sequence[str] | None = None,
+        history: Sequence[str] = (),
+    ) -> Answer:
+        """A cited answer; `history` holds the chat's earlier user questions, oldest first."""
+        question = self._asked(check_query(question, k), history)
         keep = self._keep(documents)
         query = self.query(question)
         pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
@@ -110,6 +122,19 @@ class QA:
 
     def query(self, question: str) -> Query:
         return Query(question, self._embed(question))
+
+    def _asked(self, question: str, history: Sequence[str]) -> str:
+        if len(history) > MAX_HISTORY:
+            raise InvalidQueryError(
+                "history", f"holds {len(history)} questions; the limit is {MAX_HISTORY}"
+            )
+        for turn in history:
+            if len(turn) > MAX_QUESTION_CHARS:
+                raise InvalidQueryError(
+                    "history",
+                    f"a question is {len(turn)} characters; the limit is {MAX_QUESTION_CHARS}",
+                )
+        return contextualize(question, [t for t in history if t.strip()], self.composer.weights)
 
     def _encode(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embedder.encode([text])[0]

@@ -12,7 +12,7 @@ from evaluation.calibration import DevSplitCalibrator
 from ingest.build import run_ingest
 from ingest.report import IngestReport
 from ingest.settings import IngestSettings
-from retriever.embedding import Embedder, load_embedder
+from retriever.embedding import Embedder, prepare_embedder
 from retriever.qa import QA
 from retriever.settings import Settings
 from tests.helpers import EVAL_DIR, GUIDE, FakeEmbedder
@@ -46,7 +46,7 @@ def fake_settings(tmp_path: Path, corpus_copy: Path) -> IngestSettings:
 
 @pytest.fixture(scope="session")
 def real_embedder() -> Embedder:
-    return load_embedder(Settings())
+    return prepare_embedder(Settings())  # exports the model to ONNX if nothing has yet
 
 
 @pytest.fixture(scope="session")

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from tests.helpers import ROOT
 
-PACKAGES = ("retriever", "ingest", "evaluation", "tuning", "api", "cli")
+PACKAGES = ("retriever", "ingest", "evaluation", "tuning", "feedback", "api", "cli")
 ALLOWED = {
     "retriever": {"retriever"},
     "ingest": {"ingest", "retriever"},
     "evaluation": {"evaluation", "ingest", "retriever"},
     "tuning": {"tuning", "evaluation", "ingest", "retriever"},
-    "api": {"api", "retriever"},
+    "feedback": {"feedback", "retriever"},
+    "api": {"api", "feedback", "retriever"},
     "cli": set(PACKAGES),
 }
 MAX_LINES = 300

@@ -25,7 +25,7 @@ from evaluation.models import calibrated_qa, rebuild_with
 from ingest.build import chunk_guides, load_guides, run_ingest
 from ingest.loaders import discover
 from ingest.settings import IngestSettings
-from retriever.embedding import ModelFiles, TokenCounter
+from retriever.embedding import ModelFiles, TokenCounter, prepare_embedder
 from retriever.embedding.torch_backend import TorchEmbedder
 from retriever.index import IndexBuild, load_index
 from tuning.card import Card, read_card
@@ -105,14 +105,16 @@ def run_tune(
     p = plan(settings, paths, extra)
     target = settings.tuned_dir
     card = read_card(target)
-    if card is not None and card.inputs == p.inputs and not force:
-        return TuneReport(target, True, card, time.perf_counter() - started)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
-        build = base_build(settings, paths, Path(tmp) / "index")
-        card = train_model(settings, p, build, Path(tmp) / "model", progress, started)
-        _swap(Path(tmp) / "model", target)
-    return TuneReport(target, False, card, time.perf_counter() - started)
+    up_to_date = card is not None and card.inputs == p.inputs and not force
+    if card is None or not up_to_date:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as tmp:
+            build = base_build(settings, paths, Path(tmp) / "index")
+            card = train_model(settings, p, build, Path(tmp) / "model", progress, started)
+            _swap(Path(tmp) / "model", target)
+    # The serving backend's form of the model, made here where torch may run (no-op if made).
+    prepare_embedder(settings.model_copy(update={"model": str(target)}))
+    return TuneReport(target, up_to_date, card, time.perf_counter() - started)
 
 
 def base_build(settings: TuneSettings, paths: Sequence[Path] | None, index_dir: Path) -> IndexBuild:

@@ -7,6 +7,9 @@ const input = $("question");
 const button = $("ask-button");
 const status = $("status");
 let citations = [];
+let answerId = null; // the shown answer's id, for POST /feedback
+let shownCitation = null; // the [n] the reader opened last: what answered, for feedback
+const history = []; // this page's earlier questions: follow-ups are read with them
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -37,6 +40,7 @@ function showPassage(n) {
   $("passage-title").textContent = "[" + c.n + "] " + c.section;
   $("passage-meta").textContent = "Document: " + c.document + " · score " + c.score.toFixed(2);
   $("passage-text").textContent = c.text;
+  shownCitation = n;
   const panel = $("passage");
   panel.hidden = false;
   document.querySelectorAll(".cite").forEach((b) => {
@@ -63,6 +67,11 @@ function renderAnswer(text) {
 
 function render(question, body) {
   citations = body.citations || [];
+  answerId = body.id || null;
+  shownCitation = null;
+  $("feedback").hidden = !answerId || body.abstained;
+  $("feedback-status").textContent = "";
+  document.querySelectorAll("#feedback button").forEach((b) => (b.disabled = false));
   $("asked").textContent = "You asked: " + question;
   const answer = $("answer");
   answer.className = "answer" + (body.abstained ? " abstained" : "");
@@ -95,12 +104,13 @@ async function ask(question) {
     const response = await fetch("/ask", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ question: question, top_k: 5 }),
+      body: JSON.stringify({ question: question, top_k: 5, history: history.slice(-5) }),
     });
     const body = await response.json().catch(() => null);
     if (response.ok && body) {
       setStatus("");
       render(question, body);
+      history.push(question);
     } else if (response.status < 500 && body && typeof body.message === "string") {
       showError(body.message);
     } else {
@@ -123,4 +133,31 @@ document.querySelectorAll(".example").forEach((b) => {
     input.value = b.textContent;
     ask(input.value);
   });
+});
+
+async function sendFeedback(verdict) {
+  if (!answerId) return;
+  const buttons = document.querySelectorAll("#feedback button");
+  buttons.forEach((b) => (b.disabled = true));
+  const payload = { answer_id: answerId, verdict: verdict };
+  if (shownCitation !== null) payload.citation = shownCitation;
+  try {
+    const response = await fetch("/feedback", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(payload),
+    });
+    const body = await response.json().catch(() => null);
+    $("feedback-status").textContent = response.ok
+      ? "Thanks, recorded."
+      : (body && body.message) || "Could not record it (HTTP " + response.status + ").";
+    if (!response.ok) buttons.forEach((b) => (b.disabled = false));
+  } catch (err) {
+    $("feedback-status").textContent = "Could not reach the server.";
+    buttons.forEach((b) => (b.disabled = false));
+  }
+}
+
+document.querySelectorAll("#feedback button").forEach((b) => {
+  b.addEventListener("click", () => sendFeedback(b.dataset.verdict));
 });

@@ -41,5 +41,9 @@ class TermWeights:
     def weight(self, words_: Iterable[str]) -> float:
         return sum(self._idf.get(t, self._unknown) for t in words_)
 
+    def known(self, term: str) -> bool:
+        """The term occurs in some chunk of the build."""
+        return term in self._idf
+
     def distinctive(self, term: str) -> bool:
         return self._idf.get(term, 0.0) > self._rare

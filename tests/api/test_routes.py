@@ -29,7 +29,7 @@ def test_ask_contract(client: TestClient) -> None:
     response = client.post("/ask", json={"question": "How much do entry-level AI engineers earn?"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answer", "abstained", "citations", "took_ms"}
+    assert set(body) == {"id", "answer", "abstained", "citations", "took_ms"}
     assert "$90,000 to $130,000" in body["answer"] and body["abstained"] is False
     assert body["took_ms"] > 0
     first = body["citations"][0]
@@ -57,6 +57,18 @@ def test_ask_respects_top_k(client: TestClient) -> None:
         assert [c["chunk_id"] for c in narrow] == [wide[0]["chunk_id"]]
         checked += 1
     assert checked >= 1, "no question cited several passages at top_k=5"
+
+
+def test_a_follow_up_is_read_with_its_history(client: TestClient) -> None:
+    alone = client.post("/ask", json={"question": "and ML engineers?"}).json()
+    followed = client.post(
+        "/ask",
+        json={"question": "and ML engineers?", "history": ["What do AI engineers earn at first?"]},
+    ).json()
+    assert "ML engineers see similar ranges" in followed["answer"]
+    assert "ML engineers see similar ranges" not in alone["answer"]
+    too_many = client.post("/ask", json={"question": "ok", "history": ["q"] * 21})
+    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "history"
 
 
 def test_ask_abstains_out_of_scope(client: TestClient) -> None:

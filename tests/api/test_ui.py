@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,11 +38,15 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def server(
-    real_settings: IngestSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("ui-server") / "server.log"
-    with live_server({"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir)}, log) as base:
+def ui_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ui-server")
+
+
+@pytest.fixture(scope="module")
+def server(real_settings: IngestSettings, ui_dir: Path) -> Iterator[str]:
+    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir),
+           "GUIDE_RAG_FEEDBACK_DB": str(ui_dir / "feedback.sqlite3")}  # fmt: skip
+    with live_server(env, ui_dir / "server.log") as base:
         yield base
 
 
@@ -199,3 +204,27 @@ def test_phone_width(browser: Browser, server: str) -> None:
         screenshot(page, "ui-phone.png")
     finally:
         context.close()
+
+
+def test_feedback_buttons_record_a_verdict_with_the_opened_citation(
+    page: Page, ui_dir: Path
+) -> None:
+    page.goto("/")
+    ask(page, SALARY_QUESTION)
+    feedback = page.locator("#feedback")
+    expect(feedback).to_be_visible()
+    page.locator("#answer button.cite").first.click()  # the reader opens [1]...
+    page.get_by_role("button", name="Helpful", exact=True).click()  # ...and says it helped
+    expect(page.locator("#feedback-status")).to_have_text("Thanks, recorded.")
+    expect(page.get_by_role("button", name="Helpful", exact=True)).to_be_disabled()
+    screenshot(page, "ui-feedback.png")
+    with sqlite3.connect(ui_dir / "feedback.sqlite3") as conn:
+        verdicts = conn.execute("SELECT verdict, question, chosen FROM feedback").fetchall()
+    assert ("helpful", SALARY_QUESTION, 1) in verdicts
+
+
+def test_a_follow_up_in_the_page_is_read_with_the_question_before(page: Page) -> None:
+    page.goto("/")
+    ask(page, "What do AI engineers earn when they start?")
+    ask(page, "and ML engineers?")
+    expect(page.locator("#answer")).to_contain_text("ML engineers see similar ranges")

@@ -1,0 +1,74 @@
+"""POST /feedback: a reader's verdict on an answer the server gave recently.
+
+The server remembers its last answers (question, text, citations) in memory only; a verdict
+copies its answer into the feedback store. So a question is written to disk only when a reader
+gives feedback on it, and only there: never in a log.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import ServiceDep
+from api.errors import error_response
+from api.schemas import ErrorResponse, FieldError
+from feedback.store import FeedbackFullError, Verdict
+
+router = APIRouter(tags=["feedback"])
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"answer_id": "ans_3f2a…", "verdict": "helpful"}]},
+    )
+
+    answer_id: Annotated[str, Field(min_length=1, max_length=64, description="From /ask's id.")]
+    verdict: Literal["helpful", "not_helpful"]
+    citation: Annotated[
+        int | None, Field(ge=1, le=50, description="The [n] that answered the question.")
+    ] = None
+
+
+class FeedbackResponse(BaseModel):
+    stored: bool
+    feedback_id: int
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No recent answer has this id."},
+    422: {"model": ErrorResponse, "description": "Invalid input; `errors` names each field."},
+    429: {"model": ErrorResponse, "description": "Too many verdicts; retry shortly."},
+    507: {"model": ErrorResponse, "description": "The feedback store is full."},
+}
+
+
+@router.post("/feedback", response_model=FeedbackResponse, responses=_ERRORS)
+def post_feedback(body: FeedbackRequest, service: ServiceDep) -> FeedbackResponse | JSONResponse:
+    """Record whether an answer helped, and optionally which citation answered."""
+    if not service.feedback_rate.allow():
+        return error_response(429, "rate_limited", "too many verdicts; retry in a second",
+                              headers={"Retry-After": "1"})  # fmt: skip
+    given = service.answers.get(body.answer_id)
+    if given is None:
+        message = f"no recent answer {body.answer_id!r}: rate an answer of this server, soon"
+        return error_response(404, "unknown_answer", message)
+    cited = {c.n for c in given.answer.citations}
+    if body.citation is not None and body.citation not in cited:
+        reason = f"answer {body.answer_id!r} cites {sorted(cited) or 'nothing'}"
+        return error_response(422, "invalid_request", f"citation: {reason}",
+                              [FieldError(field="citation", reason=reason)])  # fmt: skip
+    verdict = Verdict(
+        body.answer_id, body.verdict, given.question, given.answer.text,
+        tuple(c.to_dict() for c in given.answer.citations), body.citation, given.build_id,
+        given.model,
+    )  # fmt: skip
+    try:
+        row = service.feedback.add(verdict)
+    except FeedbackFullError as exc:
+        return error_response(507, "feedback_full", str(exc))
+    return FeedbackResponse(stored=True, feedback_id=row)

@@ -1,0 +1,175 @@
+"""An OpenAI-compatible chat API: GET /v1/models and POST /v1/chat/completions.
+
+Any OpenAI client (the `openai` package, LangChain's ChatOpenAI, Open WebUI…) can use the
+guide. The last user message is the question, the earlier user messages its history. The
+answer is the assistant message: the cited sentences with their [n] markers, then the sources;
+the same citations also come as a structured `citations` field, which clients may ignore.
+Parameters with no meaning here (temperature, max_tokens, tools, …) are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import QADep, ServiceDep
+from api.errors import OpenAIError
+from api.service import Given
+from retriever.qa import MAX_QUESTION_CHARS
+from retriever.types import Answer
+
+MODEL_ID = "guide-rag"
+CREATED = 1_764_028_800  # 2025-11-25: when this API appeared, as OpenAI lists its models
+
+
+def require_key(
+    service: ServiceDep,
+    authorization: Annotated[str | None, Header(description="Bearer <GUIDE_RAG_API_KEY>")] = None,
+) -> None:
+    """With GUIDE_RAG_API_KEY set, /v1/* needs it; without, /v1/* is open like the rest."""
+    key = service.settings.api_key
+    if key is None:
+        return
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secrets.compare_digest(given.encode(), key.get_secret_value().encode()):
+        raise OpenAIError(
+            401, "Incorrect API key provided: send Authorization: Bearer <GUIDE_RAG_API_KEY>.",
+            "invalid_request_error", code="invalid_api_key",
+        )  # fmt: skip
+
+
+router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_key)])
+
+
+class TextPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[TextPart] | None = None
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return " ".join(p.text or "" for p in self.content if p.type == "text").strip()
+        return (self.content or "").strip()
+
+
+class ChatRequest(BaseModel):
+    # temperature, max_tokens, top_p, tools, user, … are OpenAI's; they mean nothing here.
+    model_config = ConfigDict(extra="allow")
+
+    model: str
+    messages: Annotated[list[Message], Field(min_length=1, max_length=200)]
+    stream: bool = False
+
+
+def _model() -> dict[str, Any]:
+    return {"id": MODEL_ID, "object": "model", "created": CREATED, "owned_by": "guide-rag"}
+
+
+@router.get("/models")
+async def models() -> dict[str, Any]:
+    """The one model: guide-rag (the guide's cited answers)."""
+    return {"object": "list", "data": [_model()]}
+
+
+@router.get("/models/{model_id}")
+async def model(model_id: str) -> dict[str, Any]:
+    if model_id != MODEL_ID:
+        raise _unknown_model(model_id)
+    return _model()
+
+
+@router.post("/chat/completions", response_model=None)
+def chat_completions(
+    body: ChatRequest, request: Request, qa: QADep, service: ServiceDep
+) -> JSONResponse | StreamingResponse:
+    """Answer the last user message, reading earlier user messages as its history."""
+    if body.model != MODEL_ID:
+        raise _unknown_model(body.model)
+    asked = [m.text for m in body.messages if m.role == "user" and m.text]
+    if not asked:
+        raise OpenAIError(400, "messages: needs a user message with text", param="messages")
+    if len(asked[-1]) > MAX_QUESTION_CHARS:
+        raise OpenAIError(
+            400, f"messages: the last user message is over {MAX_QUESTION_CHARS} characters",
+            param="messages", code="string_above_max_length",
+        )  # fmt: skip
+    answer = qa.ask(asked[-1], history=[q[:MAX_QUESTION_CHARS] for q in asked[:-1][-20:]])
+    request.state.abstained = answer.abstained
+    m = qa.build.manifest
+    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    service.answers.remember(Given(asked[-1], answer, m.build_id, m.model), completion_id)
+    content = message_text(answer)
+    usage = {
+        "prompt_tokens": sum(qa.embedder.count_tokens(q) for q in asked),
+        "completion_tokens": qa.embedder.count_tokens(content),
+    }
+    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+    citations = [c.to_dict() for c in answer.citations]
+    if body.stream:
+        return StreamingResponse(
+            _stream(completion_id, content, citations),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    return JSONResponse({
+        "id": completion_id, "object": "chat.completion", "created": int(time.time()),
+        "model": MODEL_ID,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                     "finish_reason": "stop", "logprobs": None}],
+        "usage": usage, "citations": citations, "abstained": answer.abstained,
+    })  # fmt: skip
+
+
+def message_text(answer: Answer) -> str:
+    """The answer with its [n] markers, then one line per source."""
+    if not answer.citations:
+        return answer.text
+    sources = "\n".join(f"[{c.n}] {c.section} — {c.document}" for c in answer.citations)
+    return f"{answer.text}\n\nSources:\n{sources}"
+
+
+def _stream(completion_id: str, content: str, citations: list[dict[str, Any]]) -> Iterator[str]:
+    """Server-sent events in OpenAI's chunk format: the role, the text in pieces, then the end
+    (with the citations), then [DONE]."""
+    created = int(time.time())
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        payload = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
+                   "model": MODEL_ID, "choices": [{"index": 0, "delta": delta,
+                                                   "finish_reason": finish}], **extra}  # fmt: skip
+        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    for piece in _pieces(content):
+        yield chunk({"content": piece})
+    yield chunk({}, "stop", citations=citations)
+    yield "data: [DONE]\n\n"
+
+
+def _pieces(content: str, size: int = 8) -> Iterator[str]:
+    """The text in runs of a few words, spaces kept, as a token stream would come."""
+    words = content.split(" ")
+    for i in range(0, len(words), size):
+        yield " ".join(words[i : i + size]) + (" " if i + size < len(words) else "")
+
+
+def _unknown_model(name: str) -> OpenAIError:
+    return OpenAIError(
+        404, f"The model `{name}` does not exist; this server serves `{MODEL_ID}`.",
+        "invalid_request_error", param="model", code="model_not_found",
+    )  # fmt: skip

@@ -1,0 +1,1 @@
+"""Readers' verdicts on answers: stored append-only in SQLite, exported as training data."""

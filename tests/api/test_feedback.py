@@ -1,0 +1,134 @@
+"""POST /feedback: verdicts on recent answers, stored append-only, bounded, kill-safe."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import ServerSettings
+from ingest.settings import IngestSettings
+from retriever.qa import QA
+from tests.helpers import live_server_process
+
+pytestmark = pytest.mark.model
+QUESTION = "How much do entry-level AI engineers earn? (feedback test)"
+
+
+def rows(db: Path) -> list[tuple[str, str, str, int | None]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT answer_id, verdict, question, chosen FROM feedback").fetchall()
+
+
+@pytest.fixture
+def app_for(server_settings: ServerSettings, qa: QA, tmp_path: Path):  # type: ignore[no-untyped-def]
+    def make(**changes: object) -> TestClient:
+        settings = server_settings.model_copy(
+            update={"feedback_db": tmp_path / "feedback.sqlite3", **changes}
+        )
+        return TestClient(create_app(settings, qa=qa))
+
+    return make
+
+
+def test_a_verdict_on_an_answer_is_stored_with_its_question(app_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with app_for() as client:
+        answer = client.post("/ask", json={"question": QUESTION}).json()
+        assert answer["id"].startswith("ans_")
+        stored = client.post("/feedback", json={"answer_id": answer["id"], "verdict": "helpful",
+                                                "citation": 1})  # fmt: skip
+        assert stored.status_code == 200 and stored.json()["stored"] is True
+        other = client.post("/ask", json={"question": "Which tools do ML engineers use?"}).json()
+        client.post("/feedback", json={"answer_id": other["id"], "verdict": "not_helpful"})
+    assert rows(tmp_path / "feedback.sqlite3") == [
+        (answer["id"], "helpful", QUESTION, 1),
+        (other["id"], "not_helpful", "Which tools do ML engineers use?", None),
+    ]
+    with sqlite3.connect(tmp_path / "feedback.sqlite3") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_bad_verdicts_are_refused_naming_the_reason(app_for) -> None:  # type: ignore[no-untyped-def]
+    with app_for() as client:
+        answer = client.post("/ask", json={"question": QUESTION}).json()
+        unknown = client.post("/feedback", json={"answer_id": "ans_nope", "verdict": "helpful"})
+        assert unknown.status_code == 404 and unknown.json()["error"] == "unknown_answer"
+        wrong_n = client.post("/feedback", json={"answer_id": answer["id"], "verdict": "helpful",
+                                                 "citation": 9})  # fmt: skip
+        assert wrong_n.status_code == 422 and wrong_n.json()["errors"][0]["field"] == "citation"
+        verdict = client.post("/feedback", json={"answer_id": answer["id"], "verdict": "meh"})
+        assert verdict.status_code == 422 and verdict.json()["errors"][0]["field"] == "verdict"
+
+
+def test_the_store_and_the_rate_are_bounded(app_for) -> None:  # type: ignore[no-untyped-def]
+    with app_for(feedback_max_rows=1) as client:
+        answer = client.post("/ask", json={"question": QUESTION}).json()
+        vote = {"answer_id": answer["id"], "verdict": "helpful"}
+        assert client.post("/feedback", json=vote).status_code == 200
+        full = client.post("/feedback", json=vote)
+        assert full.status_code == 507 and "GUIDE_RAG_FEEDBACK_MAX_ROWS" in full.json()["message"]
+    with app_for(feedback_per_second=1.0) as client:
+        answer = client.post("/ask", json={"question": QUESTION}).json()
+        vote = {"answer_id": answer["id"], "verdict": "helpful"}
+        statuses = [client.post("/feedback", json=vote).status_code for _ in range(5)]
+        assert statuses[:2] == [200, 200] and 429 in statuses
+    with app_for() as client:
+        too_big = client.post("/feedback", content=b'{"answer_id": "' + b"x" * 20_000 + b'"}',
+                              headers={"content-type": "application/json"})  # fmt: skip
+        assert too_big.status_code == 413
+
+
+@pytest.fixture
+def served(real_settings: IngestSettings, tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
+    db = tmp_path / "feedback.sqlite3"
+    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir), "GUIDE_RAG_FEEDBACK_DB": str(db)}
+    with live_server_process(env, tmp_path / "server.log") as (base, proc):
+        yield base, proc.pid, db
+
+
+@pytest.mark.server
+def test_sigkill_while_writing_loses_no_acknowledged_verdict(
+    served: tuple[str, int, Path],
+) -> None:
+    base, pid, db = served
+    ids = [httpx.post(f"{base}/ask", json={"question": f"{QUESTION} #{n}"}).json()["id"]
+           for n in range(5)]  # fmt: skip
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def vote() -> None:
+        with httpx.Client(base_url=base, timeout=5) as client:
+            n = 0
+            while not stop.is_set():
+                try:
+                    r = client.post(
+                        "/feedback", json={"answer_id": ids[n % 5], "verdict": "helpful"}
+                    )
+                except httpx.HTTPError:
+                    return  # the server is gone
+                if r.status_code == 200:
+                    acknowledged.append(ids[n % 5])
+                n += 1
+
+    worker = threading.Thread(target=vote)
+    worker.start()
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 30:
+        assert time.monotonic() < deadline and worker.is_alive(), "verdicts were not stored"
+        time.sleep(0.001)
+    os.kill(pid, signal.SIGKILL)  # mid-stream: a write may be in flight
+    stop.set()
+    worker.join(timeout=30)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = conn.execute("SELECT count(*) FROM feedback").fetchone()[0]
+    assert stored >= len(acknowledged) >= 30

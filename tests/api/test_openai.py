@@ -1,0 +1,121 @@
+"""The OpenAI-compatible API, used by the official `openai` client against a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+
+from ingest.settings import IngestSettings
+from tests.helpers import live_server
+
+pytestmark = [pytest.mark.model, pytest.mark.server]
+SALARY = "$90,000 to $130,000"
+
+
+@pytest.fixture(scope="module")
+def base(real_settings: IngestSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("openai")
+    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir),
+           "GUIDE_RAG_FEEDBACK_DB": str(tmp / "feedback.sqlite3")}  # fmt: skip
+    with live_server(env, tmp / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base: str) -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{base}/v1", api_key="unused", max_retries=0)
+
+
+def test_models_lists_guide_rag(client: openai.OpenAI) -> None:
+    assert [m.id for m in client.models.list()] == ["guide-rag"]
+
+
+def test_a_cited_answer_as_the_assistant_message(client: openai.OpenAI) -> None:
+    response = client.chat.completions.create(
+        model="guide-rag",
+        messages=[
+            {"role": "system", "content": "You are helpful."},  # read, and ignored
+            {"role": "user", "content": "How much do entry-level AI engineers earn?"},
+        ],
+        temperature=0.3,  # accepted and ignored, as documented
+        max_tokens=50,
+    )
+    message = response.choices[0].message
+    assert response.model == "guide-rag" and response.choices[0].finish_reason == "stop"
+    assert message.role == "assistant" and SALARY in (message.content or "")
+    assert "[1]" in (message.content or "") and "\n\nSources:\n[1] Career growth" in (
+        message.content or ""
+    )
+    citations = (response.model_extra or {})["citations"]
+    assert citations[0]["n"] == 1 and SALARY in citations[0]["text"]
+    assert response.usage is not None and response.usage.completion_tokens > 0
+
+
+def test_streaming_gives_the_same_text_in_chunks(client: openai.OpenAI) -> None:
+    question = [{"role": "user", "content": "Which tools do ML engineers use?"}]
+    whole = client.chat.completions.create(model="guide-rag", messages=question)  # type: ignore[arg-type]
+    stream = client.chat.completions.create(model="guide-rag", messages=question, stream=True)  # type: ignore[arg-type]
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert len(chunks) > 3 and text == whole.choices[0].message.content
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert (chunks[-1].model_extra or {})["citations"]
+
+
+def test_follow_up_uses_the_earlier_question(client: openai.OpenAI) -> None:
+    response = client.chat.completions.create(
+        model="guide-rag",
+        messages=[
+            {"role": "user", "content": "How much do AI engineers earn when they start out?"},
+            {"role": "assistant", "content": "(the earlier answer)"},
+            {"role": "user", "content": "and ML engineers?"},
+        ],
+    )
+    assert "ML engineers see similar ranges" in (response.choices[0].message.content or "")
+
+
+def test_an_abstention_is_a_plain_assistant_message(client: openai.OpenAI) -> None:
+    response = client.chat.completions.create(
+        model="guide-rag", messages=[{"role": "user", "content": "How do I bake sourdough bread?"}]
+    )
+    assert "does not cover" in (response.choices[0].message.content or "")
+    assert (response.model_extra or {})["citations"] == []
+
+
+def test_errors_come_in_openai_shape(client: openai.OpenAI, base: str) -> None:
+    with pytest.raises(openai.NotFoundError) as missing:
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    assert missing.value.code == "model_not_found"
+    with pytest.raises(openai.BadRequestError):
+        client.chat.completions.create(model="guide-rag", messages=[])
+    with pytest.raises(openai.BadRequestError) as no_user:
+        client.chat.completions.create(
+            model="guide-rag", messages=[{"role": "system", "content": "only a system prompt"}]
+        )
+    assert "user message" in str(no_user.value)
+    for body in (b"{not json", b'{"model": "guide-rag", "messages": "hi"}', b"[]"):
+        raw = httpx.post(f"{base}/v1/chat/completions", content=body,
+                         headers={"content-type": "application/json"})  # fmt: skip
+        assert raw.status_code == 400 and set(raw.json()["error"]) == {
+            "message",
+            "type",
+            "param",
+            "code",
+        }
+
+
+def test_an_api_key_guards_v1_when_set(real_settings: IngestSettings, tmp_path: Path) -> None:
+    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir), "GUIDE_RAG_API_KEY": "sk-local",
+           "GUIDE_RAG_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3")}  # fmt: skip
+    with live_server(env, tmp_path / "server.log") as url:
+        wrong = openai.OpenAI(base_url=f"{url}/v1", api_key="sk-wrong", max_retries=0)
+        with pytest.raises(openai.AuthenticationError):
+            wrong.models.list()
+        right = openai.OpenAI(base_url=f"{url}/v1", api_key="sk-local", max_retries=0)
+        assert [m.id for m in right.models.list()] == ["guide-rag"]
+        assert httpx.get(f"{url}/health").status_code == 200  # the key guards /v1/* only

@@ -1,0 +1,64 @@
+"""Feedback export: helpful verdicts become training pairs that tuning can take."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from evaluation.evalset import read_questions
+from feedback.export import export
+from feedback.store import FeedbackStore, Verdict
+from retriever.index import load_index
+from tests.helpers import CLI, ROOT
+from tuning.pairs import training_pairs
+
+CHUNK = {
+    "n": 1, "document": "guide", "section": "FAQ", "chunk_id": "c1", "score": 0.7,
+    "text": "Can developers switch?\nYes, they can. Structured learning accelerates it a lot.",
+}  # fmt: skip
+
+
+def verdict(answer_id: str, kind: str, question: str) -> Verdict:
+    return Verdict(answer_id, kind, question, "Yes, they can. [1]", (CHUNK,), 1, "b1", "m")
+
+
+def test_export_writes_training_pairs_and_a_review_file(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3", max_rows=10)
+    store.add(verdict("a1", "helpful", "can a web dev move into ml?"))
+    store.add(verdict("a2", "not_helpful", "what about bootcamps?"))
+    report = export(store, tmp_path / "out")
+    assert (report.helpful, report.not_helpful) == (1, 1)
+    (row,) = [json.loads(line) for line in report.train.read_text().splitlines()]
+    assert row["question"] == "can a web dev move into ml?" and row["split"] == "train"
+    assert row["facts"] == ["Structured learning accelerates it a lot."]  # the longest sentence
+    (review,) = [json.loads(line) for line in report.review.read_text().splitlines()]
+    assert review["question"] == "what about bootcamps?" and review["citations"][0]["n"] == 1
+    # The export is a train file: it parses as one and pairs with the chunk it came from.
+    (question,) = read_questions(report.train)
+    assert question.facts == ("Structured learning accelerates it a lot.",)
+
+
+def test_helpful_feedback_pairs_with_the_real_guide(tmp_path: Path, real_settings) -> None:  # type: ignore[no-untyped-def]
+    build = load_index(real_settings.index_dir)
+    chunk = next(c for c in build.chunks if "$90,000" in c.text)
+    citation = {"n": 1, "document": chunk.document_id, "section": chunk.section,
+                "chunk_id": chunk.id, "score": 0.8, "text": chunk.text}  # fmt: skip
+    store = FeedbackStore(tmp_path / "fb.sqlite3", max_rows=10)
+    store.add(Verdict("a1", "helpful", "starting pay for ai devs?", "…", (citation,), 1, "b", "m"))
+    report = export(store, tmp_path / "out")
+    pairs = training_pairs(read_questions(report.train), build.chunks)
+    assert [p.chunk_id for p in pairs.pairs] == [chunk.id] and not pairs.skipped
+
+
+def test_the_cli_exports(tmp_path: Path) -> None:
+    db = tmp_path / "fb.sqlite3"
+    FeedbackStore(db, max_rows=10).add(verdict("a1", "helpful", "q?"))
+    done = subprocess.run(
+        [*CLI, "feedback", "export", "--out", str(tmp_path / "out"), "--json"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "GUIDE_RAG_FEEDBACK_DB": str(db)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["helpful"] == 1
