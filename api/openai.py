@@ -46,7 +46,18 @@ def require_key(
         )  # fmt: skip
 
 
-router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_key)])
+_ERROR: dict[str, Any] = {
+    "description": "OpenAI's error shape: {error: {message, type, param, code}}",
+    "content": {"application/json": {"example": {"error": {
+        "message": "The model `gpt-4` does not exist", "type": "invalid_request_error",
+        "param": "model", "code": "model_not_found"}}}},
+}  # fmt: skip
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _ERROR, 401: _ERROR, 404: _ERROR, 413: _ERROR, 503: _ERROR,
+}  # fmt: skip
+router = APIRouter(
+    prefix="/v1", tags=["openai"], dependencies=[Depends(require_key)], responses=_ERRORS
+)
 
 
 class TextPart(BaseModel):

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from retriever.errors import GuideRagError
 from retriever.settings import Settings
@@ -44,3 +45,16 @@ def load_settings(cls: type[S], **overrides: Any) -> S:
             return cls(**{k: v for k, v in overrides.items() if v is not None})
         except ValidationError as exc:  # a bad GUIDE_RAG_* value or option
             raise SettingsError(exc) from exc
+
+
+def progress_bar(*, quiet: bool) -> Progress:
+    """A bar on stderr for long commands; nothing with --json (or off a terminal's stderr)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli import render
-from cli.edge import domain_errors, load_settings
+from cli.edge import domain_errors, load_settings, progress_bar
 from cli.options import AsJson, EvalDir, IndexDir, Model
 from evaluation.evalset import load_eval_set
 from evaluation.followups import evaluate_followups, load_followups
@@ -59,14 +60,20 @@ def evaluate(
     settings = load_settings(
         EvalSettings, index_dir=index_dir, model=model, eval_dir=eval_dir, reports_dir=out
     )
-    with domain_errors():
+    variants = ABLATION if ablation else CONFIGS
+    with domain_errors(), progress_bar(quiet=as_json) as bar:
         qa = QA.load(settings)
         data = load_eval_set(settings.eval_dir).split(split.value)
-        rows = run_eval(qa, data, ABLATION if ablation else CONFIGS)
-        if not ablation and settings.model not in BASE_NAMES:
+        with_base = not ablation and settings.model not in BASE_NAMES
+        per_row = len(data.questions) + len(data.out_of_scope)
+        rows_total = len(variants) + (len(BASELINE) if with_base else 0)
+        task = bar.add_task("evaluating", total=per_row * rows_total)
+        advance = partial(bar.advance, task)
+        rows = run_eval(qa, data, variants, advance)
+        if with_base:
             base = load_embedder(settings.model_copy(update={"model": BASE_MODEL}))
             base_qa = calibrated_qa(rebuild_with(qa.build, base), base, settings.eval_dir)
-            rows = run_eval(base_qa, data, BASELINE) + rows
+            rows = run_eval(base_qa, data, BASELINE, advance) + rows
     conversations = [
         c for c in load_followups(settings.eval_dir) if split.value in (c.split, "all")
     ]

@@ -19,7 +19,7 @@ app = typer.Typer(help="Readers' verdicts on answers.", no_args_is_help=True)
 
 @app.command("export")
 def export(
-    out: Annotated[Path, typer.Option(help="Folder for the two files.")] = Path("feedback"),
+    out: Annotated[Path, typer.Option(help="Folder for the two files.")] = Path("var/feedback"),
     as_json: AsJson = False,
 ) -> None:
     """Helpful answers → feedback_train.jsonl (train format: `guide-rag tune --extra` takes it);

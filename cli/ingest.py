@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
 from cli import render
-from cli.edge import domain_errors, err, load_settings
+from cli.edge import domain_errors, err, load_settings, progress_bar
 from cli.options import AsJson, EvalDir, IndexDir, Model
 from evaluation.calibration import DevSplitCalibrator
 from evaluation.settings import EvalSettings
@@ -53,15 +53,7 @@ def ingest(
     """
     settings = load_settings(IngestSettings, index_dir=index_dir, model=model)
     evaluation = load_settings(EvalSettings, eval_dir=eval_dir)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=as_json,
-    )
+    bar = progress_bar(quiet=as_json)
     with domain_errors(), bar:
         report = run_ingest(
             settings,

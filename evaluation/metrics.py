@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from evaluation.evalset import EvalSet
 from evaluation.variants import Variant
 from retriever.qa import QA
+
+Advance = Callable[[int], None]
+
+
+def _nothing(done: int) -> None:
+    return None
+
 
 IR_METRICS = ["hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10"]
 DEPTH = 10
@@ -36,9 +44,12 @@ def _quantile(values: Sequence[int], q: float) -> float:
     return float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])
 
 
-def evaluate_qa(qa: QA, evalset: EvalSet) -> dict[str, float]:
-    """All metrics of one QA on one split of the eval set."""
-    from ranx import Qrels, Run, evaluate  # numba compiles on import: only when measuring
+def evaluate_qa(qa: QA, evalset: EvalSet, advance: Advance = _nothing) -> dict[str, float]:
+    """All metrics of one QA on one split of the eval set; `advance(1)` after each question."""
+    with warnings.catch_warnings():
+        # ranx compiles its metrics with numba, which warns about its own casts: not ours.
+        warnings.simplefilter("ignore")
+        from ranx import Qrels, Run, evaluate
 
     qrels: dict[str, dict[str, int]] = {}
     run: dict[str, dict[str, float]] = {}
@@ -62,8 +73,14 @@ def evaluate_qa(qa: QA, evalset: EvalSet) -> dict[str, float]:
         if answer.citations:
             cited = [c.section in relevant for c in answer.citations]
             precision.append(sum(cited) / len(cited))
-    abstained = [qa.ask(o.question).abstained for o in evalset.out_of_scope]
-    scores = evaluate(Qrels(qrels), Run(run), IR_METRICS, make_comparable=True)
+        advance(1)
+    abstained = []
+    for o in evalset.out_of_scope:
+        abstained.append(qa.ask(o.question).abstained)
+        advance(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = evaluate(Qrels(qrels), Run(run), IR_METRICS, make_comparable=True)
     return {
         **{name.replace("hit_rate", "hit"): float(scores[name]) for name in IR_METRICS},
         "fact@3": _share(fact3),
@@ -78,8 +95,10 @@ def evaluate_qa(qa: QA, evalset: EvalSet) -> dict[str, float]:
     }
 
 
-def run_eval(qa: QA, evalset: EvalSet, variants: Mapping[str, Variant]) -> list[Row]:
+def run_eval(
+    qa: QA, evalset: EvalSet, variants: Mapping[str, Variant], advance: Advance = _nothing
+) -> list[Row]:
     """One row per variant of `qa`, on `evalset` (already cut to one split)."""
     for _ in range(3):  # first queries pay for lazy initialisation; keep it out of latency
         qa.search("warm up the model", DEPTH)
-    return [Row(name, evaluate_qa(make(qa), evalset)) for name, make in variants.items()]
+    return [Row(name, evaluate_qa(make(qa), evalset, advance)) for name, make in variants.items()]

@@ -12,7 +12,7 @@ from retriever.settings import Settings
 
 class FeedbackSettings(Settings):
     feedback_db: Path = Field(
-        default=Path("feedback/feedback.sqlite3"),
+        default=Path("var/feedback.sqlite3"),
         description="SQLite file of readers' verdicts (the only place questions are stored).",
     )
     feedback_max_rows: int = Field(

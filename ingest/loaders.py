@@ -8,17 +8,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.docx import parse_docx
 from ingest.errors import CorpusError
 from ingest.parsers import parse_html, parse_markdown, parse_plaintext
+from ingest.pdf import parse_pdf
 from ingest.structure import Block, Document, assemble
 
-PARSERS: dict[str, Callable[[str], list[Block]]] = {
+TEXT_PARSERS: dict[str, Callable[[str], list[Block]]] = {
     ".txt": parse_plaintext,
     ".md": parse_markdown,
     ".markdown": parse_markdown,
     ".html": parse_html,
     ".htm": parse_html,
 }
+# Binary formats parse bytes; the name goes into their error messages.
+BINARY_PARSERS: dict[str, Callable[[bytes, str], list[Block]]] = {
+    ".pdf": parse_pdf,
+    ".docx": parse_docx,
+}
+PARSERS = {*TEXT_PARSERS, *BINARY_PARSERS}
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -62,8 +70,8 @@ def document_id(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "guide"
 
 
-def read_source(path: Path) -> tuple[str, str]:
-    """(text, sha256) of a guide; CorpusError naming the file and the reason if unusable."""
+def read_bytes(path: Path) -> tuple[bytes, str]:
+    """(bytes, sha256) of a guide; CorpusError naming the file and the reason if unusable."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -72,6 +80,12 @@ def read_source(path: Path) -> tuple[str, str]:
         raise CorpusError(f"{path}: file is empty")
     if len(raw) > MAX_BYTES:
         raise CorpusError(f"{path}: {len(raw):,} bytes is over the {MAX_BYTES:,}-byte limit")
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def read_source(path: Path) -> tuple[str, str]:
+    """(text, sha256) of a text guide; CorpusError naming the file and the reason if unusable."""
+    raw, digest = read_bytes(path)
     if b"\x00" in raw:
         raise CorpusError(f"{path}: looks binary (NUL bytes), not a text guide")
     try:
@@ -80,12 +94,17 @@ def read_source(path: Path) -> tuple[str, str]:
         raise CorpusError(
             f"{path}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8"
         ) from exc
-    return text, hashlib.sha256(raw).hexdigest()
+    return text, digest
 
 
 def load_document(path: Path, doc_id: str | None = None) -> Document:
-    text, digest = read_source(path)
-    blocks = PARSERS[path.suffix.lower()](text)
+    suffix = path.suffix.lower()
+    if suffix in BINARY_PARSERS:
+        raw, digest = read_bytes(path)
+        blocks = BINARY_PARSERS[suffix](raw, str(path))
+    else:
+        text, digest = read_source(path)
+        blocks = TEXT_PARSERS[suffix](text)
     doc = assemble(doc_id or document_id(path), _display(path), digest, blocks, path.stem)
     if not any(unit for s in doc.sections if not s.navigation for unit in s.units):
         raise CorpusError(f"{path}: no text to index (only headings, links or markup)")

@@ -103,3 +103,129 @@ def live_server_process(
 def live_server(env: dict[str, str], log: Path) -> Iterator[str]:
     with live_server_process(env, log) as (base, _):
         yield base
+
+
+# One small guide, written in every format ingest reads, to check they all give the same thing.
+SMALL_TITLE = "Data engineering primer"
+SMALL_GUIDE: list[tuple[str, list[tuple[str, object]]]] = [
+    ("What data engineers do", [
+        ("p", "Data engineers build pipelines that move data from sources to warehouses. "
+              "They keep the data clean, documented and on time."),
+        ("p", "Their week usually includes:"),
+        ("ul", ["Designing batch and streaming pipelines", "Writing data quality checks",
+                "Helping analysts find the right tables"]),
+    ]),
+    ("Skills and tools", [
+        ("p", "Strong SQL and one general-purpose language matter most."),
+        ("table", [["Area", "Junior", "Senior"],
+                   ["SQL", "Joins and window functions", "Query planning and tuning"],
+                   ["Orchestration", "Running existing DAGs", "Designing DAGs with retries"]]),
+    ]),
+    ("Pay", [
+        ("p", "Entry-level data engineers typically earn $85,000 to $110,000. "
+              "Senior engineers earn $150,000 or more."),
+    ]),
+]  # fmt: skip
+
+
+def write_small_guide(fmt: str, path: Path, *, outline: bool = True) -> Path:
+    """SMALL_GUIDE as a .txt, .md, .html, .docx or .pdf file at `path` (suffix added)."""
+    target = path.with_suffix(f".{fmt}")
+    if fmt in ("txt", "md", "html"):
+        target.write_text(_small_text(fmt), encoding="utf-8")
+    elif fmt == "docx":
+        _small_docx(target)
+    else:
+        _small_pdf(target, outline)
+    return target
+
+
+def _small_text(fmt: str) -> str:
+    lines = {"txt": [SMALL_TITLE], "md": [f"# {SMALL_TITLE}", ""],
+             "html": [f"<html><body><h1>{SMALL_TITLE}</h1>"]}[fmt]  # fmt: skip
+    for heading, blocks in SMALL_GUIDE:
+        lines += {"txt": [heading], "md": [f"## {heading}", ""], "html": [f"<h2>{heading}</h2>"]}[
+            fmt
+        ]
+        for kind, value in blocks:
+            if kind == "p":
+                lines += {"txt": [str(value)], "md": [str(value), ""],
+                          "html": [f"<p>{value}</p>"]}[fmt]  # fmt: skip
+            elif kind == "ul":
+                items = [str(v) for v in value]  # type: ignore[attr-defined]
+                bullets = [f"- {v}" for v in items]
+                html = ["<ul>", *(f"<li>{v}</li>" for v in items), "</ul>"]
+                lines += {"txt": bullets, "md": [*bullets, ""], "html": html}[fmt]
+            else:
+                rows = [list(map(str, r)) for r in value]  # type: ignore[attr-defined]
+                if fmt == "html":
+                    head = "<tr>" + "".join(f"<th>{c}</th>" for c in rows[0]) + "</tr>"
+                    body = [
+                        "<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows[1:]
+                    ]
+                    lines += ["<table>", head, *body, "</table>"]
+                else:
+                    table = ["| " + " | ".join(r) + " |" for r in rows]
+                    lines += [table[0], "|" + "---|" * len(rows[0]), *table[1:]]
+                    lines += [""] if fmt == "md" else []
+    if fmt == "html":
+        lines.append("</body></html>")
+    return "\n".join(lines) + "\n"
+
+
+def _small_docx(target: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading(SMALL_TITLE, 0)
+    for heading, blocks in SMALL_GUIDE:
+        document.add_heading(heading, 1)
+        for kind, value in blocks:
+            if kind == "p":
+                document.add_paragraph(str(value))
+            elif kind == "ul":
+                for item in value:  # type: ignore[attr-defined]
+                    document.add_paragraph(str(item), style="List Bullet")
+            else:
+                rows = list(value)  # type: ignore[call-overload]
+                table = document.add_table(rows=len(rows), cols=len(rows[0]))
+                for r, row in enumerate(rows):
+                    for c, cell in enumerate(row):
+                        table.rows[r].cells[c].text = str(cell)
+    document.save(str(target))
+
+
+def _small_pdf(target: Path, outline: bool) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+
+    def heading(text: str, size: int, level: int) -> None:
+        if outline:
+            pdf.start_section(text, level=level)
+        pdf.set_font("Helvetica", "B", size)
+        pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+
+    heading(SMALL_TITLE, 20, 0)
+    for title, blocks in SMALL_GUIDE:
+        heading(title, 15, 1)
+        for kind, value in blocks:
+            pdf.set_font("Helvetica", "", 11)
+            if kind == "p":
+                pdf.multi_cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(4)
+            elif kind == "ul":
+                for item in value:  # type: ignore[attr-defined]
+                    pdf.multi_cell(0, 6, f"- {item}", new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(4)
+            else:
+                with pdf.table() as table:
+                    for row in value:  # type: ignore[attr-defined]
+                        cells = table.row()
+                        for cell in row:
+                            cells.cell(str(cell))
+                pdf.ln(4)
+    pdf.output(str(target))

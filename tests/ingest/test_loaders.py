@@ -87,6 +87,6 @@ def test_discover_explains_what_is_missing(tmp_path: Path) -> None:
         discover([tmp_path])
     with pytest.raises(CorpusError, match="no such file"):
         discover([tmp_path / "missing.txt"])
-    (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(CorpusError, match=r"unsupported file type '\.pdf'"):
-        discover([tmp_path / "x.pdf"])
+    (tmp_path / "x.rtf").write_bytes(b"{\\rtf1 hello}")
+    with pytest.raises(CorpusError, match=r"unsupported file type '\.rtf'.*\.docx.*\.pdf"):
+        discover([tmp_path / "x.rtf"])
