@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from retriever.abstention import Scope
 from retriever.errors import ModelLoadError
 
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -125,3 +126,26 @@ def _sha256(path: Path, size: int, mtime_ns: int) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class Backend:
+    """What every backend of one model shares: its identity, scope classifier and tokens."""
+
+    def __init__(self, files: ModelFiles) -> None:
+        self.files = files
+        self.name = files.name
+        self._count: TokenCounter | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.files.fingerprint
+
+    @property
+    def scope(self) -> Scope | None:
+        return Scope.load(self.files.path)
+
+    def count_tokens(self, text: str) -> int:
+        # The tokenizer alone: chunking needs it without paying for the model.
+        if self._count is None:
+            self._count = TokenCounter(self.files)
+        return self._count(text)

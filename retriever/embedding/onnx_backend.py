@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from retriever.abstention import Scope
-from retriever.embedding.model import ModelFiles, TokenCounter
+from retriever.embedding.model import Backend, ModelFiles
 from retriever.errors import ModelLoadError
 
 ONNX_FILE = "model.onnx"
@@ -24,7 +23,7 @@ def export_path(files: ModelFiles, cache_dir: Path) -> Path:
     return cache_dir / files.fingerprint[:32] / ONNX_FILE
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(Backend):
     """Mean-pooled, normalized embeddings, as sentence-transformers computes them."""
 
     def __init__(
@@ -35,23 +34,13 @@ class OnnxEmbedder:
                 f"model {files.name!r} has no ONNX export at {onnx_path}: run `guide-rag ingest`"
                 " (it exports the model once), or set GUIDE_RAG_BACKEND=torch"
             )
-        self.files = files
-        self.name = files.name
+        super().__init__(files)
         self.onnx_path = onnx_path
         self.threads = threads
         self.batch_size = batch_size
         self._session: Any = None
         self._tokenizer: Any = None
-        self._count: TokenCounter | None = None
         self._lock = Lock()
-
-    @property
-    def fingerprint(self) -> str:
-        return self.files.fingerprint
-
-    @property
-    def scope(self) -> Scope | None:
-        return Scope.load(self.files.path)
 
     @property
     def dim(self) -> int:
@@ -83,11 +72,6 @@ class OnnxEmbedder:
         tokenizer = self.files.tokenizer()
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest only
         return session, tokenizer
-
-    def count_tokens(self, text: str) -> int:
-        if self._count is None:
-            self._count = TokenCounter(self.files)
-        return self._count(text)
 
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None

@@ -8,30 +8,19 @@ from typing import Any
 
 import numpy as np
 
-from retriever.abstention import Scope
-from retriever.embedding.model import ModelFiles, TokenCounter, offline
+from retriever.embedding.model import Backend, ModelFiles, offline
 from retriever.errors import ModelLoadError
 
 
-class TorchEmbedder:
+class TorchEmbedder(Backend):
     """Normalized embeddings from a sentence-transformers model; nothing loads until first use."""
 
     def __init__(self, files: ModelFiles, batch_size: int = 32, threads: int | None = None) -> None:
-        self.files = files
-        self.name = files.name
+        super().__init__(files)
         self.batch_size = batch_size
         self.threads = threads
         self._model: Any = None
         self._lock = Lock()
-        self._count: TokenCounter | None = None
-
-    @property
-    def fingerprint(self) -> str:
-        return self.files.fingerprint
-
-    @property
-    def scope(self) -> Scope | None:
-        return Scope.load(self.files.path)
 
     @property
     def model(self) -> Any:
@@ -43,12 +32,6 @@ class TorchEmbedder:
     @property
     def dim(self) -> int:
         return int(self.model.get_embedding_dimension())
-
-    def count_tokens(self, text: str) -> int:
-        # The tokenizer alone: chunking needs it without paying for the model.
-        if self._count is None:
-            self._count = TokenCounter(self.files)
-        return self._count(text)
 
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None

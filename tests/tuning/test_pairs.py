@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from evaluation.evalset import Question
+from ingest.build import load_guides
+from ingest.chunking import chunk_document
+from retriever.embedding import TokenCounter
 from retriever.types import Chunk
+from tests.helpers import GUIDE
 from tuning.pairs import training_pairs
+from tuning.settings import TuneSettings
+from tuning.tune import plan
 
 
 def chunk(cid: str, text: str) -> Chunk:
@@ -28,3 +36,13 @@ def test_every_chunk_holding_a_fact_is_a_positive_and_orphans_are_reported() -> 
     ]
     assert pairs.pairs[0].positive == "S\nEntry level pay is $90,000."  # as the model embeds it
     assert [q.id for q in pairs.skipped] == ["t3"] and pairs.questions == 2
+
+
+def test_every_chunk_of_the_guide_is_the_positive_of_several_train_questions() -> None:
+    # The train split covers every paragraph, list item, table row and FAQ pair of the guide.
+    p = plan(TuneSettings())
+    positives = Counter(pair.chunk_id for pair in p.pairs.pairs)
+    docs, _ = load_guides([GUIDE], strict=True)
+    chunks = chunk_document(docs[0], TokenCounter(p.base), TuneSettings().max_chunk_tokens)
+    assert min(positives[c.id] for c in chunks) >= 3
+    assert p.pairs.skipped == ()
