@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import QADep, ServiceDep
 from api.errors import OpenAIError
 from api.service import Given
-from retriever.qa import MAX_QUESTION_CHARS
+from retriever.limits import MAX_QUESTION_CHARS
 from retriever.types import Answer
 
 MODEL_ID = "guide-rag"

@@ -28,7 +28,7 @@ from api.schemas import (
     not_blank,
 )
 from api.service import Given
-from retriever.qa import MAX_K, MAX_QUESTION_CHARS
+from retriever.limits import MAX_K, MAX_QUESTION_CHARS
 
 router = APIRouter()
 

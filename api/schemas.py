@@ -6,8 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from retriever.followup import MAX_HISTORY
-from retriever.qa import MAX_K, MAX_QUESTION_CHARS
+from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS
 
 Question = Annotated[
     str,

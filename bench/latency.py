@@ -45,8 +45,8 @@ def timed(conn: http.client.HTTPConnection, method: str, path: str, body: bytes 
     return elapsed
 
 
-def run(requests: int, backend: str) -> dict[str, Any]:
-    with served_corpus({"GUIDE_RAG_BACKEND": backend}) as served:
+def run(requests: int, env: dict[str, str]) -> dict[str, Any]:
+    with served_corpus(env) as served:
         floor = floor_ms(served.index_dir)
         conn = http.client.HTTPConnection(served.host, served.port, timeout=30)
         for n in range(20):  # warm the connection and the server's first-call paths
@@ -64,7 +64,7 @@ def run(requests: int, backend: str) -> dict[str, Any]:
     return {
         **environment(),
         "requests": requests,
-        "backend": backend,
+        "server_settings": env,
         "floor_onnx_encode_p50_ms": floor,
         **{f"ask_{k}": v for k, v in a.items()},
         **{f"search_{k}": v for k, v in s.items()},
@@ -78,14 +78,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="timed requests per route")
     parser.add_argument(
-        "--backend", choices=["onnx", "torch"], default="onnx", help="what the server runs"
-    )
+        "--env", action="append", default=[], metavar="KEY=VALUE",
+        help="a GUIDE_RAG_* setting for the server, e.g. GUIDE_RAG_BACKEND=torch (repeatable)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args()
     if args.requests < 10:
         parser.error("--requests must be >= 10")
     try:
-        result = run(args.requests, args.backend)
+        result = run(args.requests, dict(item.split("=", 1) for item in args.env))
     except KeyboardInterrupt:
         print("latency: interrupted", file=sys.stderr)
         return 130

@@ -130,9 +130,10 @@ def wait_ready(port: int, deadline: float) -> None:
     raise TimeoutError("server not ready")
 
 
-def cold_start(index_dir: Path, runs: int) -> dict[str, float]:
+def cold_start(index_dir: Path, runs: int, extra: dict[str, str]) -> dict[str, float]:
     """Median seconds, process start to ready: `guide-rag serve` and the bare process."""
-    env = {**os.environ, "GUIDE_RAG_INDEX_DIR": str(index_dir), "GUIDE_RAG_RELOAD_SECONDS": "0"}
+    env = {**os.environ, "GUIDE_RAG_INDEX_DIR": str(index_dir), "GUIDE_RAG_RELOAD_SECONDS": "0",
+           **extra}  # fmt: skip
     serve, bare = [], []
     for run in range(runs):
         port = 20000 + os.getpid() % 10000 + run
@@ -166,13 +167,15 @@ def main() -> int:
     parser.add_argument(
         "--cold-runs", type=int, default=5, help="cold starts to take the median of"
     )
-    parser.add_argument("--threads", type=int, help="GUIDE_RAG_THREADS for the server")
-    parser.add_argument("--worker-threads", type=int, help="GUIDE_RAG_WORKER_THREADS")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="KEY=VALUE",
+        help="a GUIDE_RAG_* setting for the server, e.g. GUIDE_RAG_WORKER_THREADS=2 (repeatable)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args()
-    env = {"GUIDE_RAG_THREADS": args.threads, "GUIDE_RAG_WORKER_THREADS": args.worker_threads}
+    env = dict(item.split("=", 1) for item in args.env)
     try:
-        with served_corpus({k: str(v) for k, v in env.items() if v is not None}) as served:
+        with served_corpus(env) as served:
             floor = floor_ms(served.index_dir)
             limit = (os.cpu_count() or 1) * 1000 / floor
             asyncio.run(hammer(served.host, served.port, 200, 4, 1.0, 10**7))  # warm-up
@@ -184,7 +187,7 @@ def main() -> int:
                            args.unique, r * args.requests)
                 )  # fmt: skip
                 after.append(tree_rss_mb(served.pid))
-            cold = cold_start(served.index_dir, args.cold_runs) if args.cold_runs else {}
+            cold = cold_start(served.index_dir, args.cold_runs, env) if args.cold_runs else {}
     except KeyboardInterrupt:
         print("load: interrupted", file=sys.stderr)
         return 130
@@ -195,6 +198,7 @@ def main() -> int:
         **environment(),
         "floor_onnx_encode_p50_ms": floor,
         "limit_requests_per_second": round(limit, 1),
+        "server_settings": env,
         **result,
         "share_of_limit": round(result["requests_per_second"] / limit, 2),
         "target_share_of_limit": 0.6,

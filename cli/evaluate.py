@@ -13,15 +13,7 @@ import typer
 from cli import render
 from cli.edge import domain_errors, load_settings, progress_bar
 from cli.options import AsJson, EvalDir, IndexDir, Model
-from evaluation.evalset import load_eval_set
-from evaluation.followups import evaluate_followups, load_followups
-from evaluation.metrics import run_eval
-from evaluation.models import calibrated_qa, rebuild_with
-from evaluation.report import write_curve, write_reports
 from evaluation.settings import EvalSettings
-from evaluation.variants import ABLATION, BASELINE, CONFIGS
-from retriever.embedding import BASE_MODEL, BASE_NAMES, load_embedder
-from retriever.qa import QA
 
 
 class SplitName(StrEnum):
@@ -57,6 +49,16 @@ def evaluate(
     if learning_curve:
         _learning_curve(eval_dir, out, as_json)
         return
+    # The measuring stack loads here, not when the CLI starts (`guide-rag serve` never needs it).
+    from evaluation.evalset import load_eval_set
+    from evaluation.followups import evaluate_followups, load_followups
+    from evaluation.metrics import run_eval
+    from evaluation.models import calibrated_qa, rebuild_with
+    from evaluation.report import write_reports
+    from evaluation.variants import ABLATION, BASELINE, CONFIGS
+    from retriever.embedding import BASE_MODEL, BASE_NAMES, load_embedder
+    from retriever.qa import QA
+
     settings = load_settings(
         EvalSettings, index_dir=index_dir, model=model, eval_dir=eval_dir, reports_dir=out
     )
@@ -116,6 +118,7 @@ def evaluate(
 
 
 def _learning_curve(eval_dir: Path | None, out: Path | None, as_json: bool) -> None:
+    from evaluation.report import write_curve
     from tuning.curve import learning_curve
     from tuning.settings import TuneSettings
 

@@ -10,9 +10,7 @@ import typer
 from cli import render
 from cli.edge import domain_errors, load_settings
 from cli.options import AsJson
-from feedback.export import export as export_feedback
 from feedback.settings import FeedbackSettings
-from feedback.store import FeedbackStore
 
 app = typer.Typer(help="Readers' verdicts on answers.", no_args_is_help=True)
 
@@ -24,6 +22,9 @@ def export(
 ) -> None:
     """Helpful answers → feedback_train.jsonl (train format: `guide-rag tune --extra` takes it);
     not helpful → feedback_review.jsonl, for a person to read."""
+    from feedback.export import export as export_feedback
+    from feedback.store import FeedbackStore
+
     settings = load_settings(FeedbackSettings)
     with domain_errors():
         store = FeedbackStore(settings.feedback_db, settings.feedback_max_rows)

@@ -12,16 +12,13 @@ from rich.progress import Progress
 from cli import render
 from cli.edge import domain_errors, err, load_settings, progress_bar
 from cli.options import AsJson, EvalDir, IndexDir, Model
-from evaluation.calibration import DevSplitCalibrator
 from evaluation.settings import EvalSettings
-from ingest.build import Progress as IngestProgress
-from ingest.build import run_ingest
 from ingest.settings import IngestSettings
 
 EXIT_PARTIAL = 3  # ingest published, but skipped unreadable guides
 
 
-class _BarProgress(IngestProgress):
+class _BarProgress:  # ingest.build.Progress, drawn by rich
     def __init__(self, bar: Progress) -> None:
         self.bar = bar
 
@@ -51,6 +48,9 @@ def ingest(
     else the measured fallback is recorded. Exit codes: 0 done, 3 done but some guides were
     skipped (see the warnings), 1 failed.
     """
+    from evaluation.calibration import DevSplitCalibrator
+    from ingest.build import run_ingest
+
     settings = load_settings(IngestSettings, index_dir=index_dir, model=model)
     evaluation = load_settings(EvalSettings, eval_dir=eval_dir)
     bar = progress_bar(quiet=as_json)

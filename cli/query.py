@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import render
 from cli.edge import domain_errors, load_settings
 from cli.options import AsJson, IndexDir, Model
-from retriever.qa import MAX_K, QA
+from retriever.limits import MAX_K
 from retriever.settings import Settings
+
+if TYPE_CHECKING:
+    from retriever.qa import QA
 
 
 def _qa(index_dir: object, model: str | None) -> QA:
+    from retriever.qa import QA  # the index and model stack: only for the commands that ask
+
     settings = load_settings(Settings, index_dir=index_dir, model=model)
     with domain_errors():
         return QA.load(settings)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
-from evaluation.metrics import Row
-from evaluation.report import COLUMNS, cells
-from ingest.report import IngestReport
-from retriever.types import Answer, Hit
-from tuning.tune import TuneReport
+if TYPE_CHECKING:  # the commands import these; rendering only names them
+    from evaluation.metrics import Row
+    from ingest.report import IngestReport
+    from retriever.types import Answer, Hit
+    from tuning.tune import TuneReport
 
 out = Console(soft_wrap=True)
 
@@ -64,6 +64,8 @@ def hits(found: Sequence[Hit]) -> None:
 
 
 def eval_table(title: str, rows: Sequence[Row]) -> None:
+    from evaluation.report import COLUMNS, cells
+
     table = Table(title=title)
     table.add_column("config")
     for column, _ in COLUMNS:

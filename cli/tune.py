@@ -10,9 +10,7 @@ import typer
 from cli import render
 from cli.edge import domain_errors, load_settings
 from cli.options import AsJson, EvalDir
-from evaluation.evalset import read_questions
 from tuning.settings import TuneSettings
-from tuning.tune import run_tune
 
 
 def tune(
@@ -35,6 +33,9 @@ def tune(
     Writes a self-describing model folder (weights, scope classifier, card with the inputs and
     the dev metrics before and after). Serve it by default; GUIDE_RAG_MODEL picks another.
     """
+    from evaluation.evalset import read_questions
+    from tuning.tune import run_tune
+
     settings = load_settings(TuneSettings, eval_dir=eval_dir, tuned_dir=out)
     with domain_errors():
         more = read_questions(extra) if extra is not None else ()

@@ -50,8 +50,16 @@ class NoCalibration:
         return {}
 
 
-class Progress:
-    """What ingest reports while it works; the CLI draws it, library callers may ignore it."""
+class Progress(Protocol):
+    """What ingest reports while it works; the CLI draws it."""
+
+    def embedding(self, total: int) -> Callable[[int], None]:
+        """Starting to embed `total` texts: the callback takes how many more are done."""
+        ...
+
+
+class Quiet:
+    """No progress to show (library callers, tests)."""
 
     def embedding(self, total: int) -> Callable[[int], None]:
         return lambda done: None
@@ -97,7 +105,7 @@ def run_ingest(
         build_id = previous.manifest.build_id if previous is not None and dry_run else ""
         embedded = 0
         if not dry_run:
-            bar = progress or Progress()
+            bar = progress or Quiet()
             vectors, sentences, embedded = _vectors(chunks, fresh, reusable, live, embedder, bar)
             manifest = _manifest(settings, embedder, infos, vectors)
             build = IndexBuild.in_memory(manifest, chunks, vectors, sentences)

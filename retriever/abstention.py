@@ -11,12 +11,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from retriever.errors import ModelLoadError
-from retriever.search import Candidate
+
+if TYPE_CHECKING:
+    from retriever.search import Candidate
 
 SCOPE_FILE = "scope.json"
 # Abstention reads the best cosine among this many hits, whatever top_k a caller asks for, so

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from retriever.answer.terms import TermWeights, terms
 from retriever.text import words
 
-MAX_HISTORY = 20
 SHORT = 4  # words: "and ML engineers?" is 3; at this length a question always leans back
 LEAN = 8  # words: up to here a pronoun or an unknown vocabulary also says it leans back
 # fmt: off

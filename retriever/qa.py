@@ -16,14 +16,13 @@ from retriever.abstention import ABSTAIN_DEPTH, Abstention, Signals
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, load_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
-from retriever.followup import MAX_HISTORY, contextualize
+from retriever.followup import contextualize
 from retriever.index import IndexBuild, load_index
+from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.settings import Settings
 from retriever.types import Answer, Hit
 
-MAX_K = 20
-MAX_QUESTION_CHARS = 1000
 QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
 # Used when neither GUIDE_RAG_MIN_SCORE nor the build's calibration gives a threshold. Measured:
 # the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (README, Abstention).

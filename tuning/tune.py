@@ -122,6 +122,7 @@ def base_build(settings: TuneSettings, paths: Sequence[Path] | None, index_dir: 
     ingest = IngestSettings(
         corpus_dir=settings.corpus_dir, index_dir=index_dir, model=settings.base_model,
         max_chunk_tokens=settings.max_chunk_tokens, threads=settings.threads,
+        backend="torch",  # tuning runs torch anyway: no ONNX export of the base model
     )  # fmt: skip
     run_ingest(ingest, paths, calibrator=DevSplitCalibrator(settings.eval_dir))
     return load_index(index_dir)

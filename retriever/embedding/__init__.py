@@ -13,13 +13,12 @@ import numpy as np
 
 from retriever.abstention import Scope
 from retriever.embedding.model import (
-    BASE_MODEL,
     BASE_NAMES,
     ModelFiles,
     TokenCounter,
     resolve_model_path,
 )
-from retriever.settings import Settings
+from retriever.settings import BASE_MODEL, Settings
 
 __all__ = [
     "BASE_MODEL",

@@ -14,8 +14,8 @@ from typing import Any
 
 from retriever.abstention import Scope
 from retriever.errors import ModelLoadError
+from retriever.settings import BASE_MODEL
 
-BASE_MODEL = "all-MiniLM-L6-v2"
 BASE_NAMES = frozenset({BASE_MODEL, f"sentence-transformers/{BASE_MODEL}"})
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 _FINGERPRINT = ".guide_rag_fingerprint.json"
