@@ -48,7 +48,7 @@ started = float(sys.argv[1])
 import onnxruntime, tokenizers, fastapi, uvicorn, faiss
 from retriever.embedding import load_embedder
 from retriever.settings import Settings
-load_embedder(Settings()).session  # opens the ONNX session and the tokenizer
+load_embedder(Settings(backend="onnx")).session  # opens the ONNX session and the tokenizer
 print(time.time() - started)
 """
 
