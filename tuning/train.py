@@ -73,7 +73,9 @@ def fine_tune(
     from transformers.trainer_callback import PrinterCallback
 
     model = SentenceTransformer(str(base.path), device="cpu")
-    model.model_card_data.generate_widget_examples = False  # a slow pass over the data, unused
+    # A widget example of our own: sentence-transformers then skips its pass over the data
+    # (and the progress bar it draws even with --json).
+    model.model_card_data.widget = [{"text": pairs[0].question}] if pairs else []
     data = Dataset.from_dict(
         {"anchor": [p.question for p in pairs], "positive": [p.positive for p in pairs]}
     )
