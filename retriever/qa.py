@@ -1,7 +1,8 @@
-"""Question answering over one loaded build: check → embed → search → abstain? → widen → compose.
+"""Question answering over one loaded build: check → follow-up? → embed → search → abstain? →
+shape → widen → compose.
 
-Each step runs once per question, in that order. The parts (searcher, query rewrite, widening,
-composer) are given whole, so an evaluation variant is a QA built from other parts.
+Each step runs once per question, in that order. The parts (searcher, widening, composer) are
+given whole, so an evaluation variant is a QA built from other parts.
 """
 
 from __future__ import annotations
