@@ -81,9 +81,21 @@ class OpenAIError(Exception):
         )  # fmt: skip
 
 
+def openai_kind(status: int) -> str:
+    """OpenAI's error `type` for an HTTP status."""
+    if status == 429:
+        return "rate_limit_error"
+    return "invalid_request_error" if status < 500 else "server_error"
+
+
+def openai_body(
+    message: str, kind: str, param: str | None = None, code: str | None = None
+) -> dict[str, object]:
+    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
+
+
 def openai_response(exc: OpenAIError, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    body = {"error": {"message": exc.message, "type": exc.type, "param": exc.param,
-                      "code": exc.code}}  # fmt: skip
+    body = openai_body(exc.message, exc.type, exc.param, exc.code)
     return JSONResponse(body, status_code=exc.status, headers=headers or None)
 
 
@@ -98,12 +110,10 @@ def _respond(
     """Our error shape, or OpenAI's on /v1/* (where 422 becomes OpenAI's 400)."""
     if not request.url.path.startswith("/v1/"):
         return error_response(status, error, message, errors, headers)
-    kind = {401: "invalid_request_error", 429: "rate_limit_error"}.get(
-        status, "invalid_request_error" if status < 500 else "server_error"
-    )
     param = errors[0].field if errors else None
-    return openai_response(OpenAIError(400 if status == 422 else status, message, kind, param,
-                                       error), headers)  # fmt: skip
+    refusal = OpenAIError(400 if status == 422 else status, message, openai_kind(status), param,
+                          error)  # fmt: skip
+    return openai_response(refusal, headers)
 
 
 async def _openai(request: Request, exc: OpenAIError) -> JSONResponse:

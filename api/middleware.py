@@ -16,6 +16,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from api.errors import openai_body, openai_kind
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -179,8 +181,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 async def _json(send: Send, status: int, error: str, message: str, *, openai: bool) -> None:
     payload: dict[str, object] = {"error": error, "message": message, "errors": []}
     if openai:  # the OpenAI-compatible API answers in OpenAI's error shape
-        kind = "server_error" if status >= 500 else "invalid_request_error"
-        payload = {"error": {"message": message, "type": kind, "param": None, "code": error}}
+        payload = openai_body(message, openai_kind(status), code=error)
     body = json.dumps(payload).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if status == 503:

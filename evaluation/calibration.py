@@ -51,18 +51,11 @@ def _cuts(values: Sequence[float]) -> list[float]:
     ]
 
 
-def fit_threshold(in_scope: Sequence[float], out_of_scope: Sequence[float]) -> Calibration:
-    """The cosine threshold that abstains on the most out-of-scope questions while abstaining on
-    at most MAX_FALSE_ABSTENTION of in-scope ones; among equals, the middle of the widest gap."""
-    return fit_abstention(
-        [Signals(c, 1.0) for c in in_scope], [Signals(c, 1.0) for c in out_of_scope]
-    )
-
-
 def fit_abstention(in_scope: Sequence[Signals], out_of_scope: Sequence[Signals]) -> Calibration:
-    """Both thresholds (cosine, scope probability) by the same rule as `fit_threshold`: most
-    out-of-scope abstentions within the false-abstention budget; among equal pairs, the middle
-    one on each axis, the most margin for questions not seen here."""
+    """Both thresholds (cosine, scope probability): the most out-of-scope abstentions within the
+    false-abstention budget; among equal pairs, the middle of the tied range on each axis, the
+    most margin for questions not seen here. Without a scope classifier (every scope 1.0), the
+    cosine threshold alone."""
     if not in_scope or not out_of_scope:
         raise ValueError("calibration needs in-scope and out-of-scope questions")
     ins = np.array([(s.cosine, s.scope) for s in in_scope])

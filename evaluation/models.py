@@ -11,11 +11,10 @@ from pathlib import Path
 
 from evaluation.calibration import DevSplitCalibrator
 from ingest.chunking import view_texts
-from retriever.abstention import Abstention
 from retriever.answer.sentences import embedded_sentences
 from retriever.embedding import Embedder
 from retriever.index import VIEWS, IndexBuild
-from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE, QA
+from retriever.qa import QA, abstention_from
 
 
 def rebuild_with(build: IndexBuild, embedder: Embedder) -> IndexBuild:
@@ -35,7 +34,4 @@ def rebuild_with(build: IndexBuild, embedder: Embedder) -> IndexBuild:
 def calibrated_qa(build: IndexBuild, embedder: Embedder, eval_dir: Path) -> QA:
     """The served parts over `build`, abstaining as ingest would calibrate them for it."""
     calibration = DevSplitCalibrator(eval_dir).calibrate(build, embedder)
-    abstention = Abstention.calibrated(calibration, embedder.scope) or Abstention(
-        FALLBACK_MIN_SCORE, FALLBACK_SOURCE
-    )
-    return QA.assemble(build, embedder, abstention)
+    return QA.assemble(build, embedder, abstention_from(calibration, embedder.scope))

@@ -201,13 +201,14 @@ def _vectors(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """(views, sentence vectors, texts embedded), in chunk order: new ones from the model, the
     rest copied from the live build."""
-    texts = [t for c in fresh for t in (*view_texts(c), *embedded_sentences(c))]
+    sentences = {c.id: embedded_sentences(c) for c in fresh}
+    texts = [t for c in fresh for t in (*view_texts(c), *sentences[c.id])]
     by_id: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if texts:
         new = embedder.encode(texts, on_batch=progress.embedding(len(texts)))
         row = 0
         for c in fresh:
-            end = row + len(VIEWS) + len(embedded_sentences(c))
+            end = row + len(VIEWS) + len(sentences[c.id])
             by_id[c.id] = (new[row : row + len(VIEWS)], new[row + len(VIEWS) : end])
             row = end
     for chunk in chunks:

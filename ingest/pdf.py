@@ -29,7 +29,6 @@ class _Line:
     page: int
     top: float
     bottom: float
-    x0: float
     size: float
     text: str
 
@@ -96,7 +95,7 @@ def _read(pdf: Any) -> tuple[list[_Line], list[_Table]]:
                 continue
             sizes = [round(c["size"], 1) for c in line["chars"] if c["text"].strip()]
             size = Counter(sizes).most_common(1)[0][0] if sizes else 0.0
-            lines.append(_Line(number, line["top"], line["bottom"], line["x0"], size, text))
+            lines.append(_Line(number, line["top"], line["bottom"], size, text))
     return lines, tables
 
 

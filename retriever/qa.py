@@ -7,13 +7,14 @@ given whole, so an evaluation variant is a QA built from other parts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from retriever.abstention import ABSTAIN_DEPTH, Abstention, Signals
+from retriever.abstention import ABSTAIN_DEPTH, Abstention, Scope, Signals
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, load_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
@@ -178,12 +179,17 @@ def check_model(build: IndexBuild, embedder: Embedder, settings: Settings) -> No
         )
 
 
+def abstention_from(calibration: Mapping[str, Any], scope: Scope | None) -> Abstention:
+    """The thresholds a calibration records, or the measured fallback when it records none."""
+    return Abstention.calibrated(calibration, scope) or Abstention(
+        FALLBACK_MIN_SCORE, FALLBACK_SOURCE
+    )
+
+
 def abstention_for(settings: Settings, build: IndexBuild, embedder: Embedder) -> Abstention:
     """The build's calibration (else the measured fallback); GUIDE_RAG_MIN_SCORE overrides its
     cosine threshold."""
-    abstention = Abstention.calibrated(build.manifest.calibration, embedder.scope) or Abstention(
-        FALLBACK_MIN_SCORE, FALLBACK_SOURCE
-    )
+    abstention = abstention_from(build.manifest.calibration, embedder.scope)
     if settings.min_score is not None:
         source = f"GUIDE_RAG_MIN_SCORE (scope: {abstention.source})"
         abstention = replace(abstention, min_score=settings.min_score, source=source)

@@ -17,8 +17,7 @@ from retriever.embedding import ModelFiles
 from retriever.embedding.torch_backend import TorchEmbedder
 from tuning.card import read_card
 from tuning.settings import TuneSettings
-from tuning.train import fine_tune, fit_scope
-from tuning.tune import base_build, plan
+from tuning.tune import base_build, make_model, plan
 
 SIZES: tuple[int | None, ...] = (0, 100, 200, None)  # None: the whole train split
 METRICS = ("hit@1", "fact@3", "answer_facts")
@@ -34,18 +33,14 @@ def learning_curve(
         build = base_build(settings, None, Path(tmp) / "index")
         for size in sizes:
             p = plan(settings, limit=size)
+            card = read_card(settings.tuned_dir)
             if size == 0:
                 model = TorchEmbedder(p.base, threads=settings.threads)
+            elif card is not None and card.inputs == p.inputs:  # the served model is this one
+                model = TorchEmbedder(ModelFiles.of(str(settings.tuned_dir)), settings.threads)
             else:
-                card = read_card(settings.tuned_dir)
-                out = settings.tuned_dir
-                if card is None or card.inputs != p.inputs:
-                    out = Path(tmp) / f"model-{size}"
-                    fine_tune(p.base, p.pairs.pairs, p.recipe, out, progress)
-                model = TorchEmbedder(ModelFiles(f"curve-{size}", out), threads=settings.threads)
-                if out != settings.tuned_dir:
-                    questions = sorted({q.question for q in p.questions})
-                    fit_scope(model, questions, p.train.out_of_scope, p.recipe).save(out)
+                model = make_model(settings, p, Path(tmp) / f"model-{size}", f"curve-{size}",
+                                   progress)  # fmt: skip
             qa = calibrated_qa(rebuild_with(build, model), model, settings.eval_dir)
             metrics = evaluate_qa(qa, test)
             used = 0 if size == 0 else len(p.questions)

@@ -141,11 +141,7 @@ def train_model(
     base = TorchEmbedder(p.base, threads=settings.threads)
     dev = load_eval_set(settings.eval_dir).split("dev")
     before = evaluate_qa(calibrated_qa(build, base, settings.eval_dir), dev)
-    fine_tune(p.base, p.pairs.pairs, p.recipe, out, progress)
-    shutil.rmtree(out / ".trainer", ignore_errors=True)
-    tuned = TorchEmbedder(ModelFiles(str(settings.tuned_dir), out), threads=settings.threads)
-    in_scope = sorted({q.question for q in p.questions})
-    fit_scope(tuned, in_scope, p.train.out_of_scope, p.recipe).save(out)
+    tuned = make_model(settings, p, out, str(settings.tuned_dir), progress)
     after = evaluate_qa(calibrated_qa(rebuild_with(build, tuned), tuned, settings.eval_dir), dev)
     card = Card(
         inputs=p.inputs, base_model=p.base.name, base_fingerprint=p.base.fingerprint,
@@ -159,6 +155,18 @@ def train_model(
     )  # fmt: skip
     card.write(out)
     return card
+
+
+def make_model(
+    settings: TuneSettings, p: Plan, out: Path, name: str, progress: bool
+) -> TorchEmbedder:
+    """The fine-tuned model and its scope classifier, in the folder `out`."""
+    fine_tune(p.base, p.pairs.pairs, p.recipe, out, progress)
+    shutil.rmtree(out / ".trainer", ignore_errors=True)
+    model = TorchEmbedder(ModelFiles(name, out), threads=settings.threads)
+    in_scope = sorted({q.question for q in p.questions})
+    fit_scope(model, in_scope, p.train.out_of_scope, p.recipe).save(out)
+    return model
 
 
 def _swap(new: Path, target: Path) -> None:

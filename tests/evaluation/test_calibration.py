@@ -7,12 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.calibration import DevSplitCalibrator, fit_threshold
+from evaluation.calibration import Calibration, DevSplitCalibrator, fit_abstention
 from ingest.build import run_ingest
 from ingest.settings import IngestSettings
+from retriever.abstention import Signals
 from retriever.index import load_index
 from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE
 from tests.helpers import EVAL_DIR, FIXTURES, FakeEmbedder
+
+
+def fit_threshold(in_scope: list[float], out_of_scope: list[float]) -> Calibration:
+    """The cosine threshold alone: a model without a scope classifier."""
+    return fit_abstention(
+        [Signals(c, 1.0) for c in in_scope], [Signals(c, 1.0) for c in out_of_scope]
+    )
 
 
 def test_threshold_keeps_in_scope_and_splits_the_gap() -> None:
