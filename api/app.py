@@ -1,4 +1,6 @@
-"""The FastAPI application: built by `create_app`, loading its index and model in the lifespan."""
+"""The ASGI application: our API and page at /, the OpenAI-compatible API at /v1, each its own
+app with its own error shape and body cap; the index and model load in the lifespan.
+"""
 
 from __future__ import annotations
 
@@ -12,68 +14,111 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from api import errors, feedback, openai, routes
-from api.middleware import Metrics, ServiceMiddleware
+from api.middleware import Gate, Metrics, ServiceMiddleware
 from api.service import Service
-from api.settings import ServerSettings, get_server_settings
+from config.settings import Settings, load
 from retriever.qa import QA
 
+STATIC = Path(__file__).parent / "static"
 
-def create_app(settings: ServerSettings | None = None, qa: QA | None = None) -> FastAPI:
-    """The app; pass `qa` to serve an already loaded one (tests share one model)."""
-    service = Service(settings or get_server_settings(), qa)
+
+def create_app(settings: Settings | None = None, qa: QA | None = None) -> Starlette:
+    """The whole server; pass `qa` to serve an already loaded one (tests share one model)."""
+    service = Service(settings or load(), qa)
+    server = service.settings.server
+    gate = Gate(Metrics(), server.max_concurrency)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Few threads for a 2-core CPU: forty (anyio's default) fight over the GIL with the
         # event loop, and then even a 503 for overload comes late.
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = service.settings.worker_threads
+        limiter.total_tokens = server.worker_threads
         if not service.loaded.is_set():
             threading.Thread(target=service.load, name="guide-rag-load", daemon=True).start()
         stop = threading.Event()
-        if service.settings.reload_seconds > 0:
+        if server.reload_seconds > 0:
             threading.Thread(
                 target=service.watch, args=(stop,), name="guide-rag-reload", daemon=True
             ).start()
         yield
         stop.set()
 
+    main = _main_app(service, gate)
+    v1 = _openai_app(service, gate)
+    app = Starlette(routes=[Mount("/v1", app=v1), Mount("/", app=main)], lifespan=lifespan)
+    app.state.service = service
+    app.state.metrics = gate.metrics
+    return app
+
+
+def _main_app(service: Service, gate: Gate) -> FastAPI:
+    server = service.settings.server
     app = FastAPI(
         title="guide-rag",
         version="0.1.0",
-        summary="Cited answers from the AI vs ML engineering career guide.",
+        summary="Cited answers from the guides in the index.",
         description=(
-            "Ask a career question and get a short answer built only from the guide's own "
-            "sentences, each with a numbered citation to the section it came from."
+            "Ask a question and get a short answer built only from the guides' own sentences, "
+            "each with a numbered citation to the section it came from. The OpenAI-compatible "
+            "API is documented at /v1/docs."
         ),
-        lifespan=lifespan,
     )
     app.state.service = service
-    app.state.metrics = Metrics()
-    errors.install(app)
+    app.state.metrics = gate.metrics
+    errors.install(app, errors.ours)
     app.add_middleware(
         ServiceMiddleware,
-        metrics=app.state.metrics,
-        max_body_bytes=service.settings.max_body_bytes,
-        max_concurrency=service.settings.max_concurrency,
+        gate=gate,
+        max_body_bytes=server.max_body_bytes,
+        shape=errors.ours,
+        body_hint="send a shorter question (GUIDE_RAG_MAX_BODY_BYTES)",
     )
-    if service.settings.cors_origins:  # off unless asked for: the API serves its own page
+    if server.cors_origins:  # off unless asked for: the API serves its own page
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=service.settings.cors_origins,
+            allow_origins=server.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["content-type", "authorization", "x-request-id"],
         )
     app.include_router(routes.router)
     app.include_router(feedback.router)
-    app.include_router(openai.router)
-    static = Path(__file__).parent / "static"
-    app.mount("/static", StaticFiles(directory=static), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
-        return FileResponse(static / "index.html")
+        return FileResponse(STATIC / "index.html")
 
+    return app
+
+
+def _openai_app(service: Service, gate: Gate) -> FastAPI:
+    server = service.settings.server
+    app = FastAPI(
+        title="guide-rag: OpenAI-compatible API",
+        version="0.1.0",
+        summary="POST /v1/chat/completions with model `guide-rag`; errors in OpenAI's shape.",
+    )
+    app.state.service = service
+    app.state.metrics = gate.metrics
+    errors.install(app, errors.openai)
+    app.add_middleware(
+        ServiceMiddleware,
+        gate=gate,
+        max_body_bytes=server.max_body_bytes,
+        shape=errors.openai,
+        body_hint="send a shorter conversation (GUIDE_RAG_MAX_BODY_BYTES)",
+    )
+    if server.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=server.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type", "authorization", "x-request-id"],
+        )
+    app.include_router(openai.router)
     return app

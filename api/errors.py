@@ -1,9 +1,14 @@
-"""The one place domain errors and invalid requests become HTTP responses."""
+"""The one place errors become HTTP responses: one table from error to status and code, and the
+two shapes a body takes (ours, and OpenAI's on the /v1 app).
+
+Routes and middleware raise (or hand over) domain errors; nothing else builds an error body.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.schemas import ErrorResponse, FieldError
+from feedback.store import FeedbackFullError
 from retriever.errors import (
     GuideRagError,
     IndexCorruptError,
@@ -28,25 +33,114 @@ class NotReadyError(GuideRagError):
     """The service is still loading its index and model, or could not load them."""
 
 
-_STATUS: dict[type[GuideRagError], tuple[int, str]] = {
-    InvalidQueryError: (422, "invalid_request"),
-    IndexNotFoundError: (503, "index_not_ready"),
-    IndexCorruptError: (503, "index_not_ready"),
-    IndexMismatchError: (503, "index_not_ready"),
-    ModelLoadError: (503, "model_not_ready"),
-    NotReadyError: (503, "not_ready"),
+class OverloadedError(GuideRagError):
+    """More requests in flight than the server takes."""
+
+
+class PayloadTooLargeError(GuideRagError):
+    """A request body over its route's cap."""
+
+
+class RateLimitedError(GuideRagError):
+    """More feedback than the rate allows."""
+
+
+class UnknownAnswerError(GuideRagError):
+    """Feedback on an answer this server did not give recently."""
+
+
+class AdminOffError(GuideRagError):
+    """Admin routes are off: no GUIDE_RAG_ADMIN_TOKEN."""
+
+
+class UnauthorizedError(GuideRagError):
+    """A missing or wrong bearer token."""
+
+
+class InvalidApiKeyError(UnauthorizedError):
+    """/v1 or /mcp without GUIDE_RAG_API_KEY as its bearer token."""
+
+
+class UnknownModelError(InvalidQueryError):
+    """An OpenAI request for a model this server does not serve (the field is `model`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    status: int
+    code: str
+    retry_after: int | None = None
+
+
+# Most specific first: the first class an error is an instance of decides.
+TABLE: dict[type[GuideRagError], Refusal] = {
+    UnknownModelError: Refusal(404, "model_not_found"),
+    InvalidQueryError: Refusal(422, "invalid_request"),
+    IndexNotFoundError: Refusal(503, "index_not_ready", 5),
+    IndexCorruptError: Refusal(503, "index_not_ready", 5),
+    IndexMismatchError: Refusal(503, "index_not_ready", 5),
+    ModelLoadError: Refusal(503, "model_not_ready", 5),
+    NotReadyError: Refusal(503, "not_ready", 2),
+    OverloadedError: Refusal(503, "overloaded", 1),
+    PayloadTooLargeError: Refusal(413, "payload_too_large"),
+    RateLimitedError: Refusal(429, "rate_limited", 1),
+    UnknownAnswerError: Refusal(404, "unknown_answer"),
+    AdminOffError: Refusal(404, "not_found"),
+    InvalidApiKeyError: Refusal(401, "invalid_api_key"),
+    UnauthorizedError: Refusal(401, "unauthorized"),
+    FeedbackFullError: Refusal(507, "feedback_full"),
 }
+INTERNAL = Refusal(500, "internal_error")
 
 
-def error_response(
-    status: int,
-    error: str,
-    message: str,
-    errors: list[FieldError] | None = None,
-    headers: Mapping[str, str] | None = None,
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    reason: str
+
+
+def refusal_of(exc: GuideRagError) -> Refusal:
+    return next((r for cls, r in TABLE.items() if isinstance(exc, cls)), INTERNAL)
+
+
+def problems_of(exc: GuideRagError) -> list[FieldProblem]:
+    return [FieldProblem(exc.field, exc.reason)] if isinstance(exc, InvalidQueryError) else []
+
+
+Body = tuple[int, dict[str, Any]]  # status, JSON body
+Shape = Callable[[Refusal, str, Sequence[FieldProblem]], Body]
+
+
+def ours(refusal: Refusal, message: str, problems: Sequence[FieldProblem]) -> Body:
+    """{error, message, errors: [{field, reason}]}."""
+    errors = [{"field": p.field, "reason": p.reason} for p in problems]
+    return refusal.status, {"error": refusal.code, "message": message, "errors": errors}
+
+
+def openai(refusal: Refusal, message: str, problems: Sequence[FieldProblem]) -> Body:
+    """OpenAI's {error: {message, type, param, code}}; its clients expect 400 where we say 422."""
+    status = 400 if refusal.status == 422 else refusal.status
+    if status == 429:
+        kind = "rate_limit_error"
+    elif status == 401:
+        kind = "authentication_error"
+    else:
+        kind = "invalid_request_error" if status < 500 else "server_error"
+    param = problems[0].field if problems else None
+    body = {"message": message, "type": kind, "param": param, "code": refusal.code}
+    return status, {"error": body}
+
+
+def response(
+    shape: Shape, refusal: Refusal, message: str, problems: Sequence[FieldProblem] = ()
 ) -> JSONResponse:
-    body = ErrorResponse(error=error, message=message, errors=errors or [])
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers or None)
+    status, body = shape(refusal, message, problems)
+    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def domain_response(shape: Shape, exc: GuideRagError) -> JSONResponse:
+    return response(shape, refusal_of(exc), str(exc), problems_of(exc))
 
 
 def _field(err: dict[str, Any]) -> str:
@@ -64,98 +158,31 @@ def _reason(err: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
-class OpenAIError(Exception):
-    """An error of the OpenAI-compatible API, answered in OpenAI's error shape."""
+def install(app: FastAPI, shape: Shape) -> None:
+    """Every error of `app` answered in `shape`: domain errors by the table, invalid requests
+    as 422 naming each field, unknown routes as 404, anything else as a logged 500."""
 
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        type: str = "invalid_request_error",
-        param: str | None = None,
-        code: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.type, self.param, self.code = (
-            status, message, type, param, code,
-        )  # fmt: skip
+    async def domain(request: Request, exc: GuideRagError) -> JSONResponse:
+        return domain_response(shape, exc)
 
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [FieldProblem(_field(e), _reason(e)) for e in exc.errors()]
+        message = "; ".join(f"{p.field}: {p.reason}" for p in problems)
+        return response(shape, TABLE[InvalidQueryError], message, problems)
 
-def openai_kind(status: int) -> str:
-    """OpenAI's error `type` for an HTTP status."""
-    if status == 429:
-        return "rate_limit_error"
-    return "invalid_request_error" if status < 500 else "server_error"
+    async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        message = str(exc.detail)
+        if exc.status_code == 404:
+            message = f"no route {request.method} {request.url.path}; see /docs"
+        return response(shape, Refusal(exc.status_code, code), message)
 
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Logged in full for the operator; the client never sees a trace.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return response(shape, INTERNAL, "internal error; the server log has details")
 
-def openai_body(
-    message: str, kind: str, param: str | None = None, code: str | None = None
-) -> dict[str, object]:
-    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
-
-
-def openai_response(exc: OpenAIError, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    body = openai_body(exc.message, exc.type, exc.param, exc.code)
-    return JSONResponse(body, status_code=exc.status, headers=headers or None)
-
-
-def _respond(
-    request: Request,
-    status: int,
-    error: str,
-    message: str,
-    errors: list[FieldError] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    """Our error shape, or OpenAI's on /v1/* (where 422 becomes OpenAI's 400)."""
-    if not request.url.path.startswith("/v1/"):
-        return error_response(status, error, message, errors, headers)
-    param = errors[0].field if errors else None
-    refusal = OpenAIError(400 if status == 422 else status, message, openai_kind(status), param,
-                          error)  # fmt: skip
-    return openai_response(refusal, headers)
-
-
-async def _openai(request: Request, exc: OpenAIError) -> JSONResponse:
-    return openai_response(exc)
-
-
-async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [FieldError(field=_field(e), reason=_reason(e)) for e in exc.errors()]
-    message = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-    return _respond(request, 422, "invalid_request", message, errors)
-
-
-async def _domain(request: Request, exc: GuideRagError) -> JSONResponse:
-    status, code = next(
-        (v for cls, v in _STATUS.items() if isinstance(exc, cls)), (500, "internal_error")
-    )
-    errors = (
-        [FieldError(field=exc.field, reason=exc.reason)]
-        if isinstance(exc, InvalidQueryError)
-        else []
-    )
-    headers = {"Retry-After": "5"} if status == 503 else {}
-    return _respond(request, status, code, str(exc), errors, headers)
-
-
-async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    message = str(exc.detail)
-    if exc.status_code == 404:
-        message = f"no route {request.method} {request.url.path}; see /docs"
-    return _respond(request, exc.status_code, code, message, headers=exc.headers)
-
-
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # Logged in full for the operator; the client never sees a trace.
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return _respond(request, 500, "internal_error", "internal error; the server log has details")
-
-
-def install(app: FastAPI) -> None:
-    app.add_exception_handler(OpenAIError, _openai)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
-    app.add_exception_handler(GuideRagError, _domain)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(GuideRagError, domain)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, unexpected)

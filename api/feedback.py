@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ServiceDep
-from api.errors import error_response
-from api.schemas import ErrorResponse, FieldError
-from feedback.store import FeedbackFullError, Verdict
+from api.errors import UnknownAnswerError
+from api.schemas import ErrorResponse
+from feedback.store import Verdict
+from retriever.errors import InvalidQueryError
 
 router = APIRouter(tags=["feedback"])
 
@@ -48,27 +48,21 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/feedback", response_model=FeedbackResponse, responses=_ERRORS)
-def post_feedback(body: FeedbackRequest, service: ServiceDep) -> FeedbackResponse | JSONResponse:
+def post_feedback(body: FeedbackRequest, service: ServiceDep) -> FeedbackResponse:
     """Record whether an answer helped, and optionally which citation answered."""
-    if not service.feedback_rate.allow():
-        return error_response(429, "rate_limited", "too many verdicts; retry in a second",
-                              headers={"Retry-After": "1"})  # fmt: skip
+    service.feedback_rate.take()
     given = service.answers.get(body.answer_id)
     if given is None:
-        message = f"no recent answer {body.answer_id!r}: rate an answer of this server, soon"
-        return error_response(404, "unknown_answer", message)
+        raise UnknownAnswerError(
+            f"no recent answer {body.answer_id!r}: rate an answer of this server, soon"
+        )
     cited = {c.n for c in given.answer.citations}
     if body.citation is not None and body.citation not in cited:
         reason = f"answer {body.answer_id!r} cites {sorted(cited) or 'nothing'}"
-        return error_response(422, "invalid_request", f"citation: {reason}",
-                              [FieldError(field="citation", reason=reason)])  # fmt: skip
+        raise InvalidQueryError("citation", reason)
     verdict = Verdict(
-        body.answer_id, body.verdict, given.question, given.answer.text,
-        tuple(c.to_dict() for c in given.answer.citations), body.citation, given.build_id,
-        given.model,
+        answer_id=body.answer_id, verdict=body.verdict, question=given.question,
+        answer=given.answer.text, citations=given.answer.citations, chosen=body.citation,
+        build_id=given.build_id, model=given.model,
     )  # fmt: skip
-    try:
-        row = service.feedback.add(verdict)
-    except FeedbackFullError as exc:
-        return error_response(507, "feedback_full", str(exc))
-    return FeedbackResponse(stored=True, feedback_id=row)
+    return FeedbackResponse(stored=True, feedback_id=service.feedback.add(verdict))

@@ -1,7 +1,9 @@
 """One ASGI middleware for what every request needs: an id, a log line, metrics and limits.
 
 Pure ASGI rather than BaseHTTPMiddleware: it adds no task per request and can refuse a request
-(413, 503) before the app reads a byte of its body.
+(413, 503) before the app reads a byte of its body. Each mounted app (ours, /v1) has its own
+instance, with its own body cap and error shape; they share one `Gate`, so the bound on
+requests in flight holds for the whole server.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from api.errors import openai_body, openai_kind
+from api.errors import OverloadedError, PayloadTooLargeError, Shape, domain_response
+from retriever.errors import GuideRagError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -65,15 +68,25 @@ class Metrics:
         )  # fmt: skip
 
 
-class ServiceMiddleware:
-    def __init__(
-        self, app: ASGIApp, *, metrics: Metrics, max_body_bytes: int, max_concurrency: int
-    ) -> None:
-        self.app = app
+class Gate:
+    """What the mounted apps share: the metrics and the count of requests in flight."""
+
+    def __init__(self, metrics: Metrics, max_concurrency: int) -> None:
         self.metrics = metrics
-        self.max_body = max_body_bytes
         self.max_concurrency = max_concurrency
         self.active = 0
+
+
+class ServiceMiddleware:
+    def __init__(
+        self, app: ASGIApp, *, gate: Gate, max_body_bytes: int, shape: Shape, body_hint: str
+    ) -> None:
+        self.app = app
+        self.gate = gate
+        self.metrics = gate.metrics
+        self.max_body = max_body_bytes
+        self.shape = shape
+        self.body_hint = body_hint  # what to do about a 413, and which setting raises the cap
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,42 +106,44 @@ class ServiceMiddleware:
             await send(message)
 
         bounded = scope["path"] not in UNBOUNDED
+        gate = self.gate
         try:
             refusal = self._refusal(scope, bounded)
-            if refusal is not None:
-                self.metrics.rejected.labels(refusal[1]).inc()
-                await _json(send_with_id, *refusal[0], openai=scope["path"].startswith("/v1/"))
-                return
-            if _header(scope, b"content-length") is None and scope["method"] in _WITH_BODY:
+            unsized = _header(scope, b"content-length") is None
+            if refusal is None and unsized and scope["method"] in _WITH_BODY:
                 buffered = await self._buffered(receive)
                 if buffered is None:
-                    self.metrics.rejected.labels("body_too_large").inc()
-                    await _json(send_with_id, 413, "payload_too_large", self._too_large(),
-                                openai=scope["path"].startswith("/v1/"))  # fmt: skip
-                    return
-                receive = buffered
+                    refusal = self._too_large()
+                else:
+                    receive = buffered
+            if refusal is not None:
+                reason = "overloaded" if isinstance(refusal, OverloadedError) else "body_too_large"
+                self.metrics.rejected.labels(reason).inc()
+                await domain_response(self.shape, refusal)(scope, receive, send_with_id)
+                return
             if bounded:
-                self.active += 1
+                gate.active += 1
                 self.metrics.in_flight.inc()
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
                 if bounded:
-                    self.active -= 1
+                    gate.active -= 1
                     self.metrics.in_flight.dec()
         finally:
             self._record(scope, status, time.perf_counter() - started, request_id)
 
-    def _too_large(self) -> str:
-        return f"request body over {self.max_body} bytes; send a shorter question"
+    def _too_large(self) -> PayloadTooLargeError:
+        return PayloadTooLargeError(f"request body over {self.max_body} bytes: {self.body_hint}")
 
-    def _refusal(self, scope: Scope, bounded: bool) -> tuple[tuple[int, str, str], str] | None:
+    def _refusal(self, scope: Scope, bounded: bool) -> GuideRagError | None:
         length = _header(scope, b"content-length")
         if length and length.isdigit() and int(length) > self.max_body:
-            return (413, "payload_too_large", self._too_large()), "body_too_large"
-        if bounded and self.active >= self.max_concurrency:
-            message = f"over {self.max_concurrency} requests in flight; retry shortly"
-            return (503, "overloaded", message), "overloaded"
+            return self._too_large()
+        if bounded and self.gate.active >= self.gate.max_concurrency:
+            return OverloadedError(
+                f"over {self.gate.max_concurrency} requests in flight; retry shortly"
+            )
         return None
 
     async def _buffered(self, receive: Receive) -> Receive | None:
@@ -156,15 +171,15 @@ class ServiceMiddleware:
         return replayed
 
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
-        route = getattr(scope.get("route"), "path", None) or "(unmatched)"
+        matched = getattr(scope.get("route"), "path", None)
+        route = scope.get("root_path", "") + matched if matched else "(unmatched)"
         method = scope["method"]
         self.metrics.requests.labels(method, route, str(status)).inc()
         self.metrics.latency.labels(method, route, str(status)).observe(seconds)
         abstained = scope.get("state", {}).get("abstained")
         if abstained:
             self.metrics.abstentions.inc()
-        # The question itself is never logged at INFO: it may hold what a user did not mean
-        # to share. Its length is enough to see odd traffic.
+        # The question itself is never logged: it may hold what a user did not mean to share.
         log.info(json.dumps({
             "event": "request", "request_id": request_id, "method": method, "route": route,
             "status": status, "ms": round(seconds * 1000, 2), "abstained": abstained,
@@ -176,15 +191,3 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
-
-
-async def _json(send: Send, status: int, error: str, message: str, *, openai: bool) -> None:
-    payload: dict[str, object] = {"error": error, "message": message, "errors": []}
-    if openai:  # the OpenAI-compatible API answers in OpenAI's error shape
-        payload = openai_body(message, openai_kind(status), code=error)
-    body = json.dumps(payload).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if status == 503:
-        headers.append((b"retry-after", b"1"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

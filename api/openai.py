@@ -10,7 +10,6 @@ Parameters with no meaning here (temperature, max_tokens, tools, …) are accept
 from __future__ import annotations
 
 import json
-import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,10 +19,12 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.auth import allowed
 from api.deps import QADep, ServiceDep
-from api.errors import OpenAIError
+from api.errors import InvalidApiKeyError, UnknownModelError
 from api.service import Given
-from retriever.limits import MAX_QUESTION_CHARS
+from retriever.errors import InvalidQueryError
+from retriever.limits import MAX_HISTORY, MAX_QUESTION_CHARS
 from retriever.types import Answer
 
 MODEL_ID = "guide-rag"
@@ -35,15 +36,11 @@ def require_key(
     authorization: Annotated[str | None, Header(description="Bearer <GUIDE_RAG_API_KEY>")] = None,
 ) -> None:
     """With GUIDE_RAG_API_KEY set, /v1/* needs it; without, /v1/* is open like the rest."""
-    key = service.settings.api_key
-    if key is None:
-        return
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not secrets.compare_digest(given.encode(), key.get_secret_value().encode()):
-        raise OpenAIError(
-            401, "Incorrect API key provided: send Authorization: Bearer <GUIDE_RAG_API_KEY>.",
-            "invalid_request_error", code="invalid_api_key",
-        )  # fmt: skip
+    key = service.settings.server.api_key
+    if key is not None and not allowed(authorization, key):
+        raise InvalidApiKeyError(
+            "Incorrect API key provided: send Authorization: Bearer <GUIDE_RAG_API_KEY>."
+        )
 
 
 _ERROR: dict[str, Any] = {
@@ -55,9 +52,8 @@ _ERROR: dict[str, Any] = {
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: _ERROR, 401: _ERROR, 404: _ERROR, 413: _ERROR, 503: _ERROR,
 }  # fmt: skip
-router = APIRouter(
-    prefix="/v1", tags=["openai"], dependencies=[Depends(require_key)], responses=_ERRORS
-)
+# Mounted at /v1 as its own app (api/app.py), answering errors in OpenAI's shape.
+router = APIRouter(tags=["openai"], dependencies=[Depends(require_key)], responses=_ERRORS)
 
 
 class TextPart(BaseModel):
@@ -113,17 +109,17 @@ def chat_completions(
         raise _unknown_model(body.model)
     asked = [m.text for m in body.messages if m.role == "user" and m.text]
     if not asked:
-        raise OpenAIError(400, "messages: needs a user message with text", param="messages")
+        raise InvalidQueryError("messages", "needs a user message with text")
     if len(asked[-1]) > MAX_QUESTION_CHARS:
-        raise OpenAIError(
-            400, f"messages: the last user message is over {MAX_QUESTION_CHARS} characters",
-            param="messages", code="string_above_max_length",
-        )  # fmt: skip
-    answer = qa.ask(asked[-1], history=[q[:MAX_QUESTION_CHARS] for q in asked[:-1][-20:]])
+        raise InvalidQueryError(
+            "messages", f"the last user message is over {MAX_QUESTION_CHARS} characters"
+        )
+    history = [q[:MAX_QUESTION_CHARS] for q in asked[:-1][-MAX_HISTORY:]]
+    answer = qa.ask(asked[-1], history=history)
     request.state.abstained = answer.abstained
     m = qa.build.manifest
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
-    service.answers.remember(Given(asked[-1], answer, m.build_id, m.model), completion_id)
+    service.answers.remember(Given(asked[-1], answer, m.build_id, m.model.name), completion_id)
     content = message_text(answer)
     usage = {
         "prompt_tokens": sum(qa.embedder.count_tokens(q) for q in asked),
@@ -179,8 +175,7 @@ def _pieces(content: str, size: int = 8) -> Iterator[str]:
         yield " ".join(words[i : i + size]) + (" " if i + size < len(words) else "")
 
 
-def _unknown_model(name: str) -> OpenAIError:
-    return OpenAIError(
-        404, f"The model `{name}` does not exist; this server serves `{MODEL_ID}`.",
-        "invalid_request_error", param="model", code="model_not_found",
-    )  # fmt: skip
+def _unknown_model(name: str) -> UnknownModelError:
+    return UnknownModelError(
+        "model", f"The model `{name}` does not exist; this server serves `{MODEL_ID}`."
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from datetime import datetime
 from typing import Annotated, Any
@@ -12,8 +11,9 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AfterValidator
 
+from api.auth import allowed
 from api.deps import QADep, ServiceDep
-from api.errors import error_response
+from api.errors import AdminOffError, NotReadyError, UnauthorizedError
 from api.schemas import (
     AskRequest,
     AskResponse,
@@ -49,7 +49,7 @@ def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep) -> J
     answer = qa.ask(body.question, body.top_k, body.documents, body.history or ())
     request.state.abstained = answer.abstained  # for the request log and metrics
     m = qa.build.manifest
-    answer_id = service.answers.remember(Given(body.question, answer, m.build_id, m.model))
+    answer_id = service.answers.remember(Given(body.question, answer, m.build_id, m.model.name))
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     # The shape is AskResponse's (response_model documents it); built from the one to_dict,
     # it needs no second validation on the way out.
@@ -123,14 +123,13 @@ def reload(
     authorization: Annotated[
         str | None, Header(description="Bearer <GUIDE_RAG_ADMIN_TOKEN>")
     ] = None,
-) -> ReloadResponse | JSONResponse:
+) -> ReloadResponse:
     """Serve the newly published index now (the server also polls for it). Off without a token."""
-    token = service.settings.admin_token
+    token = service.settings.server.admin_token
     if token is None:
-        return error_response(404, "not_found", "admin routes are off: set GUIDE_RAG_ADMIN_TOKEN")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
-        return error_response(401, "unauthorized", "send Authorization: Bearer <admin token>")
+        raise AdminOffError("admin routes are off: set GUIDE_RAG_ADMIN_TOKEN")
+    if not allowed(authorization, token):
+        raise UnauthorizedError("send Authorization: Bearer <admin token>")
     service.require()
     swapped = service.reload()
     return ReloadResponse(reloaded=swapped, build_id=service.require().build.manifest.build_id)
@@ -162,15 +161,14 @@ async def health() -> HealthResponse:
     responses={503: {"model": ErrorResponse, "description": "Still loading, or cannot load."}},
     tags=["operations"],
 )
-async def ready(service: ServiceDep) -> ReadyResponse | JSONResponse:
+async def ready(service: ServiceDep) -> ReadyResponse:
     """200 once the index and model are loaded, 503 (with the reason) before."""
     qa = service.qa
     if qa is None:
-        reason = str(service.error) if service.error else "loading the index and model"
-        return error_response(503, "not_ready", reason, headers={"Retry-After": "2"})
+        raise NotReadyError(str(service.error) if service.error else "loading the index and model")
     m = qa.build.manifest
     return ReadyResponse(
-        model=m.model,
+        model=m.model.name,
         documents=len(m.documents),
         chunks=m.chunk_count,
         build_id=m.build_id,

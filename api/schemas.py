@@ -1,4 +1,4 @@
-"""Pydantic models of the HTTP contract (the only place Pydantic meets the domain)."""
+"""Pydantic models of our HTTP contract (the OpenAI-compatible ones are in api/openai.py)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,10 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
-from api.errors import NotReadyError
-from api.settings import ServerSettings
+from api.errors import NotReadyError, RateLimitedError
+from config.settings import Settings
 from feedback.store import FeedbackStore
 from retriever.errors import GuideRagError
 from retriever.index import current_build
@@ -60,28 +61,29 @@ class RateLimit:
         self.at = time.monotonic()
         self._lock = threading.Lock()
 
-    def allow(self) -> bool:
+    def take(self) -> None:
+        """One token, or RateLimitedError."""
         with self._lock:
             now = time.monotonic()
             self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
             self.at = now
             if self.tokens < 1:
-                return False
+                raise RateLimitedError("too many verdicts; retry in a second")
             self.tokens -= 1
-            return True
 
 
 class Service:
-    def __init__(self, settings: ServerSettings, qa: QA | None = None) -> None:
+    def __init__(self, settings: Settings, qa: QA | None = None) -> None:
         self.settings = settings
+        self.serving = settings.serving()
         self.qa = qa
         self.error: GuideRagError | None = None
         self.loaded = threading.Event()
         self._lock = threading.Lock()
         self._tried: str | None = None  # the published build the last failed first load tried
         self.answers = RecentAnswers()
-        self.feedback = FeedbackStore(settings.feedback_db, settings.feedback_max_rows)
-        self.feedback_rate = RateLimit(settings.feedback_per_second)
+        self.feedback = FeedbackStore(settings.feedback_db, settings.feedback.feedback_max_rows)
+        self.feedback_rate = RateLimit(settings.feedback.feedback_per_second)
         if qa is not None:
             self.loaded.set()
 
@@ -94,14 +96,15 @@ class Service:
             self.loaded.set()
 
     def _load_first(self) -> None:
-        self._tried = _published(self.settings)
+        self._tried = _published(self.serving.index_dir)
         try:
-            qa = QA.load(self.settings)
+            qa = QA.load(self.serving)
             qa.warm_up()  # /ready means ready: the first /ask does not open the session
             self.qa = qa
             self.error = None
             m = self.qa.build.manifest
-            log.info("ready: %d chunks of build %s (model %s)", m.chunk_count, m.build_id, m.model)
+            log.info("ready: %d chunks of build %s (model %s)", m.chunk_count, m.build_id,
+                     m.model.name)  # fmt: skip
         except GuideRagError as exc:
             self.error = exc
             log.error("cannot serve: %s", exc)
@@ -119,17 +122,19 @@ class Service:
         with self._lock:
             current = self.qa
             if current is None:
-                published = _published(self.settings)
+                published = _published(self.serving.index_dir)
                 if published is None or published == self._tried:
                     return False  # nothing new to try: the failure is already in /ready
                 self._load_first()
                 return self.qa is not None
             try:
-                published = current_build(self.settings.index_dir).name
+                published = current_build(self.serving.index_dir).name
                 if published == current.build.manifest.build_id:
                     return False
-                # The model is shared: only the index is new.
-                fresh = QA.load(self.settings, embedder=current.embedder)
+                # The model is kept when the new build names the same one: only the index is
+                # new. A build made with another model brings that model in with it.
+                fresh = QA.load(self.serving, embedder=current.embedder)
+                fresh.warm_up()
             except GuideRagError as exc:
                 log.error("kept build %s: %s", current.build.manifest.build_id, exc)
                 return False
@@ -139,7 +144,7 @@ class Service:
 
     def watch(self, stop: threading.Event) -> None:
         """Poll the CURRENT pointer; a newly published index is served without a restart."""
-        while not stop.wait(self.settings.reload_seconds):
+        while not stop.wait(self.settings.server.reload_seconds):
             try:
                 self.reload()
             except Exception:  # a watcher that dies would silently stop following the index
@@ -154,8 +159,8 @@ class Service:
         raise NotReadyError("the index and model are still loading; retry in a few seconds")
 
 
-def _published(settings: ServerSettings) -> str | None:
+def _published(index_dir: Path) -> str | None:
     try:
-        return current_build(settings.index_dir).name
+        return current_build(index_dir).name
     except GuideRagError:
         return None

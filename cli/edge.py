@@ -1,33 +1,27 @@
-"""The one place where errors meet the terminal: one line on stderr, a non-zero exit code."""
+"""The one place where errors meet the terminal: one line on stderr, a non-zero exit code.
+
+Every command runs inside `guarded`; settings come from `settings(...)`, the environment with
+the command line's options on top.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from config.settings import Settings, load
 from retriever.errors import GuideRagError
-from retriever.settings import Settings
 
 err = Console(stderr=True, soft_wrap=True)
-S = TypeVar("S", bound=Settings)
-
-
-@contextmanager
-def domain_errors() -> Iterator[None]:
-    try:
-        yield
-    except GuideRagError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted; the published index is unchanged", markup=False)
-        raise typer.Exit(130) from None
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class SettingsError(GuideRagError):
@@ -38,13 +32,35 @@ class SettingsError(GuideRagError):
         super().__init__(f"invalid setting {what}: fix the option or its GUIDE_RAG_* variable")
 
 
-def load_settings(cls: type[S], **overrides: Any) -> S:
-    """`cls` from GUIDE_RAG_* variables, with the command line's options (those given) on top."""
-    with domain_errors():
-        try:
-            return cls(**{k: v for k, v in overrides.items() if v is not None})
-        except ValidationError as exc:  # a bad GUIDE_RAG_* value or option
-            raise SettingsError(exc) from exc
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    try:
+        yield
+    except GuideRagError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except ValidationError as exc:  # a bad GUIDE_RAG_* value or option
+        err.print(f"error: {SettingsError(exc)}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; the published index is unchanged", markup=False)
+        raise typer.Exit(130) from None
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """`command` with its domain errors turned into one line and an exit code."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with domain_errors():
+            return command(*args, **kwargs)
+
+    return run
+
+
+def settings(**overrides: Any) -> Settings:
+    """GUIDE_RAG_* settings with the command line's options (those given) on top."""
+    return load().override(**overrides)
 
 
 def progress_bar(*, quiet: bool) -> Progress:
@@ -58,3 +74,13 @@ def progress_bar(*, quiet: bool) -> Progress:
         transient=True,
         disable=quiet,
     )
+
+
+def starter(bar: Progress, description: str) -> Callable[[int], Callable[[int], None]]:
+    """A `start(total)` that adds a task to `bar` and gives its advance callback."""
+
+    def start(total: int) -> Callable[[int], None]:
+        task = bar.add_task(description, total=total)
+        return lambda done: bar.advance(task, done)
+
+    return start

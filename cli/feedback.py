@@ -8,16 +8,18 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.edge import domain_errors, load_settings
+from cli.edge import guarded, settings
 from cli.options import AsJson
-from feedback.settings import FeedbackSettings
 
 app = typer.Typer(help="Readers' verdicts on answers.", no_args_is_help=True)
 
 
 @app.command("export")
+@guarded
 def export(
-    out: Annotated[Path, typer.Option(help="Folder for the two files.")] = Path("var/feedback"),
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the two files (default: home/var/feedback).")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Helpful answers → feedback_train.jsonl (train format: `guide-rag tune --extra` takes it);
@@ -25,10 +27,11 @@ def export(
     from feedback.export import export as export_feedback
     from feedback.store import FeedbackStore
 
-    settings = load_settings(FeedbackSettings)
-    with domain_errors():
-        store = FeedbackStore(settings.feedback_db, settings.feedback_max_rows)
-        report = export_feedback(store, out)
+    s = settings()
+    store = FeedbackStore(s.feedback_db, s.feedback.feedback_max_rows)
+    try:
+        report = export_feedback(store, out or s.paths.var / "feedback")
+    finally:
         store.close()
     if as_json:
         render.print_json(report.to_dict())

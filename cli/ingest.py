@@ -7,24 +7,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from cli import render
-from cli.edge import domain_errors, err, load_settings, progress_bar
+from cli.edge import err, progress_bar, settings, starter
 from cli.options import AsJson, EvalDir, IndexDir, Model
-from evaluation.settings import EvalSettings
-from ingest.settings import IngestSettings
 
 EXIT_PARTIAL = 3  # ingest published, but skipped unreadable guides
 
 
 class _BarProgress:  # ingest.build.Progress, drawn by rich
-    def __init__(self, bar: Progress) -> None:
-        self.bar = bar
-
-    def embedding(self, total: int) -> Callable[[int], None]:
-        task = self.bar.add_task("embedding", total=total)
-        return lambda done: self.bar.advance(task, done)
+    def __init__(self, start: Callable[[int], Callable[[int], None]]) -> None:
+        self.embedding = start
 
 
 def ingest(
@@ -44,22 +37,18 @@ def ingest(
 ) -> None:
     """Read the guides, embed what changed, calibrate abstention, publish a new index atomically.
 
-    The abstention threshold is fitted on the eval set's dev split when it covers every guide,
-    else the measured fallback is recorded. Exit codes: 0 done, 3 done but some guides were
-    skipped (see the warnings), 1 failed.
+    Exit codes: 0 done, 3 done but some guides were skipped (see the warnings), 1 failed.
     """
     from evaluation.calibration import DevSplitCalibrator
     from ingest.build import run_ingest
 
-    settings = load_settings(IngestSettings, index_dir=index_dir, model=model)
-    evaluation = load_settings(EvalSettings, eval_dir=eval_dir)
-    bar = progress_bar(quiet=as_json)
-    with domain_errors(), bar:
+    s = settings(index_dir=index_dir, model=model, eval_dir=eval_dir)
+    with progress_bar(quiet=as_json) as bar:
         report = run_ingest(
-            settings,
+            s,
             paths,
-            calibrator=DevSplitCalibrator(evaluation.eval_dir),
-            progress=_BarProgress(bar),
+            calibrator=DevSplitCalibrator(s.paths.eval),
+            progress=_BarProgress(starter(bar, "embedding")),
             strict=strict,
             dry_run=dry_run,
         )

@@ -12,6 +12,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:  # the commands import these; rendering only names them
     from evaluation.metrics import Row
+    from evaluation.run import EvalReport
     from ingest.report import IngestReport
     from retriever.types import Answer, Hit
     from tuning.tune import TuneReport
@@ -73,6 +74,26 @@ def eval_table(title: str, rows: Sequence[Row]) -> None:
     for row in rows:
         table.add_row(row.config, *cells(row))
     Console(width=200).print(table)
+
+
+def eval_report(r: EvalReport) -> None:
+    eval_table(
+        f"guide-rag eval — {r.split} split ({r.questions} questions, {r.out_of_scope} out of "
+        "scope)",
+        r.rows,
+    )
+    if r.followups:
+        f = r.followups
+        out.print(
+            f"follow-ups ({f.conversations} conversations, last turn answer facts): with "
+            f"history {f.with_history:.3f}, without {f.without_history:.3f}",
+            highlight=False,
+        )
+    out.print(
+        f"abstain below cosine {r.min_score:.3f} or scope {r.min_scope:.3f} "
+        f"({r.min_score_source}); wrote " + ", ".join(map(str, r.files)),
+        highlight=False,
+    )
 
 
 def tune_report(r: TuneReport) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.edge import domain_errors, load_settings
+from cli.edge import settings
 from cli.options import IndexDir
 
 
@@ -16,16 +16,14 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (GUIDE_RAG_PORT).")] = None,
     index_dir: IndexDir = None,
 ) -> None:
-    """Serve the HTTP API with uvicorn (loads the model and index once, at start-up)."""
+    """Serve the HTTP API with uvicorn: the published index and the model it was built with."""
     import uvicorn
 
     from api.app import create_app
-    from api.settings import ServerSettings
     from retriever.index import current_build
 
-    settings = load_settings(ServerSettings, host=host, port=port, index_dir=index_dir)
-    with domain_errors():
-        current_build(settings.index_dir)  # fail here, in one line, rather than serve nothing
+    s = settings(host=host, port=port, index_dir=index_dir)
+    current_build(s.paths.index)  # fail here, in one line, rather than serve nothing
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     access = logging.getLogger("guide_rag.access")  # one bare JSON object per line
     handler = logging.StreamHandler()
@@ -33,9 +31,9 @@ def serve(
     access.addHandler(handler)
     access.propagate = False
     uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
+        create_app(s),
+        host=s.server.host,
+        port=s.server.port,
         access_log=False,  # the app logs one JSON line per request instead
         timeout_graceful_shutdown=30,  # SIGTERM: stop accepting, finish what is in flight
     )

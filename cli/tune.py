@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.edge import domain_errors, load_settings
+from cli.edge import settings
 from cli.options import AsJson, EvalDir
-from tuning.settings import TuneSettings
 
 
 def tune(
@@ -28,18 +27,14 @@ def tune(
     force: Annotated[bool, typer.Option(help="Train even when the inputs are unchanged.")] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Fine-tune the base model on the eval set's train split against the current guides.
-
-    Writes a self-describing model folder (weights, scope classifier, card with the inputs and
-    the dev metrics before and after). Serve it by default; GUIDE_RAG_MODEL picks another.
-    """
+    """Adapt the base model to the guides; a self-describing model folder that ingest then uses
+    (GUIDE_RAG_MODEL=auto)."""
     from evaluation.evalset import read_questions
     from tuning.tune import run_tune
 
-    settings = load_settings(TuneSettings, eval_dir=eval_dir, tuned_dir=out)
-    with domain_errors():
-        more = read_questions(extra) if extra is not None else ()
-        report = run_tune(settings, paths, extra=more, progress=not as_json, force=force)
+    s = settings(eval_dir=eval_dir, tuned_dir=out)
+    more = read_questions(extra) if extra is not None else ()
+    report = run_tune(s, paths, extra=more, progress=not as_json, force=force)
     if as_json:
         render.print_json(report.to_dict())
     else:

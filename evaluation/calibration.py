@@ -1,7 +1,7 @@
 """Abstention calibration: an evaluation step over a built index, run by ingest's orchestrator.
 
 The threshold is fitted on the eval set's dev split (in-scope vs out-of-scope questions), using
-the same signal serving compares with it (`QA.confidence`). It applies only when the eval set
+the same signals serving compares with it (`QA.signals`). It applies only when the eval set
 covers every indexed guide; otherwise the build records the measured fallback, so one guide's
 questions never set the threshold for others.
 """
@@ -12,12 +12,11 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from evaluation.evalset import QUESTIONS, EvalSet, Question, load_eval_set
-from retriever.abstention import Abstention, Signals
+from retriever.abstention import Abstention, Calibration, Signals
 from retriever.embedding import Embedder
 from retriever.index import IndexBuild
 from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE, QA
@@ -25,20 +24,12 @@ from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE, QA
 MAX_FALSE_ABSTENTION = 0.02  # of in-scope questions; the target is 0.03 on unseen questions
 
 
-@dataclass(frozen=True, slots=True)
-class Calibration:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fit:
     min_score: float
     min_scope: float  # 0 when the model has no scope classifier
     false_abstention: float  # in-scope questions that would abstain, on the data it was fit on
     abstained: float  # out-of-scope questions that would abstain
-
-    def as_manifest(self) -> dict[str, float]:
-        return {
-            "min_score": round(self.min_score, 4),
-            "min_scope": round(self.min_scope, 4),
-            "dev_false_abstention": round(self.false_abstention, 4),
-            "dev_out_of_scope_abstained": round(self.abstained, 4),
-        }
 
 
 def _cuts(values: Sequence[float]) -> list[float]:
@@ -51,7 +42,7 @@ def _cuts(values: Sequence[float]) -> list[float]:
     ]
 
 
-def fit_abstention(in_scope: Sequence[Signals], out_of_scope: Sequence[Signals]) -> Calibration:
+def fit_abstention(in_scope: Sequence[Signals], out_of_scope: Sequence[Signals]) -> Fit:
     """Both thresholds (cosine, scope probability): the most out-of-scope abstentions within the
     false-abstention budget; among equal pairs, the middle of the tied range on each axis, the
     most margin for questions not seen here. Without a scope classifier (every scope 1.0), the
@@ -75,12 +66,12 @@ def fit_abstention(in_scope: Sequence[Signals], out_of_scope: Sequence[Signals])
             if key == best:
                 ties.append((p, cosines[k]))
     if not ties:  # not even the lowest thresholds keep the budget: abstain on nothing
-        return Calibration(min(cosines), 0.0, 0.0, 0.0)
+        return Fit(min_score=min(cosines), min_scope=0.0, false_abstention=0.0, abstained=0.0)
     scope_cuts = sorted({t[0] for t in ties})
     scope = _middle(scope_cuts, [*ins[:, 1], *outs[:, 1]]) if len(scopes) > 1 else 0.0
     pick = min(scope_cuts, key=lambda cut: abs(cut - scope))
     cosine = _middle([t[1] for t in ties if t[0] == pick], [*ins[:, 0], *outs[:, 0]])
-    return Calibration(cosine, scope, -best[1], best[0])
+    return Fit(min_score=cosine, min_scope=scope, false_abstention=-best[1], abstained=best[0])
 
 
 def _middle(cuts: Sequence[float], points: Sequence[float]) -> float:
@@ -127,10 +118,10 @@ class DevSplitCalibrator:
         dev = dev_set_for(self.eval_dir, guides)
         return f"dev:{dev.digest()}" if dev else f"fallback:{FALLBACK_MIN_SCORE}"
 
-    def calibrate(self, build: IndexBuild, embedder: Embedder) -> dict[str, Any]:
+    def calibrate(self, build: IndexBuild, embedder: Embedder, inputs: str) -> Calibration:
         dev = dev_set_for(self.eval_dir, searchable_sections(build))
         if dev is None:
-            return {"min_score": FALLBACK_MIN_SCORE, "source": FALLBACK_SOURCE}
+            return Calibration(min_score=FALLBACK_MIN_SCORE, source=FALLBACK_SOURCE, inputs=inputs)
         qa = QA.assemble(build, embedder, Abstention(FALLBACK_MIN_SCORE, "", embedder.scope))
         fitted = fit_abstention(
             [qa.signals(q.question) for q in dev.questions],
@@ -140,7 +131,12 @@ class DevSplitCalibrator:
             f"fitted on the dev split of {self.eval_dir} "
             f"({len(dev.questions)} in scope, {len(dev.out_of_scope)} out of scope)"
         )
-        return {**fitted.as_manifest(), "source": source}
+        return Calibration(
+            min_score=round(fitted.min_score, 4), min_scope=round(fitted.min_scope, 4),
+            source=source, inputs=inputs,
+            dev_false_abstention=round(fitted.false_abstention, 4),
+            dev_out_of_scope_abstained=round(fitted.abstained, 4),
+        )  # fmt: skip
 
 
 def searchable_sections(build: IndexBuild) -> list[dict[str, str]]:

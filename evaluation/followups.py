@@ -13,7 +13,23 @@ from retriever.qa import QA
 FOLLOWUPS = "followups.jsonl"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowupScores:
+    """Answer facts on the last turn of each conversation, with its history and alone."""
+
+    conversations: int
+    with_history: float
+    without_history: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "conversations": self.conversations,
+            "answer_facts_with_history": self.with_history,
+            "answer_facts_without_history": self.without_history,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Conversation:
     id: str
     turns: tuple[str, ...]  # user questions, oldest first; the last one is graded
@@ -30,14 +46,18 @@ def load_followups(eval_dir: Path) -> list[Conversation]:
         return []
     try:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        for r in rows:
+            for key in ("turns", "sections", "facts"):
+                if not isinstance(r[key], list):
+                    raise TypeError(f"{r.get('id', '?')}: {key} must be a list")
         return [
             Conversation(
-                str(r["id"]),
-                tuple(map(str, r["turns"])),
-                tuple(map(str, r["sections"])),
-                tuple(map(str, r["facts"])),
-                str(r["split"]),
-                str(r.get("kind", "")),
+                id=str(r["id"]),
+                turns=tuple(map(str, r["turns"])),
+                sections=tuple(map(str, r["sections"])),
+                facts=tuple(map(str, r["facts"])),
+                split=str(r["split"]),
+                kind=str(r.get("kind", "")),
             )
             for r in rows
         ]
@@ -45,7 +65,7 @@ def load_followups(eval_dir: Path) -> list[Conversation]:
         raise EvalSetError(f"{path} is malformed ({exc}): see corpus/eval/README.md") from exc
 
 
-def evaluate_followups(qa: QA, conversations: list[Conversation]) -> dict[str, float]:
+def evaluate_followups(qa: QA, conversations: list[Conversation]) -> FollowupScores:
     """Answer facts on the last turn, asked with its history and alone."""
 
     def answered(c: Conversation, history: tuple[str, ...]) -> bool:
@@ -53,8 +73,8 @@ def evaluate_followups(qa: QA, conversations: list[Conversation]) -> dict[str, f
         return not answer.abstained and any(f in answer.text for f in c.facts)
 
     n = len(conversations) or 1
-    return {
-        "conversations": float(len(conversations)),
-        "answer_facts_with_history": sum(answered(c, c.turns[:-1]) for c in conversations) / n,
-        "answer_facts_without_history": sum(answered(c, ()) for c in conversations) / n,
-    }
+    return FollowupScores(
+        conversations=len(conversations),
+        with_history=sum(answered(c, c.turns[:-1]) for c in conversations) / n,
+        without_history=sum(answered(c, ()) for c in conversations) / n,
+    )

@@ -10,7 +10,8 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
+from typing import ClassVar
 
 from evaluation.evalset import EvalSet
 from evaluation.variants import Variant
@@ -27,10 +28,58 @@ IR_METRICS = ["hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10"]
 DEPTH = 10
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Metrics:
+    """Retrieval and answer quality of one QA on one set of questions."""
+
+    # The name each field has in tables, reports and JSON (one serialization).
+    NAMES: ClassVar[dict[str, str]] = {
+        "hit1": "hit@1", "hit3": "hit@3", "hit5": "hit@5", "mrr10": "mrr@10",
+        "ndcg10": "ndcg@10", "fact3": "fact@3", "chars3": "chars@3",
+        "answer_facts": "answer_facts", "citation_precision": "citation_precision",
+        "oos_abstained": "oos_abstained", "false_abstention": "false_abstention",
+        "answer_chars_p50": "answer_chars_p50", "answer_chars_p90": "answer_chars_p90",
+        "latency_p50_ms": "latency_p50_ms",
+    }  # fmt: skip
+
+    hit1: float
+    hit3: float
+    hit5: float
+    mrr10: float
+    ndcg10: float
+    fact3: float  # a fact of the question in the top 3 passages' text
+    chars3: float  # characters in those 3 passages
+    answer_facts: float  # a fact in the composed answer
+    citation_precision: float  # cited passages from a relevant section
+    oos_abstained: float  # out-of-scope questions that abstained
+    false_abstention: float  # in-scope questions that abstained
+    answer_chars_p50: float
+    answer_chars_p90: float
+    latency_p50_ms: float
+
+    def __getitem__(self, name: str) -> float:
+        """A metric by its table name ("hit@1")."""
+        value: float = getattr(self, _BY_NAME[name])
+        return value
+
+    def to_dict(self) -> dict[str, float]:
+        return {self.NAMES[f.name]: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, float]) -> Metrics:
+        return cls(**{field: float(raw[name]) for field, name in cls.NAMES.items()})
+
+
+_BY_NAME = {name: field for field, name in Metrics.NAMES.items()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Row:
     config: str
-    metrics: dict[str, float] = field(default_factory=dict)
+    metrics: Metrics
+
+    def to_dict(self) -> dict[str, object]:
+        return {"config": self.config, "metrics": self.metrics.to_dict()}
 
 
 def _share(values: Sequence[bool]) -> float:
@@ -44,8 +93,9 @@ def _quantile(values: Sequence[int], q: float) -> float:
     return float(ordered[min(len(ordered) - 1, int(q * len(ordered)))])
 
 
-def evaluate_qa(qa: QA, evalset: EvalSet, advance: Advance = _nothing) -> dict[str, float]:
+def evaluate_qa(qa: QA, evalset: EvalSet, advance: Advance | None = None) -> Metrics:
     """All metrics of one QA on one split of the eval set; `advance(1)` after each question."""
+    advance = advance or _nothing
     with warnings.catch_warnings():
         # ranx compiles its metrics with numba, which warns about its own casts: not ours.
         warnings.simplefilter("ignore")
@@ -81,24 +131,31 @@ def evaluate_qa(qa: QA, evalset: EvalSet, advance: Advance = _nothing) -> dict[s
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         scores = evaluate(Qrels(qrels), Run(run), IR_METRICS, make_comparable=True)
-    return {
-        **{name.replace("hit_rate", "hit"): float(scores[name]) for name in IR_METRICS},
-        "fact@3": _share(fact3),
-        "chars@3": statistics.mean(chars3) if chars3 else 0.0,
-        "answer_facts": _share(answer_facts),
-        "citation_precision": statistics.mean(precision) if precision else 0.0,
-        "oos_abstained": _share(abstained),
-        "false_abstention": _share(false_abstain),
-        "answer_chars_p50": statistics.median(lengths) if lengths else 0.0,
-        "answer_chars_p90": _quantile(lengths, 0.9),
-        "latency_p50_ms": statistics.median(latency) if latency else 0.0,
-    }
+    return Metrics(
+        hit1=float(scores["hit_rate@1"]),
+        hit3=float(scores["hit_rate@3"]),
+        hit5=float(scores["hit_rate@5"]),
+        mrr10=float(scores["mrr@10"]),
+        ndcg10=float(scores["ndcg@10"]),
+        fact3=_share(fact3),
+        chars3=statistics.mean(chars3) if chars3 else 0.0,
+        answer_facts=_share(answer_facts),
+        citation_precision=statistics.mean(precision) if precision else 0.0,
+        oos_abstained=_share(abstained),
+        false_abstention=_share(false_abstain),
+        answer_chars_p50=statistics.median(lengths) if lengths else 0.0,
+        answer_chars_p90=_quantile(lengths, 0.9),
+        latency_p50_ms=statistics.median(latency) if latency else 0.0,
+    )
 
 
 def run_eval(
-    qa: QA, evalset: EvalSet, variants: Mapping[str, Variant], advance: Advance = _nothing
+    qa: QA, evalset: EvalSet, variants: Mapping[str, Variant], advance: Advance | None = None
 ) -> list[Row]:
     """One row per variant of `qa`, on `evalset` (already cut to one split)."""
     for _ in range(3):  # first queries pay for lazy initialisation; keep it out of latency
         qa.search("warm up the model", DEPTH)
-    return [Row(name, evaluate_qa(make(qa), evalset, advance)) for name, make in variants.items()]
+    return [
+        Row(config=name, metrics=evaluate_qa(make(qa), evalset, advance))
+        for name, make in variants.items()
+    ]

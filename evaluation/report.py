@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evaluation.metrics import Row
+from evaluation.metrics import Metrics, Row
 
 COLUMNS = [
     ("hit@1", "{:.3f}"),
@@ -47,7 +47,7 @@ def write_reports(
     """<out_dir>/eval-<name>.json, .md and .png (a bar chart of the main metrics)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     base = out_dir / f"eval-{name}"
-    payload = {"split": name, **meta, "rows": [asdict(r) for r in rows]}
+    payload = {"split": name, **meta, "rows": [r.to_dict() for r in rows]}
     base.with_suffix(".json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     base.with_suffix(".md").write_text(
         f"# Retrieval evaluation — {name} split\n\n{markdown_table(rows)}\n", encoding="utf-8"
@@ -76,7 +76,21 @@ def _chart(rows: Sequence[Row], name: str, path: Path) -> None:
     plt.close(fig)
 
 
-def write_curve(rows: Sequence[dict[str, float]], out_dir: Path) -> list[Path]:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CurvePoint:
+    """The test split's metrics of a model trained on `questions` train questions."""
+
+    questions: int
+    metrics: Metrics
+
+    def to_dict(self) -> dict[str, object]:
+        return {"questions": self.questions, "metrics": self.metrics.to_dict()}
+
+
+CURVE_METRICS = ("hit@1", "fact@3", "answer_facts")
+
+
+def write_curve(rows: Sequence[CurvePoint], out_dir: Path) -> list[Path]:
     """<out_dir>/learning-curve.json, .md and .png: metrics against train questions seen."""
     import matplotlib
 
@@ -85,11 +99,12 @@ def write_curve(rows: Sequence[dict[str, float]], out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     base = out_dir / "learning-curve"
-    metrics = [k for k in rows[0] if k != "questions"] if rows else []
-    base.with_suffix(".json").write_text(json.dumps(list(rows), indent=2), encoding="utf-8")
+    metrics = CURVE_METRICS
+    payload = json.dumps([r.to_dict() for r in rows], indent=2)
+    base.with_suffix(".json").write_text(payload, encoding="utf-8")
     lines = ["| train questions | " + " | ".join(metrics) + " |", "|---:|" + "---:|" * len(metrics)]
     lines += [
-        f"| {r['questions']:.0f} | " + " | ".join(f"{r[m]:.3f}" for m in metrics) + " |"
+        f"| {r.questions} | " + " | ".join(f"{r.metrics[m]:.3f}" for m in metrics) + " |"
         for r in rows
     ]
     base.with_suffix(".md").write_text(
@@ -97,7 +112,7 @@ def write_curve(rows: Sequence[dict[str, float]], out_dir: Path) -> list[Path]:
     )
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for m in metrics:
-        ax.plot([r["questions"] for r in rows], [r[m] for r in rows], marker="o", label=m)
+        ax.plot([r.questions for r in rows], [r.metrics[m] for r in rows], marker="o", label=m)
     ax.set_xlabel("train questions")
     ax.set_ylim(0, 1.02)
     ax.set_title("guide-rag: test split against training questions")

@@ -19,7 +19,7 @@ TRAIN = "feedback_train.jsonl"
 REVIEW = "feedback_review.jsonl"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ExportReport:
     train: Path
     review: Path
@@ -32,15 +32,15 @@ class ExportReport:
 
 
 def training_row(n: int, v: Verdict) -> dict[str, Any] | None:
-    cited = {int(str(c["n"])): c for c in v.citations}
+    cited = {c.n: c for c in v.citations}
     chosen = cited.get(v.chosen or 1) or next(iter(cited.values()), None)
     if chosen is None:
         return None
-    sentences = split_sentences(str(chosen["text"]))
+    sentences = split_sentences(chosen.text)
     if not sentences:
         return None
     fact = max(sentences, key=len)
-    return {"id": f"fb{n:04d}", "question": v.question, "sections": [str(chosen["section"])],
+    return {"id": f"fb{n:04d}", "question": v.question, "sections": [chosen.section],
             "facts": [fact], "split": "train", "type": "fact"}  # fmt: skip
 
 
@@ -55,12 +55,15 @@ def export(store: FeedbackStore, out_dir: Path) -> ExportReport:
                 train_rows.append(row)
         else:
             review_rows.append({"answer_id": verdict.answer_id, "question": verdict.question,
-                                "answer": verdict.answer, "citations": list(verdict.citations),
+                                "answer": verdict.answer,
+                                "citations": [c.to_dict() for c in verdict.citations],
                                 "build_id": verdict.build_id, "model": verdict.model})  # fmt: skip
     train, review = out_dir / TRAIN, out_dir / REVIEW
     _write(train, train_rows)
     _write(review, review_rows)
-    return ExportReport(train, review, len(train_rows), len(review_rows))
+    return ExportReport(
+        train=train, review=review, helpful=len(train_rows), not_helpful=len(review_rows)
+    )
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from retriever.errors import GuideRagError
+from retriever.types import Citation
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -33,14 +35,17 @@ class FeedbackFullError(GuideRagError):
     """The store holds its row cap; nothing more is written."""
 
 
-@dataclass(frozen=True, slots=True)
+VerdictKind = Literal["helpful", "not_helpful"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
     answer_id: str
-    verdict: str  # helpful | not_helpful
+    verdict: VerdictKind
     question: str
     answer: str
-    citations: tuple[dict[str, object], ...]
-    chosen: int | None
+    citations: tuple[Citation, ...]
+    chosen: int | None  # the citation n the reader says answered
     build_id: str
     model: str
 
@@ -78,7 +83,8 @@ class FeedbackStore:
                 " citations, chosen, build_id, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     datetime.now(UTC).isoformat(timespec="seconds"), v.answer_id, v.verdict,
-                    v.question, v.answer, json.dumps(list(v.citations)), v.chosen, v.build_id,
+                    v.question, v.answer, json.dumps([c.to_dict() for c in v.citations]),
+                    v.chosen, v.build_id,
                     v.model,
                 ),
             )  # fmt: skip
@@ -93,8 +99,9 @@ class FeedbackStore:
             records = self._connect().execute(query).fetchall()
         for answer_id, verdict, question, answer, citations, chosen, build_id, model in records:
             yield Verdict(
-                answer_id, verdict, question, answer, tuple(json.loads(citations)), chosen,
-                build_id, model,
+                answer_id=answer_id, verdict=verdict, question=question, answer=answer,
+                citations=tuple(Citation.from_dict(c) for c in json.loads(citations)),
+                chosen=chosen, build_id=build_id, model=model,
             )  # fmt: skip
 
     def close(self) -> None:

@@ -12,20 +12,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-import numpy as np
-
-from ingest.chunking import chunk_document, view_texts
+from config.settings import Settings
+from ingest.chunking import chunk_document
+from ingest.embedder import embedder_for
 from ingest.errors import CorpusError
 from ingest.loaders import Skipped, discover, document_id, load_document
 from ingest.publish import index_lock, previous_build, publish
 from ingest.report import IngestReport, changes, section_count, up_to_date
-from ingest.settings import IngestSettings
 from ingest.structure import Document, unit_text
-from retriever.answer.sentences import embedded_sentences
-from retriever.embedding import Embedder, prepare_embedder
-from retriever.index import FORMAT_VERSION, VIEWS, DocumentInfo, IndexBuild, Manifest, SectionInfo
+from ingest.vectors import vectors_for
+from retriever.abstention import Calibration
+from retriever.embedding import Embedder
+from retriever.embedding import ref_of as model_ref
+from retriever.index import FORMAT_VERSION, DocumentInfo, IndexBuild, Manifest, SectionInfo
 from retriever.types import Chunk
 
 
@@ -35,8 +36,9 @@ class Calibrator(Protocol):
         title: its searchable text}): unchanged guides and inputs mean no rebuild."""
         ...
 
-    def calibrate(self, build: IndexBuild, embedder: Embedder) -> dict[str, Any]:
-        """The abstention threshold for `build` and its source, recorded in the manifest."""
+    def calibrate(self, build: IndexBuild, embedder: Embedder, inputs: str) -> Calibration | None:
+        """The abstention thresholds for `build`, recorded in its manifest (None: the measured
+        fallback applies)."""
         ...
 
 
@@ -46,8 +48,8 @@ class NoCalibration:
     def inputs(self, guides: Sequence[Mapping[str, str]]) -> str:
         return "none"
 
-    def calibrate(self, build: IndexBuild, embedder: Embedder) -> dict[str, Any]:
-        return {}
+    def calibrate(self, build: IndexBuild, embedder: Embedder, inputs: str) -> Calibration | None:
+        return None
 
 
 class Progress(Protocol):
@@ -66,7 +68,7 @@ class Quiet:
 
 
 def run_ingest(
-    settings: IngestSettings,
+    settings: Settings,
     paths: Sequence[Path] | None = None,
     *,
     embedder: Embedder | None = None,
@@ -81,51 +83,49 @@ def run_ingest(
     With `dry_run`, nothing is embedded or written: the report says what would change.
     """
     started = time.perf_counter()
-    files = discover(list(paths or [settings.corpus_dir]))  # no guides: fail before touching
+    index_dir = settings.paths.index
+    files = discover(list(paths or [settings.paths.corpus]))  # no guides: fail before touching
     calibrator = calibrator or NoCalibration()
-    with index_lock(settings.index_dir, create=not dry_run):
+    with index_lock(index_dir, create=not dry_run):
         docs, skipped = load_guides(files, strict)
-        previous = previous_build(settings.index_dir)
+        previous = previous_build(index_dir)
         inputs = calibrator.inputs([searchable_sections(d) for d in docs])
-        embedder = embedder or prepare_embedder(settings)  # loads nothing until it embeds
-        live = (
-            previous
-            if previous and previous.manifest.model_fingerprint == embedder.fingerprint
-            else None
-        )
+        embedder = embedder or embedder_for(settings)  # loads nothing until it embeds
+        same_model = previous and previous.manifest.model.fingerprint == embedder.fingerprint
+        live = previous if same_model else None
         if live is not None and _same_inputs(live.manifest, docs, settings, inputs):
-            return up_to_date(live.manifest, settings, docs, skipped, dry_run, started)
-        per_doc = chunk_guides(docs, embedder.count_tokens, settings)
+            return up_to_date(live.manifest, index_dir, docs, skipped, dry_run, started)
+        per_doc = chunk_guides(docs, embedder.count_tokens, settings.ingest.max_chunk_tokens)
         chunks = [c for doc_chunks in per_doc for c in doc_chunks]
         # The vectors of chunks the live build already holds are reused: same text, same model.
         reusable = {c.id: i for i, c in enumerate(live.chunks)} if live is not None else {}
-        fresh = [c for c in chunks if c.id not in reusable]
-        kept = len(chunks) - len(fresh)
+        kept = sum(1 for c in chunks if c.id in reusable)
         infos = tuple(_info(d, cs) for d, cs in zip(docs, per_doc, strict=True))
         build_id = previous.manifest.build_id if previous is not None and dry_run else ""
         embedded = 0
         if not dry_run:
             bar = progress or Quiet()
-            vectors, sentences, embedded = _vectors(chunks, fresh, reusable, live, embedder, bar)
-            manifest = _manifest(settings, embedder, infos, vectors)
+            vectors, sentences, embedded = vectors_for(chunks, embedder, live, bar.embedding)
+            manifest = _manifest(settings, embedder, infos, len(chunks))
             build = IndexBuild.in_memory(manifest, chunks, vectors, sentences)
-            calibration = {**calibrator.calibrate(build, embedder), "inputs": inputs}
+            calibration = calibrator.calibrate(build, embedder, inputs)
             build = replace(build, manifest=replace(build.manifest, calibration=calibration))
-            publish(settings.index_dir, build)
+            publish(index_dir, build)
             build_id = build.manifest.build_id
         return IngestReport(
-            settings.index_dir, build_id, len(docs), section_count(infos), len(chunks),
-            len(fresh), kept, (len(previous.chunks) - kept) if previous is not None else 0,
-            embedded, time.perf_counter() - started,
-            dry_run=dry_run, skipped=tuple(skipped), changes=changes(chunks, reusable, previous),
+            index_dir=index_dir, build_id=build_id, documents=len(docs),
+            sections=section_count(infos), chunks=len(chunks), added=len(chunks) - kept,
+            unchanged=kept, removed=(len(previous.chunks) - kept) if previous is not None else 0,
+            embedded=embedded, seconds=time.perf_counter() - started, dry_run=dry_run,
+            skipped=tuple(skipped), changes=changes(chunks, reusable, previous),
         )  # fmt: skip
 
 
 def chunk_guides(
-    docs: Sequence[Document], count_tokens: Callable[[str], int], settings: IngestSettings
+    docs: Sequence[Document], count_tokens: Callable[[str], int], max_tokens: int
 ) -> list[list[Chunk]]:
     """Each guide's chunks, in reading order (what ingest indexes and tuning trains on)."""
-    return [chunk_document(d, count_tokens, settings.max_chunk_tokens) for d in docs]
+    return [chunk_document(d, count_tokens, max_tokens) for d in docs]
 
 
 def load_guides(files: Sequence[Path], strict: bool) -> tuple[list[Document], list[Skipped]]:
@@ -160,64 +160,31 @@ def searchable_sections(doc: Document) -> dict[str, str]:
 
 
 def _same_inputs(
-    manifest: Manifest, docs: Sequence[Document], settings: IngestSettings, inputs: str
+    manifest: Manifest, docs: Sequence[Document], settings: Settings, inputs: str
 ) -> bool:
     """The live build was made from exactly these guides, settings and calibration inputs."""
+    recorded = manifest.calibration.inputs if manifest.calibration else "none"
     return (
-        manifest.max_chunk_tokens == settings.max_chunk_tokens
-        and manifest.calibration.get("inputs") == inputs
+        manifest.max_chunk_tokens == settings.ingest.max_chunk_tokens
+        and recorded == inputs
         and sorted((d.id, d.sha256) for d in manifest.documents)
         == sorted((d.id, d.sha256) for d in docs)
     )
 
 
 def _manifest(
-    settings: IngestSettings,
-    embedder: Embedder,
-    infos: tuple[DocumentInfo, ...],
-    vectors: np.ndarray,
+    settings: Settings, embedder: Embedder, infos: tuple[DocumentInfo, ...], chunks: int
 ) -> Manifest:
     now = datetime.now(UTC)
     return Manifest(
         format_version=FORMAT_VERSION,
         build_id=f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
         built_at=now.isoformat(timespec="seconds"),
-        model=embedder.name,
-        model_fingerprint=embedder.fingerprint,
-        dim=int(vectors.shape[2]),
-        max_chunk_tokens=settings.max_chunk_tokens,
+        model=model_ref(embedder),
+        max_chunk_tokens=settings.ingest.max_chunk_tokens,
         documents=infos,
-        chunk_count=int(vectors.shape[0]),
+        chunk_count=chunks,
     )
-
-
-def _vectors(
-    chunks: list[Chunk],
-    fresh: list[Chunk],
-    reusable: dict[str, int],
-    previous: IndexBuild | None,
-    embedder: Embedder,
-    progress: Progress,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """(views, sentence vectors, texts embedded), in chunk order: new ones from the model, the
-    rest copied from the live build."""
-    sentences = {c.id: embedded_sentences(c) for c in fresh}
-    texts = [t for c in fresh for t in (*view_texts(c), *sentences[c.id])]
-    by_id: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    if texts:
-        new = embedder.encode(texts, on_batch=progress.embedding(len(texts)))
-        row = 0
-        for c in fresh:
-            end = row + len(VIEWS) + len(sentences[c.id])
-            by_id[c.id] = (new[row : row + len(VIEWS)], new[row + len(VIEWS) : end])
-            row = end
-    for chunk in chunks:
-        if chunk.id not in by_id and previous is not None:
-            i = reusable[chunk.id]
-            by_id[chunk.id] = (previous.vectors(i), previous.sentences.of(i))
-    views = np.stack([by_id[c.id][0] for c in chunks]).astype(np.float32)
-    sentence_vectors = np.concatenate([by_id[c.id][1] for c in chunks]).astype(np.float32)
-    return views, sentence_vectors, len(texts)
 
 
 def _info(doc: Document, chunks: list[Chunk]) -> DocumentInfo:
@@ -225,6 +192,8 @@ def _info(doc: Document, chunks: list[Chunk]) -> DocumentInfo:
     for c in chunks:
         counts[c.section] = counts.get(c.section, 0) + 1
     sections = tuple(
-        SectionInfo(s.title, counts.get(s.title, 0), s.navigation) for s in doc.sections
+        SectionInfo(title=s.title, chunks=counts.get(s.title, 0), navigation=s.navigation)
+        for s in doc.sections
     )
-    return DocumentInfo(doc.id, doc.title, doc.source, doc.sha256, sections, doc.related)
+    return DocumentInfo(id=doc.id, title=doc.title, source=doc.source, sha256=doc.sha256,
+                        sections=sections, related=doc.related)  # fmt: skip

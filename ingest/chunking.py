@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from ingest.structure import Document, Unit, unit_text
+from retriever.answer.sentences import sentence_spans
 from retriever.text import split_sentences
 from retriever.types import Chunk
 
@@ -35,27 +37,30 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int) -
         if section.navigation:
             continue
         for unit in section.units:
+            kind = unit.kind
+            if kind == "navigation":  # only navigation sections hold these, skipped above
+                continue
             for text, span in _pieces(unit, section.title, count_tokens, max_tokens):
                 embedded = embed_text(section.title, text)
                 cid = chunk_id(doc.id, embedded)
                 seen[cid] = seen.get(cid, 0) + 1
                 if seen[cid] > 1:  # the same text twice in one document
                     cid = f"{cid}-{seen[cid]}"
-                chunks.append(
-                    Chunk(
-                        id=cid,
-                        document_id=doc.id,
-                        document_title=doc.title,
-                        section=section.title,
-                        position=len(chunks),
-                        kind=unit.kind,
-                        text=text,
-                        span=span,
-                        source=doc.source,
-                        embed_text=embedded,
-                        lead=unit.lead,
-                    )
+                chunk = Chunk(
+                    id=cid,
+                    document_id=doc.id,
+                    document_title=doc.title,
+                    section=section.title,
+                    position=len(chunks),
+                    kind=kind,
+                    text=text,
+                    span=span,
+                    source=doc.source,
+                    embed_text=embedded,
+                    lead=unit.lead,
                 )
+                spans = sentence_spans(chunk.kind, chunk.text, chunk.own_text)
+                chunks.append(replace(chunk, sentences=spans))
     return chunks
 
 

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from ingest.loaders import Skipped
-from ingest.settings import IngestSettings
 from ingest.structure import Document
 from retriever.index import DocumentInfo, IndexBuild, Manifest
 from retriever.types import Chunk
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DocumentChange:
     """What an ingest does to one guide's chunks."""
 
@@ -25,7 +24,7 @@ class DocumentChange:
     removed: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class IngestReport:
     index_dir: Path
     build_id: str
@@ -66,17 +65,22 @@ class IngestReport:
 
 def up_to_date(
     m: Manifest,
-    settings: IngestSettings,
+    index_dir: Path,
     docs: Sequence[Document],
     skipped: Sequence[Skipped],
     dry_run: bool,
     started: float,
 ) -> IngestReport:
-    unchanged = [DocumentChange(d.id, 0, sum(s.chunks for s in d.sections), 0)
-                 for d in m.documents]  # fmt: skip
+    unchanged = [
+        DocumentChange(
+            document=d.id, added=0, unchanged=sum(s.chunks for s in d.sections), removed=0
+        )
+        for d in m.documents
+    ]
     return IngestReport(
-        settings.index_dir, m.build_id, len(docs), section_count(m.documents),
-        m.chunk_count, 0, m.chunk_count, 0, 0, time.perf_counter() - started,
+        index_dir=index_dir, build_id=m.build_id, documents=len(docs),
+        sections=section_count(m.documents), chunks=m.chunk_count, added=0,
+        unchanged=m.chunk_count, removed=0, embedded=0, seconds=time.perf_counter() - started,
         up_to_date=True, dry_run=dry_run, skipped=tuple(skipped), changes=tuple(unchanged),
     )  # fmt: skip
 
@@ -93,10 +97,10 @@ def changes(
         before.setdefault(c.document_id, set()).add(c.id)
     return tuple(
         DocumentChange(
-            doc,
-            len(now.get(doc, set()) - set(reusable)),
-            len(now.get(doc, set()) & set(reusable)),
-            len(before.get(doc, set()) - now.get(doc, set())),
+            document=doc,
+            added=len(now.get(doc, set()) - set(reusable)),
+            unchanged=len(now.get(doc, set()) & set(reusable)),
+            removed=len(before.get(doc, set()) - now.get(doc, set())),
         )
         for doc in [*now, *(d for d in before if d not in now)]
     )

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from retriever.text import ends_sentence, split_sentences
+from retriever.types import ChunkKind
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
-UnitKind = Literal["paragraph", "list_item", "table_row", "faq", "navigation"]
+UnitKind = ChunkKind | Literal["navigation"]
 
 TOC_TITLES = {"table of contents", "contents", "on this page", "in this article"}
 

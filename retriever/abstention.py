@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -62,6 +62,38 @@ class Signals:
     scope: float  # P(in scope); 1.0 when the model has no scope classifier
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Calibration:
+    """The abstention thresholds a build records: their values, where they came from, how they
+    did on the questions they were fitted on, and a digest of what calibration read."""
+
+    VERSION: ClassVar[int] = 1
+
+    min_score: float
+    min_scope: float = 0.0  # 0: the scope classifier is not used
+    source: str
+    inputs: str = ""  # ingest rebuilds when the calibration's inputs change
+    dev_false_abstention: float | None = None
+    dev_out_of_scope_abstained: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.VERSION, **{f: getattr(self, f) for f in _FIELDS}}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Calibration:
+        """ValueError for another version or a malformed record."""
+        if raw.get("version") != cls.VERSION:
+            raise ValueError(f"calibration version {raw.get('version')!r}, not {cls.VERSION}")
+        try:
+            return cls(**{f: raw[f] for f in _FIELDS if f in raw})
+        except TypeError as exc:
+            raise ValueError(f"malformed calibration ({exc})") from exc
+
+
+_FIELDS = ("min_score", "min_scope", "source", "inputs", "dev_false_abstention",
+           "dev_out_of_scope_abstained")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Abstention:
     """The thresholds in force and where they came from (shown by /ready)."""
@@ -72,13 +104,11 @@ class Abstention:
     min_scope: float = 0.0
 
     @classmethod
-    def calibrated(cls, calibration: Mapping[str, Any], scope: Scope | None) -> Abstention | None:
-        """The thresholds a build's calibration records, or None when it records none."""
-        if "min_score" not in calibration:
-            return None
-        min_scope = float(calibration.get("min_scope", 0.0)) if scope else 0.0
-        source = str(calibration.get("source", "ingest"))
-        return cls(float(calibration["min_score"]), source, scope if min_scope else None, min_scope)
+    def calibrated(cls, calibration: Calibration, scope: Scope | None) -> Abstention:
+        """The thresholds a build's calibration records."""
+        min_scope = calibration.min_scope if scope else 0.0
+        return cls(calibration.min_score, calibration.source, scope if min_scope else None,
+                   min_scope)  # fmt: skip
 
     def signals(self, pool: Sequence[Candidate], vector: np.ndarray) -> Signals:
         cosine = max((c.cosine for c in pool[:ABSTAIN_DEPTH]), default=float("-inf"))

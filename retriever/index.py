@@ -19,15 +19,18 @@ from typing import Any
 import faiss
 import numpy as np
 
+from retriever.abstention import Calibration
 from retriever.answer.sentences import SentenceVectors
+from retriever.embedding.model import ModelRef
 from retriever.errors import IndexCorruptError, IndexNotFoundError
 from retriever.search.dense import DenseIndex
 from retriever.search.lexical import LazyLexical, LexicalIndex
 from retriever.types import Chunk
 
 # 2: two embedded views per chunk, BM25, calibration; 3: chunk leads, model fingerprint;
-# 4: one vector per answer sentence
-FORMAT_VERSION = 4
+# 4: one vector per answer sentence; 5: sentence offsets stored, the model and the calibration
+# as typed records
+FORMAT_VERSION = 5
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -39,14 +42,14 @@ LEXICAL = "bm25"
 _FIX = "run `guide-rag ingest`"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SectionInfo:
     title: str
     chunks: int
     navigation: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DocumentInfo:
     id: str
     title: str
@@ -56,25 +59,24 @@ class DocumentInfo:
     related: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Manifest:
     format_version: int
     build_id: str
     built_at: str
-    model: str
-    dim: int
+    model: ModelRef  # the model every vector came from; serving opens exactly this one
     max_chunk_tokens: int
     documents: tuple[DocumentInfo, ...]
     chunk_count: int
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
-    # sha256 of the model's weights: a re-tuned model under the same name is another model.
-    model_fingerprint: str = ""
-    # The abstention threshold in force for this build and where it came from (see
-    # evaluation/calibration.py); ingest records it, serving reads it.
-    calibration: dict[str, Any] = field(default_factory=dict)
+    # The abstention thresholds in force for this build (evaluation/calibration.py); ingest
+    # records them, serving reads them. None: serving uses the measured fallback.
+    calibration: Calibration | None = None
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), indent=2, ensure_ascii=False)
+        raw = dataclasses.asdict(self)
+        raw["calibration"] = self.calibration.to_dict() if self.calibration else None
+        return json.dumps(raw, indent=2, ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Manifest:
@@ -89,7 +91,15 @@ class Manifest:
             )
             for d in raw["documents"]
         )
-        return cls(**{**raw, "documents": docs})
+        calibration = raw.get("calibration")
+        return cls(
+            **{
+                **raw,
+                "documents": docs,
+                "model": ModelRef(**raw["model"]),
+                "calibration": Calibration.from_dict(calibration) if calibration else None,
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +132,13 @@ class IndexBuild:
         """
         if vectors.shape[:2] != (len(chunks), len(VIEWS)):
             raise ValueError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
+        if vectors.shape[2] != manifest.model.dim:
+            raise ValueError(f"{vectors.shape[2]}-dim vectors for a {manifest.model.dim}-dim model")
         return cls(
             Path(),
             manifest,
             tuple(chunks),
-            DenseIndex(_views(manifest.dim, vectors)),
+            DenseIndex(_views(manifest.model.dim, vectors)),
             SentenceVectors(chunks, sentence_vectors),
             LazyLexical(built=LexicalIndex.build(chunks)),
         )
@@ -165,7 +177,7 @@ def write_build(path: Path, build: IndexBuild) -> None:
     path.mkdir(parents=True)
     for view, name in zip(build.dense.views, VIEWS, strict=True):
         faiss.write_index(view, str(path / name))
-    sentences = faiss.IndexFlatIP(build.manifest.dim)
+    sentences = faiss.IndexFlatIP(build.manifest.model.dim)
     sentences.add(build.sentences.vectors)
     faiss.write_index(sentences, str(path / SENTENCES))
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
@@ -206,7 +218,7 @@ def read_manifest(build: Path) -> Manifest:
         )
     try:
         return Manifest.from_dict(raw)
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise IndexCorruptError(f"{build / MANIFEST} is malformed ({exc}): {_FIX}") from exc
 
 
@@ -225,12 +237,12 @@ def read_build(build: Path) -> IndexBuild:
         sentences = SentenceVectors(chunks, stored.reconstruct_n(0, stored.ntotal))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorruptError(f"index at {build} is unreadable ({exc}): {_FIX}") from exc
+    dim = manifest.model.dim
     for view in views:
-        if not (len(chunks) == view.ntotal == manifest.chunk_count) or view.d != manifest.dim:
+        if not (len(chunks) == view.ntotal == manifest.chunk_count) or view.d != dim:
             raise IndexCorruptError(
                 f"index at {build} is inconsistent ({len(chunks)} chunks, {view.ntotal} vectors"
-                f" of dim {view.d}, manifest says {manifest.chunk_count} of dim {manifest.dim}):"
-                f" {_FIX}"
+                f" of dim {view.d}, manifest says {manifest.chunk_count} of dim {dim}): {_FIX}"
             )
     return IndexBuild(
         build, manifest, chunks, DenseIndex(views), sentences, LazyLexical(build / LEXICAL)
@@ -242,4 +254,5 @@ def load_index(index_dir: Path) -> IndexBuild:
 
 
 def _chunk(raw: dict[str, Any]) -> Chunk:
-    return Chunk(**{**raw, "span": tuple(raw["span"])})
+    spans = tuple((int(a), int(b)) for a, b in raw["sentences"])
+    return Chunk(**{**raw, "span": tuple(raw["span"]), "sentences": spans})

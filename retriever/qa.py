@@ -7,22 +7,21 @@ given whole, so an evaluation variant is a QA built from other parts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
-from retriever.abstention import ABSTAIN_DEPTH, Abstention, Scope, Signals
+from retriever.abstention import ABSTAIN_DEPTH, Abstention, Calibration, Scope, Signals
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
-from retriever.embedding import Embedder, load_embedder
+from retriever.embedding import Embedder, open_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
 from retriever.followup import contextualize
 from retriever.index import IndexBuild, load_index
-from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS
+from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS, Backend, Mode
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
-from retriever.settings import Settings
 from retriever.types import Answer, Hit
 
 QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
@@ -30,6 +29,18 @@ QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
 # the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (README, Abstention).
 FALLBACK_MIN_SCORE = 0.20
 FALLBACK_SOURCE = "fallback: fitted on the shipped guide's dev split (all-MiniLM-L6-v2)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Serving:
+    """Where a QA finds its index and models, and how it serves them."""
+
+    index_dir: Path
+    models_dir: Path
+    retriever: Mode = "dense"
+    min_score: float | None = None  # overrides the build's calibrated cosine threshold
+    backend: Backend = "onnx"
+    threads: int = 1
 
 
 class QA:
@@ -55,7 +66,7 @@ class QA:
 
     @classmethod
     def assemble(
-        cls, build: IndexBuild, embedder: Embedder, abstention: Abstention, mode: str = "dense"
+        cls, build: IndexBuild, embedder: Embedder, abstention: Abstention, mode: Mode = "dense"
     ) -> QA:
         """The parts served over `build`; evaluation composes its variants from other parts."""
         weights = TermWeights(build.chunks)
@@ -69,13 +80,18 @@ class QA:
         )
 
     @classmethod
-    def load(cls, settings: Settings, embedder: Embedder | None = None) -> QA:
-        """Load the published index and the model it was built with; refuse any mismatch."""
-        build = load_index(settings.index_dir)
-        embedder = embedder or load_embedder(settings)
-        check_model(build, embedder, settings)
-        abstention = abstention_for(settings, build, embedder)
-        return cls.assemble(build, embedder, abstention, settings.retriever)
+    def load(cls, serving: Serving, embedder: Embedder | None = None) -> QA:
+        """Load the published index and the model it names; `embedder` (the same model, already
+        loaded) saves loading it again."""
+        build = load_index(serving.index_dir)
+        ref = build.manifest.model
+        if embedder is None or embedder.fingerprint != ref.fingerprint:
+            embedder = open_embedder(
+                ref, serving.models_dir, backend=serving.backend, threads=serving.threads
+            )
+        check_model(build, embedder)
+        abstention = abstention_for(serving, build, embedder)
+        return cls.assemble(build, embedder, abstention, serving.retriever)
 
     def search(
         self,
@@ -162,37 +178,36 @@ class QA:
         return lambda i: chunks[i].document_id in only
 
 
-def check_model(build: IndexBuild, embedder: Embedder, settings: Settings) -> None:
+def check_model(build: IndexBuild, embedder: Embedder) -> None:
     """The index's vectors were made by this very model (same weights), at this dimension."""
-    m = build.manifest
-    if m.model_fingerprint != embedder.fingerprint:
+    ref = build.manifest.model
+    if ref.fingerprint != embedder.fingerprint:
         raise IndexMismatchError(
-            f"index at {settings.index_dir} was built with model {m.model!r} "
-            f"(dim {m.dim}, weights {m.model_fingerprint[:12] or '?'}) but settings ask for "
-            f"{embedder.name!r} (weights {embedder.fingerprint[:12]}): run `guide-rag ingest` "
-            "to rebuild it, or set GUIDE_RAG_MODEL back"
+            f"index at {build.path} was built with model {ref.name!r} (dim {ref.dim}, weights "
+            f"{ref.fingerprint[:12]}) but the model at hand is {embedder.name!r} (weights "
+            f"{embedder.fingerprint[:12]}): run `guide-rag ingest` to rebuild the index"
         )
-    if embedder.dim != m.dim:
+    if embedder.dim != ref.dim:
         raise IndexMismatchError(
-            f"index at {settings.index_dir} holds {m.dim}-dim vectors but model "
-            f"{embedder.name!r} makes {embedder.dim}-dim ones: run `guide-rag ingest`"
+            f"index at {build.path} holds {ref.dim}-dim vectors but model {embedder.name!r} "
+            f"makes {embedder.dim}-dim ones: run `guide-rag ingest`"
         )
 
 
-def abstention_from(calibration: Mapping[str, Any], scope: Scope | None) -> Abstention:
+def abstention_from(calibration: Calibration | None, scope: Scope | None) -> Abstention:
     """The thresholds a calibration records, or the measured fallback when it records none."""
-    return Abstention.calibrated(calibration, scope) or Abstention(
-        FALLBACK_MIN_SCORE, FALLBACK_SOURCE
-    )
+    if calibration is None:
+        return Abstention(FALLBACK_MIN_SCORE, FALLBACK_SOURCE)
+    return Abstention.calibrated(calibration, scope)
 
 
-def abstention_for(settings: Settings, build: IndexBuild, embedder: Embedder) -> Abstention:
+def abstention_for(serving: Serving, build: IndexBuild, embedder: Embedder) -> Abstention:
     """The build's calibration (else the measured fallback); GUIDE_RAG_MIN_SCORE overrides its
     cosine threshold."""
     abstention = abstention_from(build.manifest.calibration, embedder.scope)
-    if settings.min_score is not None:
+    if serving.min_score is not None:
         source = f"GUIDE_RAG_MIN_SCORE (scope: {abstention.source})"
-        abstention = replace(abstention, min_score=settings.min_score, source=source)
+        abstention = replace(abstention, min_score=serving.min_score, source=source)
     return abstention
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+ChunkKind = Literal["paragraph", "list_item", "table_row", "faq"]
+Span = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Chunk:
     """One retrievable unit of a guide: what users see (`text`) and where it came from."""
 
@@ -15,14 +18,18 @@ class Chunk:
     document_title: str
     section: str
     position: int
-    kind: str  # paragraph | list_item | table_row | faq
+    kind: ChunkKind
     text: str
-    span: tuple[int, int]
+    span: Span  # in the source file
     source: str
     embed_text: str = ""
     # The sentence that introduces a list item's list, or a FAQ answer's question. `text` starts
     # with it, so a chunk reads on its own; ingest records it so nobody re-parses the text.
     lead: str = ""
+    # Where each sentence an answer may quote lies in `text` (never the lead). Ingest splits
+    # once and the index stores the offsets: the sentence vectors are aligned to them, so they
+    # must not depend on how today's code would split the text.
+    sentences: tuple[Span, ...] = ()
 
     @property
     def own_text(self) -> str:
@@ -31,6 +38,10 @@ class Chunk:
             return self.text
         sep = "\n- " if self.kind == "list_item" else "\n"
         return self.text.removeprefix(self.lead + sep)
+
+    @property
+    def answer_sentences(self) -> list[str]:
+        return [self.text[a:b] for a, b in self.sentences]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +61,7 @@ class Hit:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Citation:
     n: int
     document: str
@@ -68,6 +79,13 @@ class Citation:
             "score": self.score,
             "text": self.text,
         }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Citation:
+        return cls(
+            n=int(raw["n"]), document=str(raw["document"]), section=str(raw["section"]),
+            chunk_id=str(raw["chunk_id"]), score=float(raw["score"]), text=str(raw["text"]),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,21 +1,33 @@
-"""Shared fixtures. Heavy state (the real model, an index of the shipped guide) is built once."""
+"""Shared fixtures. Heavy state is built once per session: an index of the shipped guide made
+with the deterministic fake embedder (everything that is not about model quality), and one
+made with the real tuned model (quality, the real backends)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from api.settings import ServerSettings
+from config.settings import PREFIX, Settings
 from evaluation.calibration import DevSplitCalibrator
 from ingest.build import run_ingest
-from ingest.report import IngestReport
-from ingest.settings import IngestSettings
-from retriever.embedding import Embedder, prepare_embedder
+from ingest.embedder import embedder_for
+from retriever.embedding import Embedder, FakeEmbedder
 from retriever.qa import QA
-from retriever.settings import Settings
-from tests.helpers import EVAL_DIR, GUIDE, FakeEmbedder
+from tests.helpers import EVAL_DIR, GUIDE, fake_settings_for, real_settings_for
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hermetic_environment() -> Iterator[None]:
+    """A developer's GUIDE_RAG_* variables must not change what the tests see."""
+    saved = {k: v for k, v in os.environ.items() if k.upper().startswith(PREFIX)}
+    for key in saved:
+        del os.environ[key]
+    yield
+    os.environ.update(saved)
 
 
 @pytest.fixture
@@ -38,40 +50,42 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fake_settings(tmp_path: Path, corpus_copy: Path) -> IngestSettings:
-    return IngestSettings(
-        corpus_dir=corpus_copy, index_dir=tmp_path / "index", model="fake-embedder"
+def fake_settings(tmp_path: Path, corpus_copy: Path) -> Settings:
+    """Settings for a private home in tmp_path: the corpus copy, the fake embedder."""
+    return fake_settings_for(tmp_path, corpus_dir=corpus_copy)
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped guide indexed with the fake embedder and calibrated as ingest calibrates:
+    settings whose index is that build (nothing republishes it)."""
+    settings = fake_settings_for(
+        tmp_path_factory.mktemp("fake"), corpus_dir=GUIDE.parent, reload_seconds=0
     )
+    run_ingest(settings, calibrator=DevSplitCalibrator(EVAL_DIR))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def fake_qa(fake_index: Settings) -> QA:
+    return QA.load(fake_index.serving())
 
 
 @pytest.fixture(scope="session")
 def real_embedder() -> Embedder:
-    return prepare_embedder(Settings())  # exports the model to ONNX if nothing has yet
+    # The tuned model `make test` made; exported to ONNX if nothing has yet.
+    return embedder_for(real_settings_for(Path("/nonexistent")))
 
 
 @pytest.fixture(scope="session")
-def real_index(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
-) -> tuple[IngestSettings, IngestReport]:
+def real_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Settings:
     """The shipped guide ingested once with the real model, calibrated as `guide-rag ingest`
     calibrates, into a session temp directory."""
-    index_dir = tmp_path_factory.mktemp("real") / "index"
-    settings = IngestSettings(corpus_dir=GUIDE.parent, index_dir=index_dir)
-    report = run_ingest(settings, embedder=real_embedder, calibrator=DevSplitCalibrator(EVAL_DIR))
-    return settings, report
-
-
-@pytest.fixture(scope="session")
-def real_settings(real_index: tuple[IngestSettings, IngestReport]) -> IngestSettings:
-    return real_index[0]
+    settings = real_settings_for(tmp_path_factory.mktemp("real"), reload_seconds=0)
+    run_ingest(settings, embedder=real_embedder, calibrator=DevSplitCalibrator(EVAL_DIR))
+    return settings
 
 
 @pytest.fixture(scope="session")
 def qa(real_settings: Settings, real_embedder: Embedder) -> QA:
-    return QA.load(real_settings, embedder=real_embedder)
-
-
-@pytest.fixture(scope="session")
-def server_settings(real_settings: IngestSettings) -> ServerSettings:
-    """Serving the real index in-process; no index watcher (nothing republishes it)."""
-    return ServerSettings(index_dir=real_settings.index_dir, reload_seconds=0)
+    return QA.load(real_settings.serving(), embedder=real_embedder)

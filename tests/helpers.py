@@ -1,19 +1,24 @@
-"""Helpers tests (and bench/) share: paths, the fake embedder, a live server on loopback."""
+"""Helpers tests (and bench/) share: paths, settings for a private home, a live server."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
-import numpy as np
+
+from config.settings import Paths, Settings
+from retriever.answer.sentences import sentence_spans
+from retriever.embedding import FAKE_MODEL
+from retriever.types import Chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "corpus" / "ai-vs-ml-engineering-career-guide.txt"
@@ -22,41 +27,42 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLI = [sys.executable, "-c", "from cli.app import main; main()"]
 
 
-class FakeEmbedder:
-    """Deterministic bag-of-words vectors, for unit tests of pure logic. Not a real model."""
+def fake_settings_for(home: Path, **flat: object) -> Settings:
+    """Settings for a private `home` that embed with the fake model (no model quality)."""
+    base = Settings(paths=Paths(home=home, eval_dir=EVAL_DIR))
+    return base.override(model=FAKE_MODEL, **flat)
 
-    name = "fake-embedder"
-    scope = None  # no in-scope classifier: abstention on the cosine alone
 
-    def __init__(self, dim: int = 64, fingerprint: str = "fake-embedder-1") -> None:
-        self._dim = dim
-        self.fingerprint = fingerprint
-        self.calls: list[list[str]] = []
+def real_settings_for(home: Path, **flat: object) -> Settings:
+    """Settings for a private `home` that read the checkout's guide and its tuned model."""
+    paths = Paths(home=home, corpus_dir=GUIDE.parent, models_dir=ROOT / "models",
+                  eval_dir=EVAL_DIR)  # fmt: skip
+    return Settings(paths=paths).override(**flat)
 
-    @property
-    def dim(self) -> int:
-        return self._dim
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
+def make_chunk(cid: str, text: str, **fields: Any) -> Chunk:
+    """A chunk as ingest would make it (its sentences found), for tests of the read side."""
+    values: dict[str, Any] = {
+        "id": cid, "document_id": "doc", "document_title": "Doc", "section": "S",
+        "position": 0, "kind": "paragraph", "text": text, "span": (0, len(text)),
+        "source": "doc.txt", **fields,
+    }  # fmt: skip
+    chunk = Chunk(**values)
+    return replace(chunk, sentences=sentence_spans(chunk.kind, chunk.text, chunk.own_text))
 
-    def encode(
-        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
-    ) -> np.ndarray:
-        self.calls.append(list(texts))
-        out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % self._dim
-                out[row, bucket] += 1.0
-            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
-        if on_batch is not None:
-            on_batch(len(texts))
-        return out
 
-    @property
-    def embedded(self) -> int:
-        return sum(len(c) for c in self.calls)
+def env_for(settings: Settings) -> dict[str, str]:
+    """The GUIDE_RAG_* variables that make a subprocess see `settings`' folders."""
+    p = settings.paths
+    return {
+        "GUIDE_RAG_HOME": str(p.home),
+        "GUIDE_RAG_INDEX_DIR": str(p.index),
+        "GUIDE_RAG_MODELS_DIR": str(p.models),
+        "GUIDE_RAG_CORPUS_DIR": str(p.corpus),
+        "GUIDE_RAG_EVAL_DIR": str(p.eval),
+        "GUIDE_RAG_FEEDBACK_DB": str(settings.feedback_db),
+        "GUIDE_RAG_MODEL": settings.model.model,
+    }
 
 
 class ServerError(Exception):

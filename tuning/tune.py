@@ -18,20 +18,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from config.settings import Settings
 from evaluation.calibration import DevSplitCalibrator
 from evaluation.evalset import EvalSet, Question, load_eval_set
 from evaluation.metrics import evaluate_qa
 from evaluation.models import calibrated_qa, rebuild_with
 from ingest.build import chunk_guides, load_guides, run_ingest
+from ingest.embedder import embedder_for
 from ingest.loaders import discover
-from ingest.settings import IngestSettings
-from retriever.embedding import ModelFiles, TokenCounter, prepare_embedder
+from retriever.embedding import ModelFiles, TokenCounter
 from retriever.embedding.torch_backend import TorchEmbedder
 from retriever.index import IndexBuild, load_index
 from tuning.card import Card, read_card
 from tuning.errors import TuneError
 from tuning.pairs import Pairs, digest, training_pairs
-from tuning.settings import TuneSettings
 from tuning.train import Recipe, fine_tune, fit_scope, native_bf16
 
 CARD_FORMAT = 1  # bump when what a tuned folder holds changes: every model is made again
@@ -66,27 +66,23 @@ class Plan:
 
 
 def plan(
-    settings: TuneSettings,
+    settings: Settings,
     paths: Sequence[Path] | None = None,
     extra: Sequence[Question] = (),
     limit: int | None = None,
 ) -> Plan:
     """Chunk the guides as ingest does and pair the train questions with them (no model load)."""
-    base = ModelFiles.of(settings.base_model)
-    docs, _ = load_guides(discover(list(paths or [settings.corpus_dir])), strict=False)
-    chunks = [c for cs in chunk_guides(docs, TokenCounter(base), settings) for c in cs]
-    train = load_eval_set(settings.eval_dir).split("train")
+    base = ModelFiles.of(settings.model.base_model)
+    docs, _ = load_guides(discover(list(paths or [settings.paths.corpus])), strict=False)
+    count = TokenCounter(base.tokenizer())
+    chunks = [c for cs in chunk_guides(docs, count, settings.ingest.max_chunk_tokens) for c in cs]
+    train = load_eval_set(settings.paths.eval).split("train")
     questions = [*train.questions, *extra]
+    t = settings.tune
     if limit is not None:  # a seeded subset: the learning curve's smaller training sets
-        questions = random.Random(settings.seed).sample(questions, min(limit, len(questions)))
+        questions = random.Random(t.seed).sample(questions, min(limit, len(questions)))
     pairs = training_pairs(questions, chunks)
-    recipe = Recipe(
-        settings.epochs,
-        settings.learning_rate,
-        settings.batch_size,
-        settings.seed,
-        bf16=native_bf16(),
-    )
+    recipe = Recipe(t.epochs, t.learning_rate, t.batch_size, t.seed, bf16=native_bf16())
     train_sha = digest([asdict(q) for q in questions], [asdict(o) for o in train.out_of_scope])
     chunks_sha = digest([c.embed_text for c in chunks])
     inputs = digest(CARD_FORMAT, base.fingerprint, train_sha, chunks_sha, recipe.to_dict())
@@ -94,7 +90,7 @@ def plan(
 
 
 def run_tune(
-    settings: TuneSettings,
+    settings: Settings,
     paths: Sequence[Path] | None = None,
     *,
     extra: Sequence[Question] = (),
@@ -113,36 +109,35 @@ def run_tune(
             card = train_model(settings, p, build, Path(tmp) / "model", progress, started)
             _swap(Path(tmp) / "model", target)
     # The serving backend's form of the model, made here where torch may run (no-op if made).
-    prepare_embedder(settings.model_copy(update={"model": str(target)}))
+    embedder_for(settings, str(target))
     return TuneReport(target, up_to_date, card, time.perf_counter() - started)
 
 
-def base_build(settings: TuneSettings, paths: Sequence[Path] | None, index_dir: Path) -> IndexBuild:
+def base_build(settings: Settings, paths: Sequence[Path] | None, index_dir: Path) -> IndexBuild:
     """The guides indexed with the base model and calibrated as ingest would: the "before"."""
-    ingest = IngestSettings(
-        corpus_dir=settings.corpus_dir, index_dir=index_dir, model=settings.base_model,
-        max_chunk_tokens=settings.max_chunk_tokens, threads=settings.threads,
-        backend="torch",  # tuning runs torch anyway: no ONNX export of the base model
-    )  # fmt: skip
-    run_ingest(ingest, paths, calibrator=DevSplitCalibrator(settings.eval_dir))
+    # tuning runs torch anyway: no ONNX export of the base model
+    ingest = settings.override(index_dir=index_dir, model=settings.model.base_model,
+                               backend="torch")  # fmt: skip
+    run_ingest(ingest, paths, calibrator=DevSplitCalibrator(settings.paths.eval))
     return load_index(index_dir)
 
 
 def train_model(
-    settings: TuneSettings, p: Plan, build: IndexBuild, out: Path, progress: bool, started: float
+    settings: Settings, p: Plan, build: IndexBuild, out: Path, progress: bool, started: float
 ) -> Card:
     """Fine-tune into `out`, fit its scope classifier, measure dev before and after, write the
     card. Nothing outside `out` changes."""
     if not p.pairs.pairs:
         raise TuneError(
             f"no training pairs: none of the {len(p.questions)} train questions in "
-            f"{settings.eval_dir} has a fact in the guides; add train questions for these guides"
+            f"{settings.paths.eval} has a fact in the guides; add train questions for these guides"
         )
-    base = TorchEmbedder(p.base, threads=settings.threads)
-    dev = load_eval_set(settings.eval_dir).split("dev")
-    before = evaluate_qa(calibrated_qa(build, base, settings.eval_dir), dev)
+    eval_dir = settings.paths.eval
+    base = TorchEmbedder(p.base, threads=settings.model.threads)
+    dev = load_eval_set(eval_dir).split("dev")
+    before = evaluate_qa(calibrated_qa(build, base, eval_dir), dev)
     tuned = make_model(settings, p, out, str(settings.tuned_dir), progress)
-    after = evaluate_qa(calibrated_qa(rebuild_with(build, tuned), tuned, settings.eval_dir), dev)
+    after = evaluate_qa(calibrated_qa(rebuild_with(build, tuned), tuned, eval_dir), dev)
     card = Card(
         inputs=p.inputs, base_model=p.base.name, base_fingerprint=p.base.fingerprint,
         train_sha256=p.train_sha256, chunks_sha256=p.chunks_sha256, recipe=p.recipe.to_dict(),
@@ -157,13 +152,11 @@ def train_model(
     return card
 
 
-def make_model(
-    settings: TuneSettings, p: Plan, out: Path, name: str, progress: bool
-) -> TorchEmbedder:
+def make_model(settings: Settings, p: Plan, out: Path, name: str, progress: bool) -> TorchEmbedder:
     """The fine-tuned model and its scope classifier, in the folder `out`."""
     fine_tune(p.base, p.pairs.pairs, p.recipe, out, progress)
     shutil.rmtree(out / ".trainer", ignore_errors=True)
-    model = TorchEmbedder(ModelFiles(name, out), threads=settings.threads)
+    model = TorchEmbedder(ModelFiles(name, out), threads=settings.model.threads)
     in_scope = sorted({q.question for q in p.questions})
     fit_scope(model, in_scope, p.train.out_of_scope, p.recipe).save(out)
     return model

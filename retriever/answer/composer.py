@@ -16,7 +16,7 @@ import numpy as np
 
 from retriever.answer.context import Context
 from retriever.answer.render import Piece, render
-from retriever.answer.sentences import SentenceVectors, answer_sentences
+from retriever.answer.sentences import SentenceVectors
 from retriever.answer.shape import Shape
 from retriever.answer.terms import TermWeights, terms
 from retriever.types import Answer, Chunk, Hit
@@ -134,7 +134,7 @@ class Composer:
     def _sentences_of(self, chunk: Chunk) -> list[tuple[str, set[str]]]:
         cached = self._sentences.get(chunk.id)
         if cached is None:
-            cached = [(s, terms(f"{chunk.lead} {s}")) for s in answer_sentences(chunk)]
+            cached = [(s, terms(f"{chunk.lead} {s}")) for s in chunk.answer_sentences]
             self._sentences[chunk.id] = cached
         return cached
 

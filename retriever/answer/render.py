@@ -34,12 +34,12 @@ def render(pieces: Sequence[Piece]) -> Answer:
             numbers[chunk.id] = len(numbers) + 1
             citations.append(
                 Citation(
-                    numbers[chunk.id],
-                    chunk.document_id,
-                    chunk.section,
-                    chunk.id,
-                    round(piece.hit.score, 4),
-                    chunk.text,
+                    n=numbers[chunk.id],
+                    document=chunk.document_id,
+                    section=chunk.section,
+                    chunk_id=chunk.id,
+                    score=round(piece.hit.score, 4),
+                    text=chunk.text,
                 )
             )
         parts.append(AnswerPart(piece.text, numbers[chunk.id], piece.bullet))

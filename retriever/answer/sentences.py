@@ -1,7 +1,8 @@
 """Answer sentences: the verbatim pieces of a chunk an answer may quote, and their vectors.
 
-Ingest embeds every answer sentence (with its chunk's lead, for context) so that the composer can
-tell which sentence answers a question by meaning, not only by shared words.
+Ingest finds them once (`sentence_spans`) and the index stores their offsets; ingest embeds each
+one with its chunk's lead, so that the composer can tell which sentence answers a question by
+meaning, not only by shared words.
 """
 
 from __future__ import annotations
@@ -11,26 +12,34 @@ from collections.abc import Sequence
 import numpy as np
 
 from retriever.text import split_sentences
-from retriever.types import Chunk
+from retriever.types import Chunk, ChunkKind, Span
 
 
-def answer_sentences(chunk: Chunk) -> list[str]:
-    """Sentences of a chunk that can stand in an answer (never a list intro or FAQ question)."""
-    if chunk.kind in ("table_row", "list_item"):
-        return [chunk.own_text]
-    return split_sentences(chunk.own_text)
+def sentence_spans(kind: ChunkKind, text: str, own_text: str) -> tuple[Span, ...]:
+    """Offsets in `text` of the sentences an answer may quote (never a list intro or FAQ
+    question): a list item or table row whole, prose sentence by sentence."""
+    base = len(text) - len(own_text)
+    if kind in ("table_row", "list_item"):
+        return ((base, len(text)),)
+    spans: list[Span] = []
+    at = base
+    for sentence in split_sentences(own_text):
+        start = text.index(sentence, at)
+        spans.append((start, start + len(sentence)))
+        at = start + len(sentence)
+    return tuple(spans)
 
 
 def embedded_sentences(chunk: Chunk) -> list[str]:
     """What gets embedded for each answer sentence: its chunk's lead, then the sentence."""
-    return [f"{chunk.lead} {s}".strip() for s in answer_sentences(chunk)]
+    return [f"{chunk.lead} {s}".strip() for s in chunk.answer_sentences]
 
 
 class SentenceVectors:
     """The vectors of every chunk's answer sentences, in chunk order, then sentence order."""
 
     def __init__(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        counts = [len(answer_sentences(c)) for c in chunks]
+        counts = [len(c.sentences) for c in chunks]
         if sum(counts) != len(vectors):
             raise ValueError(f"{len(vectors)} sentence vectors for {sum(counts)} sentences")
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,34 +1,35 @@
-"""Question and passage embeddings: what a model is (`ModelFiles`), and the backends that run it.
+"""Question and passage embeddings: the `Embedder` interface and the backends behind it.
 
 Every backend gives normalized float32 vectors and counts tokens the same way, so an index built
-through one can be searched through another of the same model (same fingerprint).
+through one can be searched through another of the same model (same fingerprint). The read side
+opens the model an index names (`open_embedder`); the write side picks one by settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from retriever.abstention import Scope
-from retriever.embedding.model import (
-    BASE_NAMES,
-    ModelFiles,
-    TokenCounter,
-    resolve_model_path,
-)
-from retriever.settings import BASE_MODEL, Settings
+from retriever.embedding.fake import FAKE_MODEL, FAKE_PREFIX, FakeEmbedder
+from retriever.embedding.model import BASE_NAMES, ModelFiles, ModelRef, TokenCounter
+from retriever.embedding.serving import ServingModel, serving_dir
+from retriever.limits import Backend
 
 __all__ = [
-    "BASE_MODEL",
     "BASE_NAMES",
+    "FAKE_MODEL",
     "Embedder",
+    "FakeEmbedder",
     "ModelFiles",
+    "ModelRef",
+    "ServingModel",
     "TokenCounter",
-    "load_embedder",
-    "prepare_embedder",
-    "resolve_model_path",
+    "open_embedder",
+    "serving_dir",
 ]
 
 
@@ -53,25 +54,21 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """The configured model on the configured backend, ready to load on first use. Never
-    imports torch for ONNX: a missing export is an error that says to run `guide-rag ingest`."""
-    files = ModelFiles.of(settings.model)
-    if settings.backend == "torch":
+def ref_of(embedder: Embedder) -> ModelRef:
+    return ModelRef(name=embedder.name, fingerprint=embedder.fingerprint, dim=embedder.dim)
+
+
+def open_embedder(
+    ref: ModelRef, models_dir: Path, *, backend: Backend = "onnx", threads: int = 1
+) -> Embedder:
+    """The model an index was built with, ready to load on first use. ONNX never imports torch:
+    its export must exist (ingest makes it); torch reads the sentence-transformers folder."""
+    if ref.fingerprint.startswith(FAKE_PREFIX):
+        return FakeEmbedder(ref.dim, ref.fingerprint)
+    if backend == "torch":
         from retriever.embedding.torch_backend import TorchEmbedder
 
-        return TorchEmbedder(files, threads=settings.threads)
-    from retriever.embedding.onnx_backend import OnnxEmbedder, export_path
+        return TorchEmbedder(ModelFiles.of(ref.name), threads=threads)
+    from retriever.embedding.onnx_backend import OnnxEmbedder
 
-    return OnnxEmbedder(files, export_path(files, settings.onnx_dir), threads=settings.threads)
-
-
-def prepare_embedder(settings: Settings) -> Embedder:
-    """As `load_embedder`, exporting the model to ONNX first if it has no export yet (torch)."""
-    if settings.backend == "onnx":
-        from retriever.embedding.onnx_backend import export_path
-        from retriever.embedding.onnx_export import export_onnx
-
-        files = ModelFiles.of(settings.model)
-        export_onnx(files, export_path(files, settings.onnx_dir))
-    return load_embedder(settings)
+    return OnnxEmbedder(ServingModel.open(serving_dir(models_dir, ref.fingerprint)), threads)

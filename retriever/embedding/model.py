@@ -1,5 +1,8 @@
-"""A sentence-transformers model folder on disk: where it is, what it is (its fingerprint), and
-its tokenizer (the `tokenizers` library: cheap to load, no torch)."""
+"""A sentence-transformers model folder on disk (what ingest embeds with and tuning trains):
+where it is, what it is (its fingerprint), and its tokenizer (`tokenizers`: cheap, no torch).
+
+`ModelRef` is how an index names the model its vectors came from.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,21 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from retriever.abstention import Scope
 from retriever.errors import ModelLoadError
-from retriever.settings import BASE_MODEL
+from retriever.limits import BASE_MODEL
 
 BASE_NAMES = frozenset({BASE_MODEL, f"sentence-transformers/{BASE_MODEL}"})
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 _FINGERPRINT = ".guide_rag_fingerprint.json"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelRef:
+    """The model an index was built with: its name as configured, weights and dimension."""
+
+    name: str
+    fingerprint: str  # sha256 of the weights: a re-tuned model under the same name differs
+    dim: int
 
 
 def offline() -> None:
@@ -43,7 +54,7 @@ def resolve_model_path(name: str) -> Path:
     if not (path / "config.json").is_file():
         raise ModelLoadError(
             f"model {name!r} is not a sentence-transformers folder on this machine (nothing is "
-            f"downloaded): run `guide-rag tune` to make the tuned model, or set "
+            f"downloaded): run `guide-rag tune` to make the adapted model, or set "
             f"GUIDE_RAG_MODEL={BASE_MODEL} for the bundled base model"
         )
     return path.resolve()
@@ -62,8 +73,8 @@ class ModelFiles:
     def fingerprint(self) -> str:
         """sha256 of the weights: two folders with the same weights embed the same way.
 
-        Remembered beside the weights with their size and mtime, so a server start does not
-        read 90 MB to find its ONNX export; any change to the file hashes it again.
+        Remembered beside the weights with their size and mtime, so a start does not read 90 MB
+        to find its ONNX export; any change to the file hashes it again.
         """
         weights = next((self.path / w for w in _WEIGHTS if (self.path / w).is_file()), None)
         if weights is None:
@@ -88,30 +99,38 @@ class ModelFiles:
         raw: dict[str, Any] = json.loads(config.read_text()) if config.is_file() else {}
         return int(raw.get("max_seq_length", 256))
 
+    @cached_property
+    def dim(self) -> int:
+        raw: dict[str, Any] = json.loads((self.path / "config.json").read_text())
+        return int(raw["hidden_size"])
+
     def tokenizer(self) -> Any:
-        """A `tokenizers.Tokenizer` without padding, truncating as sentence-transformers does.
+        return load_tokenizer(self.path / "tokenizer.json", self.max_seq_length)
 
-        The shipped tokenizer.json pads every input to 128 tokens: a one-line question would
-        cost as much as a full chunk.
-        """
-        from tokenizers import Tokenizer
 
-        offline()
-        path = self.path / "tokenizer.json"
-        try:
-            tokenizer = Tokenizer.from_file(str(path))
-        except Exception as exc:  # tokenizers raises a bare Exception for a bad file
-            raise ModelLoadError(f"cannot read {path} ({exc}): re-run `guide-rag tune`") from exc
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(max_length=self.max_seq_length)
-        return tokenizer
+def load_tokenizer(path: Path, max_length: int) -> Any:
+    """A `tokenizers.Tokenizer` without padding, truncating as sentence-transformers does.
+
+    The shipped tokenizer.json pads every input to 128 tokens: a one-line question would cost as
+    much as a full chunk.
+    """
+    from tokenizers import Tokenizer
+
+    offline()
+    try:
+        tokenizer = Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises a bare Exception for a bad file
+        raise ModelLoadError(f"cannot read {path} ({exc}): re-run `guide-rag tune`") from exc
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_length)
+    return tokenizer
 
 
 class TokenCounter:
     """Wordpieces in a text, as chunking counts them (no special tokens, no truncation)."""
 
-    def __init__(self, files: ModelFiles) -> None:
-        self._tokenizer = files.tokenizer()
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
         self._tokenizer.no_truncation()
 
     def __call__(self, text: str) -> int:
@@ -126,26 +145,3 @@ def _sha256(path: Path, size: int, mtime_ns: int) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-class Backend:
-    """What every backend of one model shares: its identity, scope classifier and tokens."""
-
-    def __init__(self, files: ModelFiles) -> None:
-        self.files = files
-        self.name = files.name
-        self._count: TokenCounter | None = None
-
-    @property
-    def fingerprint(self) -> str:
-        return self.files.fingerprint
-
-    @property
-    def scope(self) -> Scope | None:
-        return Scope.load(self.files.path)
-
-    def count_tokens(self, text: str) -> int:
-        # The tokenizer alone: chunking needs it without paying for the model.
-        if self._count is None:
-            self._count = TokenCounter(self.files)
-        return self._count(text)

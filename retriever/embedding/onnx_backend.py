@@ -1,50 +1,46 @@
-"""The serving backend: the model exported to ONNX, run by ONNX Runtime with `tokenizers`.
+"""The serving backend: an exported model (serving.py) run by ONNX Runtime with `tokenizers`.
 
-No torch: the export (onnx_export.py) is made once per model by ingest or tune and cached under
-models/onnx/<weights fingerprint>/, so a re-tuned model never runs an old export.
+No torch: the export is made once per model by ingest or tune, so a re-tuned model never runs an
+old export.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from threading import Lock
 from typing import Any
 
 import numpy as np
 
-from retriever.embedding.model import Backend, ModelFiles
+from retriever.abstention import Scope
+from retriever.embedding.serving import ONNX_FILE, ServingModel
 from retriever.errors import ModelLoadError
 
-ONNX_FILE = "model.onnx"
 
-
-def export_path(files: ModelFiles, cache_dir: Path) -> Path:
-    return cache_dir / files.fingerprint[:32] / ONNX_FILE
-
-
-class OnnxEmbedder(Backend):
+class OnnxEmbedder:
     """Mean-pooled, normalized embeddings, as sentence-transformers computes them."""
 
-    def __init__(
-        self, files: ModelFiles, onnx_path: Path, threads: int = 1, batch_size: int = 32
-    ) -> None:
-        if not onnx_path.is_file():
-            raise ModelLoadError(
-                f"model {files.name!r} has no ONNX export at {onnx_path}: run `guide-rag ingest`"
-                " (it exports the model once), or set GUIDE_RAG_BACKEND=torch"
-            )
-        super().__init__(files)
-        self.onnx_path = onnx_path
+    def __init__(self, model: ServingModel, threads: int = 1, batch_size: int = 32) -> None:
+        self.model = model
+        self.name = model.ref.name
         self.threads = threads
         self.batch_size = batch_size
         self._session: Any = None
         self._tokenizer: Any = None
+        self._count: Any = None
         self._lock = Lock()
 
     @property
+    def fingerprint(self) -> str:
+        return self.model.ref.fingerprint
+
+    @property
     def dim(self) -> int:
-        return int(self.session.get_outputs()[0].shape[-1])
+        return self.model.ref.dim
+
+    @property
+    def scope(self) -> Scope | None:
+        return Scope.load(self.model.path)
 
     @property
     def session(self) -> Any:
@@ -61,17 +57,23 @@ class OnnxEmbedder(Backend):
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        path = self.model.path / ONNX_FILE
         try:
-            session = ort.InferenceSession(
-                str(self.onnx_path), options, providers=["CPUExecutionProvider"]
-            )
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own types for a bad file
             raise ModelLoadError(
-                f"cannot load {self.onnx_path} ({exc}): delete it and run `guide-rag ingest`"
+                f"cannot load {path} ({exc}): delete it and run `guide-rag ingest`"
             ) from exc
-        tokenizer = self.files.tokenizer()
+        tokenizer = self.model.tokenizer()
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest only
         return session, tokenizer
+
+    def count_tokens(self, text: str) -> int:
+        if self._count is None:
+            from retriever.embedding.model import TokenCounter
+
+            self._count = TokenCounter(self.model.tokenizer())
+        return int(self._count(text))
 
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None

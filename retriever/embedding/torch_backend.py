@@ -8,19 +8,34 @@ from typing import Any
 
 import numpy as np
 
-from retriever.embedding.model import Backend, ModelFiles, offline
+from retriever.abstention import Scope
+from retriever.embedding.model import ModelFiles, TokenCounter, offline
 from retriever.errors import ModelLoadError
 
 
-class TorchEmbedder(Backend):
+class TorchEmbedder:
     """Normalized embeddings from a sentence-transformers model; nothing loads until first use."""
 
     def __init__(self, files: ModelFiles, batch_size: int = 32, threads: int | None = None) -> None:
-        super().__init__(files)
+        self.files = files
+        self.name = files.name
         self.batch_size = batch_size
         self.threads = threads
         self._model: Any = None
+        self._count: TokenCounter | None = None
         self._lock = Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return self.files.fingerprint
+
+    @property
+    def dim(self) -> int:
+        return self.files.dim
+
+    @property
+    def scope(self) -> Scope | None:
+        return Scope.load(self.files.path)
 
     @property
     def model(self) -> Any:
@@ -29,9 +44,10 @@ class TorchEmbedder(Backend):
                 self._model = _load(self.files, self.threads)
         return self._model
 
-    @property
-    def dim(self) -> int:
-        return int(self.model.get_embedding_dimension())
+    def count_tokens(self, text: str) -> int:
+        if self._count is None:
+            self._count = TokenCounter(self.files.tokenizer())
+        return self._count(text)
 
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None

@@ -10,35 +10,30 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import ServerSettings
+from config.settings import Settings
 from evaluation.calibration import DevSplitCalibrator
 from ingest.build import run_ingest
-from ingest.settings import IngestSettings
-from retriever.embedding import Embedder
 from retriever.qa import QA
-from tests.helpers import EVAL_DIR, FIXTURES, GUIDE
+from tests.helpers import EVAL_DIR, FIXTURES, GUIDE, fake_settings_for
 
-pytestmark = pytest.mark.model
 GUIDES = {"ai-vs-ml-engineering-career-guide", "mlops-primer", "prompt-engineering-guide"}
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> ServerSettings:
-    corpus = tmp_path_factory.mktemp("guides")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    home = tmp_path_factory.mktemp("guides")
+    corpus = home / "corpus"
+    corpus.mkdir()
     for path in [GUIDE, *FIXTURES.iterdir()]:
         shutil.copy(path, corpus / path.name)
-    run_ingest(
-        IngestSettings(corpus_dir=corpus, index_dir=corpus.parent / "index"),
-        embedder=real_embedder,
-        calibrator=DevSplitCalibrator(EVAL_DIR),
-    )
-    return ServerSettings(index_dir=corpus.parent / "index", admin_token="s3cret", reload_seconds=0)
+    settings = fake_settings_for(home, admin_token="s3cret", reload_seconds=0)
+    run_ingest(settings, calibrator=DevSplitCalibrator(EVAL_DIR))
+    return settings
 
 
 @pytest.fixture(scope="module")
-def client(settings: ServerSettings, real_embedder: Embedder) -> Iterator[TestClient]:
-    qa = QA.load(settings, embedder=real_embedder)
-    with TestClient(create_app(settings, qa=qa)) as client:
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, qa=QA.load(settings.serving()))) as client:
         yield client
 
 
@@ -92,8 +87,8 @@ def test_admin_reload_needs_the_token(client: TestClient) -> None:
     assert right.status_code == 200 and right.json()["reloaded"] is False
 
 
-def test_admin_routes_are_off_without_a_token(tmp_path: Path, qa: QA) -> None:
-    app = create_app(ServerSettings(index_dir=tmp_path, reload_seconds=0), qa=qa)
+def test_admin_routes_are_off_without_a_token(tmp_path: Path, fake_qa: QA) -> None:
+    app = create_app(fake_settings_for(tmp_path, reload_seconds=0), qa=fake_qa)
     with TestClient(app) as client:
         response = client.post("/admin/reload", headers={"Authorization": "Bearer anything"})
         assert response.status_code == 404 and "GUIDE_RAG_ADMIN_TOKEN" in response.json()["message"]

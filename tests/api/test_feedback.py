@@ -15,13 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import ServerSettings
-from ingest.settings import IngestSettings
+from config.settings import Settings
 from retriever.qa import QA
-from tests.helpers import live_server_process
+from tests.helpers import env_for, live_server_process
 
-pytestmark = pytest.mark.model
-QUESTION = "How much do entry-level AI engineers earn? (feedback test)"
+# The fake model matches words: the question uses the guide's own.
+QUESTION = "What salary do entry level AI engineers typically start at? (feedback test)"
 
 
 def rows(db: Path) -> list[tuple[str, str, str, int | None]]:
@@ -30,12 +29,10 @@ def rows(db: Path) -> list[tuple[str, str, str, int | None]]:
 
 
 @pytest.fixture
-def app_for(server_settings: ServerSettings, qa: QA, tmp_path: Path):  # type: ignore[no-untyped-def]
+def app_for(fake_index: Settings, fake_qa: QA, tmp_path: Path):  # type: ignore[no-untyped-def]
     def make(**changes: object) -> TestClient:
-        settings = server_settings.model_copy(
-            update={"feedback_db": tmp_path / "feedback.sqlite3", **changes}
-        )
-        return TestClient(create_app(settings, qa=qa))
+        settings = fake_index.override(feedback_db=tmp_path / "feedback.sqlite3", **changes)
+        return TestClient(create_app(settings, qa=fake_qa))
 
     return make
 
@@ -88,9 +85,9 @@ def test_the_store_and_the_rate_are_bounded(app_for) -> None:  # type: ignore[no
 
 
 @pytest.fixture
-def served(real_settings: IngestSettings, tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
+def served(fake_index: Settings, tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
     db = tmp_path / "feedback.sqlite3"
-    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir), "GUIDE_RAG_FEEDBACK_DB": str(db)}
+    env = {**env_for(fake_index), "GUIDE_RAG_FEEDBACK_DB": str(db)}
     with live_server_process(env, tmp_path / "server.log") as (base, proc):
         yield base, proc.pid, db
 

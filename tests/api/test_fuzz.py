@@ -11,22 +11,17 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from pydantic import SecretStr
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
-from api.settings import ServerSettings
+from config.settings import Settings
 from retriever.qa import QA
-
-pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def api_schema(server_settings: ServerSettings, qa: QA) -> Any:
-    fuzzed = server_settings.model_copy(
-        update={"reload_seconds": 0, "admin_token": SecretStr("fuzz-token")}
-    )
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(fuzzed, qa=qa))
+def api_schema(fake_index: Settings, fake_qa: QA) -> Any:
+    fuzzed = fake_index.override(admin_token="fuzz-token")
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(fuzzed, qa=fake_qa))
 
 
 def test_every_operation_holds_its_contract(api_schema: Any) -> None:

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
+from config.settings import Settings
 from ingest.build import run_ingest
-from ingest.settings import IngestSettings
-from retriever.embedding import Embedder
-from tests.helpers import GUIDE, live_server
+from tests.helpers import GUIDE, env_for, live_server
 
-pytestmark = [pytest.mark.model, pytest.mark.server]
-QUESTION = {"question": "How much do entry-level AI engineers earn?"}
+pytestmark = pytest.mark.server
+# The fake model matches words: the question uses the guide's own.
+QUESTION = {"question": "What salary do entry level AI engineers typically start at?"}
 OLD, NEW = "$90,000 to $130,000", "$95,000 to $140,000"
 
 
-def test_ask_loop_survives_a_publish_and_sees_the_new_text(
-    tmp_path: Path, real_embedder: Embedder
-) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    guide = corpus / GUIDE.name
-    shutil.copy(GUIDE, guide)
-    settings = IngestSettings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    run_ingest(settings, embedder=real_embedder)
-    env = {"GUIDE_RAG_INDEX_DIR": str(settings.index_dir), "GUIDE_RAG_RELOAD_SECONDS": "0.5"}
+def test_ask_loop_survives_a_publish_and_sees_the_new_text(fake_settings: Settings) -> None:
+    settings = fake_settings
+    guide = settings.paths.corpus / GUIDE.name
+    tmp_path = settings.paths.home
+    run_ingest(settings)
+    env = {**env_for(settings), "GUIDE_RAG_RELOAD_SECONDS": "0.5"}
 
     with live_server(env, tmp_path / "server.log") as base:
         answers: list[str] = []
@@ -53,7 +47,7 @@ def test_ask_loop_survives_a_publish_and_sees_the_new_text(
         try:
             time.sleep(1.0)
             guide.write_text(guide.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
-            report = run_ingest(settings, embedder=real_embedder)
+            report = run_ingest(settings)
             assert report.added == 1
             deadline = time.monotonic() + 30
             while not (answers and NEW in answers[-1]) and time.monotonic() < deadline:

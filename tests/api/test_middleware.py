@@ -12,18 +12,16 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api import errors
 from api.app import create_app
-from api.middleware import Metrics, ServiceMiddleware
-from api.settings import ServerSettings
+from api.middleware import Gate, Metrics, ServiceMiddleware
+from config.settings import Settings
 from retriever.qa import QA
-
-pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def client(server_settings: ServerSettings, qa: QA) -> Iterator[TestClient]:
-    settings = server_settings.model_copy(update={"reload_seconds": 0})
-    with TestClient(create_app(settings, qa=qa)) as client:
+def client(fake_index: Settings, fake_qa: QA) -> Iterator[TestClient]:
+    with TestClient(create_app(fake_index, qa=fake_qa)) as client:
         yield client
 
 
@@ -51,14 +49,14 @@ def test_one_json_log_line_per_request_without_the_question(
 
 
 def test_metrics(client: TestClient) -> None:
-    client.post("/ask", json={"question": "How do I bake sourdough bread?"})
+    client.post("/ask", json={"question": "zyzzyva quokka marmalade?"})
     client.get("/nope")
     text = client.get("/metrics").text
     assert 'guide_rag_requests_total{method="POST",route="/ask",status="200"}' in text
     assert 'route="(unmatched)",status="404"' in text
     assert "guide_rag_request_seconds_bucket" in text
     abstained = re.search(r"^guide_rag_abstentions_total (\S+)$", text, re.MULTILINE)
-    assert abstained and float(abstained.group(1)) >= 1.0  # the sourdough question above
+    assert abstained and float(abstained.group(1)) >= 1.0  # the unknown words above
     assert "guide_rag_index_chunks 59.0" in text
     assert "guide_rag_index_built_timestamp_seconds" in text
 
@@ -75,12 +73,12 @@ def test_body_over_the_cap_is_413(client: TestClient) -> None:
     assert streamed.status_code == 413
 
 
-def test_cors_is_off_unless_configured(server_settings: ServerSettings, qa: QA) -> None:
+def test_cors_is_off_unless_configured(fake_index: Settings, fake_qa: QA) -> None:
     origin = {"Origin": "https://elsewhere.example"}
-    with TestClient(create_app(server_settings, qa=qa)) as plain:
+    with TestClient(create_app(fake_index, qa=fake_qa)) as plain:
         assert "access-control-allow-origin" not in plain.get("/health", headers=origin).headers
-    allowed = server_settings.model_copy(update={"cors_origins": ["https://elsewhere.example"]})
-    with TestClient(create_app(allowed, qa=qa)) as cors:
+    allowed = fake_index.override(cors_origins=["https://elsewhere.example"])
+    with TestClient(create_app(allowed, qa=fake_qa)) as cors:
         headers = cors.get("/health", headers=origin).headers
         assert headers["access-control-allow-origin"] == "https://elsewhere.example"
 
@@ -93,7 +91,9 @@ def test_overload_answers_503_at_once_and_probes_still_work() -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
         await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
 
-    app = ServiceMiddleware(slow_app, metrics=Metrics(), max_body_bytes=1024, max_concurrency=2)
+    app = ServiceMiddleware(
+        slow_app, gate=Gate(Metrics(), 2), max_body_bytes=1024, shape=errors.ours, body_hint="-"
+    )
 
     async def scenario() -> list[int]:
         transport = httpx.ASGITransport(app=app)

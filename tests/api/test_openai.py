@@ -9,18 +9,19 @@ import httpx
 import openai
 import pytest
 
-from ingest.settings import IngestSettings
-from tests.helpers import live_server
+from config.settings import Settings
+from tests.helpers import env_for, live_server
 
-pytestmark = [pytest.mark.model, pytest.mark.server]
+pytestmark = pytest.mark.server
 SALARY = "$90,000 to $130,000"
+# The server serves the fake model's index: it matches words, so questions use the guide's own.
+ASK_SALARY = "What salary do entry level AI engineers typically start at?"
 
 
 @pytest.fixture(scope="module")
-def base(real_settings: IngestSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base(fake_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("openai")
-    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir),
-           "GUIDE_RAG_FEEDBACK_DB": str(tmp / "feedback.sqlite3")}  # fmt: skip
+    env = {**env_for(fake_index), "GUIDE_RAG_FEEDBACK_DB": str(tmp / "feedback.sqlite3")}
     with live_server(env, tmp / "server.log") as url:
         yield url
 
@@ -39,7 +40,7 @@ def test_a_cited_answer_as_the_assistant_message(client: openai.OpenAI) -> None:
         model="guide-rag",
         messages=[
             {"role": "system", "content": "You are helpful."},  # read, and ignored
-            {"role": "user", "content": "How much do entry-level AI engineers earn?"},
+            {"role": "user", "content": ASK_SALARY},
         ],
         temperature=0.3,  # accepted and ignored, as documented
         max_tokens=50,
@@ -71,7 +72,7 @@ def test_follow_up_uses_the_earlier_question(client: openai.OpenAI) -> None:
     response = client.chat.completions.create(
         model="guide-rag",
         messages=[
-            {"role": "user", "content": "How much do AI engineers earn when they start out?"},
+            {"role": "user", "content": ASK_SALARY},
             {"role": "assistant", "content": "(the earlier answer)"},
             {"role": "user", "content": "and ML engineers?"},
         ],
@@ -81,7 +82,7 @@ def test_follow_up_uses_the_earlier_question(client: openai.OpenAI) -> None:
 
 def test_an_abstention_is_a_plain_assistant_message(client: openai.OpenAI) -> None:
     response = client.chat.completions.create(
-        model="guide-rag", messages=[{"role": "user", "content": "How do I bake sourdough bread?"}]
+        model="guide-rag", messages=[{"role": "user", "content": "zyzzyva quokka marmalade?"}]
     )
     assert "does not cover" in (response.choices[0].message.content or "")
     assert (response.model_extra or {})["citations"] == []
@@ -109,8 +110,8 @@ def test_errors_come_in_openai_shape(client: openai.OpenAI, base: str) -> None:
         }
 
 
-def test_an_api_key_guards_v1_when_set(real_settings: IngestSettings, tmp_path: Path) -> None:
-    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir), "GUIDE_RAG_API_KEY": "sk-local",
+def test_an_api_key_guards_v1_when_set(fake_index: Settings, tmp_path: Path) -> None:
+    env = {**env_for(fake_index), "GUIDE_RAG_API_KEY": "sk-local",
            "GUIDE_RAG_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3")}  # fmt: skip
     with live_server(env, tmp_path / "server.log") as url:
         wrong = openai.OpenAI(base_url=f"{url}/v1", api_key="sk-wrong", max_retries=0)

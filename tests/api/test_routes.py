@@ -1,4 +1,4 @@
-"""The HTTP contract through FastAPI's TestClient, with the real model and index."""
+"""The HTTP contract through Starlette's TestClient, over an index made with the fake model."""
 
 from __future__ import annotations
 
@@ -12,21 +12,23 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import ServerSettings
+from config.settings import Settings
 from retriever.qa import QA
+from tests.helpers import fake_settings_for
 
 CAREER = "Career growth opportunities and market demand in AI and ML fields"
-pytestmark = pytest.mark.model
+# The fake model matches words, not meaning: questions here use the guide's own words.
+SALARY = "What salary do entry level AI engineers typically start at?"
 
 
 @pytest.fixture(scope="module")
-def client(server_settings: ServerSettings, qa: QA) -> Iterator[TestClient]:
-    with TestClient(create_app(server_settings, qa=qa)) as client:
+def client(fake_index: Settings, fake_qa: QA) -> Iterator[TestClient]:
+    with TestClient(create_app(fake_index, qa=fake_qa)) as client:
         yield client
 
 
 def test_ask_contract(client: TestClient) -> None:
-    response = client.post("/ask", json={"question": "How much do entry-level AI engineers earn?"})
+    response = client.post("/ask", json={"question": SALARY})
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"id", "answer", "abstained", "citations", "took_ms"}
@@ -63,7 +65,7 @@ def test_a_follow_up_is_read_with_its_history(client: TestClient) -> None:
     alone = client.post("/ask", json={"question": "and ML engineers?"}).json()
     followed = client.post(
         "/ask",
-        json={"question": "and ML engineers?", "history": ["What do AI engineers earn at first?"]},
+        json={"question": "and ML engineers?", "history": [SALARY]},
     ).json()
     assert "ML engineers see similar ranges" in followed["answer"]
     assert "ML engineers see similar ranges" not in alone["answer"]
@@ -71,17 +73,20 @@ def test_a_follow_up_is_read_with_its_history(client: TestClient) -> None:
     assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "history"
 
 
-def test_ask_abstains_out_of_scope(client: TestClient) -> None:
-    body = client.post("/ask", json={"question": "How do I bake sourdough bread?"}).json()
+def test_an_abstention_has_no_citations(client: TestClient) -> None:
+    # Words the guide never uses: under the fake model, every cosine is 0 (abstention's quality
+    # is tested with the real model, tests/retriever/test_qa.py).
+    body = client.post("/ask", json={"question": "zyzzyva quokka marmalade?"}).json()
     assert body["abstained"] is True and body["citations"] == []
     assert "does not cover" in body["answer"]
 
 
 def test_search_contract(client: TestClient) -> None:
-    response = client.get("/search", params={"q": "salary of AI engineers", "k": 3})
+    query = "salary ranges by location and experience"
+    response = client.get("/search", params={"q": query, "k": 3})
     assert response.status_code == 200
     body = response.json()
-    assert body["query"] == "salary of AI engineers"
+    assert body["query"] == query
     assert [h["rank"] for h in body["hits"]] == [1, 2, 3]
     assert set(body["hits"][0]) == {"rank", "document", "section", "chunk_id", "score", "text"}
     assert body["hits"][0]["section"] == CAREER
@@ -94,7 +99,7 @@ def test_health_and_ready(client: TestClient) -> None:
     ready = client.get("/ready")
     assert ready.status_code == 200
     body = ready.json()
-    assert body["model"] == "models/tuned" and body["documents"] == 1
+    assert body["model"] == "fake-embedder" and body["documents"] == 1
     assert body["chunks"] > 40 and body["index_built_at"].startswith("20")
     # Which abstention threshold is in force, and where it came from (here: ingest's calibration).
     assert 0 < body["min_score"] < 1
@@ -179,7 +184,7 @@ def test_unknown_route_and_method_are_json(client: TestClient) -> None:
 
 
 def test_not_ready_until_loaded(tmp_path: Path) -> None:
-    settings = ServerSettings(index_dir=tmp_path / "empty")
+    settings = fake_settings_for(tmp_path, index_dir=tmp_path / "empty")
     app = create_app(settings)
     with TestClient(app) as client:
         assert client.get("/health").status_code == 200
@@ -199,14 +204,14 @@ def test_not_ready_until_loaded(tmp_path: Path) -> None:
 
 
 def test_a_failed_first_load_recovers_once_an_index_is_published(
-    tmp_path: Path, server_settings: ServerSettings
+    tmp_path: Path, fake_index: Settings
 ) -> None:
     index = tmp_path / "index"
-    app = create_app(ServerSettings(index_dir=index, reload_seconds=0.1))
+    app = create_app(fake_settings_for(tmp_path, index_dir=index, reload_seconds=0.1))
     with TestClient(app) as client:
         app.state.service.loaded.wait(timeout=60)
         assert client.get("/ready").status_code == 503
-        shutil.copytree(server_settings.index_dir, index)  # as `guide-rag ingest` would publish
+        shutil.copytree(fake_index.paths.index, index)  # as `guide-rag ingest` would publish
         deadline = time.monotonic() + 60
         while client.get("/ready").status_code != 200:
             assert time.monotonic() < deadline, "the server never picked up the new index"

@@ -9,18 +9,19 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.settings import IngestSettings
-from tests.helpers import live_server_process
+from config.settings import Settings
+from tests.helpers import env_for, live_server_process
 
+# The real model on ONNX Runtime behind a real server: what `make run` serves.
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
 def served(
-    real_settings: IngestSettings, tmp_path_factory: pytest.TempPathFactory
+    real_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, int]]:
     log = tmp_path_factory.mktemp("server") / "server.log"
-    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir)}
+    env = env_for(real_settings)
     with live_server_process(env, log) as (base, proc):
         yield base, proc.pid
 

@@ -10,14 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.settings import IngestSettings
-from tests.helpers import live_server_process
+from config.settings import Settings
+from tests.helpers import env_for, live_server_process
 
+# The real model: each answer takes milliseconds, so 16 are still in flight at the signal.
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
 
-def test_sigterm_finishes_requests_in_flight(real_settings: IngestSettings, tmp_path: Path) -> None:
-    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir)}
+def test_sigterm_finishes_requests_in_flight(real_settings: Settings, tmp_path: Path) -> None:
+    env = env_for(real_settings)
     with live_server_process(env, tmp_path / "server.log") as (base, proc):
         started = threading.Barrier(17)
         outcomes: list[str] = []

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import IngestSettings
-from tests.helpers import ROOT, live_server
+from config.settings import Settings
+from tests.helpers import ROOT, env_for, live_server
 
 try:
     from playwright.sync_api import Browser, Dialog, Page, Route, expect, sync_playwright
@@ -21,7 +21,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
-pytestmark = [pytest.mark.model, pytest.mark.server]
+pytestmark = pytest.mark.server
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,7 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SALARY_QUESTION = "How much do entry-level AI engineers earn?"
+# The page's server serves the fake model's index: it matches words, not meaning.
+SALARY_QUESTION = "What salary do entry level AI engineers typically start at?"
 SALARY_SECTION = "Career growth opportunities and market demand in AI and ML fields"
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -43,9 +44,8 @@ def ui_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(real_settings: IngestSettings, ui_dir: Path) -> Iterator[str]:
-    env = {"GUIDE_RAG_INDEX_DIR": str(real_settings.index_dir),
-           "GUIDE_RAG_FEEDBACK_DB": str(ui_dir / "feedback.sqlite3")}  # fmt: skip
+def server(fake_index: Settings, ui_dir: Path) -> Iterator[str]:
+    env = {**env_for(fake_index), "GUIDE_RAG_FEEDBACK_DB": str(ui_dir / "feedback.sqlite3")}
     with live_server(env, ui_dir / "server.log") as base:
         yield base
 
@@ -159,7 +159,7 @@ def test_question_is_shown_literally_never_as_html(page: Page) -> None:
 
 def test_abstention_is_said_plainly(page: Page) -> None:
     page.goto("/")
-    ask(page, "What is a good recipe for banana bread?")
+    ask(page, "zyzzyva quokka marmalade?")
     answer = page.locator("#answer")
     expect(answer).to_have_class("answer abstained")
     expect(answer).to_contain_text("No answer in the guide.")
@@ -225,6 +225,6 @@ def test_feedback_buttons_record_a_verdict_with_the_opened_citation(
 
 def test_a_follow_up_in_the_page_is_read_with_the_question_before(page: Page) -> None:
     page.goto("/")
-    ask(page, "What do AI engineers earn when they start?")
+    ask(page, SALARY_QUESTION)
     ask(page, "and ML engineers?")
     expect(page.locator("#answer")).to_contain_text("ML engineers see similar ranges")

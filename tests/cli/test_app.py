@@ -8,10 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from ingest.settings import IngestSettings
-from tests.helpers import GUIDE
+from tests.helpers import EVAL_DIR, GUIDE
 
 
 def run(
@@ -66,9 +63,17 @@ def test_usage_errors_exit_2() -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-@pytest.mark.model
-def test_ingest_ask_and_search_end_to_end(tmp_path: Path, real_settings: IngestSettings) -> None:
+FAKE = {"GUIDE_RAG_MODEL": "fake-embedder"}  # the real model's answers: tests/retriever
+
+
+def test_ingest_ask_and_search_end_to_end_from_any_folder(tmp_path: Path) -> None:
     index = tmp_path / "index"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:  # from a folder that is not home
+        return run_in(elsewhere, *args)
+
     first = run("ingest", str(GUIDE), "--index-dir", str(index), "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
@@ -78,7 +83,8 @@ def test_ingest_ask_and_search_end_to_end(tmp_path: Path, real_settings: IngestS
     again = run("ingest", str(GUIDE), "--index-dir", str(index))
     assert again.returncode == 0 and "up to date" in again.stdout
 
-    asked = run("ask", "How much do entry-level AI engineers earn?", "--index-dir", str(index))
+    asked = run("ask", "What salary do entry level AI engineers typically start at?",
+                "--index-dir", str(index))  # fmt: skip
     assert asked.returncode == 0, asked.stderr
     assert "$90,000 to $130,000" in asked.stdout
     assert "Sources:" in asked.stdout and "[1] Career growth opportunities" in asked.stdout
@@ -91,7 +97,34 @@ def test_ingest_ask_and_search_end_to_end(tmp_path: Path, real_settings: IngestS
     assert set(hits[0]) == {"rank", "document", "section", "chunk_id", "score", "text"}
 
     # --json is the HTTP answer's shape (the same to_dict), less the server's timing.
-    as_json = run("ask", "What do ML engineers earn?", "--index-dir", str(index), "--json")
+    as_json = run("ask", "ML engineers see similar ranges?", "--index-dir", str(index), "--json")
     answer = json.loads(as_json.stdout)
     assert set(answer) == {"answer", "abstained", "citations"}
     assert set(answer["citations"][0]) == {"n", "document", "section", "chunk_id", "score", "text"}
+
+
+def run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(*args, env=FAKE, cwd=cwd)
+
+
+def test_a_malformed_eval_file_is_one_line(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    assert run_in(tmp_path, "ingest", str(GUIDE), "--index-dir", str(index)).returncode == 0
+    bad = tmp_path / "eval"
+    bad.mkdir()
+    (bad / "questions.jsonl").write_text('{"id": "q1", "question": "hi"\n', encoding="utf-8")
+    (bad / "out_of_scope.jsonl").write_text("", encoding="utf-8")
+    result = run_in(tmp_path, "eval", "--index-dir", str(index), "--eval-dir", str(bad))
+    assert_one_line_error(result, "questions.jsonl", "not valid JSON lines")
+
+
+def test_a_malformed_follow_up_file_is_one_line(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    assert run_in(tmp_path, "ingest", str(GUIDE), "--index-dir", str(index)).returncode == 0
+    bad = tmp_path / "eval"
+    bad.mkdir()
+    for name in ("questions.jsonl", "out_of_scope.jsonl"):
+        (bad / name).write_text((EVAL_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (bad / "followups.jsonl").write_text('{"id": "f1", "turns": "not a list"}\n', "utf-8")
+    result = run_in(tmp_path, "eval", "--index-dir", str(index), "--eval-dir", str(bad))
+    assert_one_line_error(result, "followups.jsonl", "malformed")

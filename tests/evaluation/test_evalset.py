@@ -241,8 +241,9 @@ def test_train_questions_cover_every_section_and_are_paraphrased() -> None:
 
 @pytest.mark.model
 def test_no_train_question_repeats_a_dev_or_test_question() -> None:
-    from retriever.embedding import BASE_MODEL, ModelFiles
+    from retriever.embedding import ModelFiles
     from retriever.embedding.torch_backend import TorchEmbedder
+    from retriever.limits import BASE_MODEL
 
     held_out = [r["question"] for r in _questions() + _out_of_scope()]
     train = [r["question"] for r in _train() + _train_out_of_scope()]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluation.evalset import load_eval_set
-from evaluation.metrics import Row, run_eval
+from evaluation.metrics import Metrics, Row, run_eval
 from evaluation.report import markdown_table, write_reports
 from evaluation.variants import CONFIGS
 from retriever.qa import QA
@@ -32,12 +32,12 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def rows(qa: QA) -> dict[str, dict[str, float]]:
+def rows(qa: QA) -> dict[str, Metrics]:
     evalset = load_eval_set(EVAL_DIR).split("test")
     return {r.config: r.metrics for r in run_eval(qa, evalset, CONFIGS)}
 
 
-def test_final_pipeline_meets_the_targets(rows: dict[str, dict[str, float]]) -> None:
+def test_final_pipeline_meets_the_targets(rows: dict[str, Metrics]) -> None:
     final = rows["final"]
     below = {m: round(final[m], 3) for m, target in TARGETS.items() if final[m] < target}
     assert not below, f"below target on the test split: {below}"
@@ -47,7 +47,7 @@ def test_final_pipeline_meets_the_targets(rows: dict[str, dict[str, float]]) -> 
 
 
 def test_final_pipeline_is_at_least_as_good_as_every_simpler_row(
-    rows: dict[str, dict[str, float]],
+    rows: dict[str, Metrics],
 ) -> None:
     final = rows["final"]
     for name, row in rows.items():
@@ -59,8 +59,8 @@ def test_final_pipeline_is_at_least_as_good_as_every_simpler_row(
         assert min(final["answer_facts"], final["citation_precision"]) >= weaker, name
 
 
-def test_reports_are_written(rows: dict[str, dict[str, float]], tmp_path: Path) -> None:
-    table = [Row(name, metrics) for name, metrics in rows.items()]
+def test_reports_are_written(rows: dict[str, Metrics], tmp_path: Path) -> None:
+    table = [Row(config=name, metrics=metrics) for name, metrics in rows.items()]
     paths = write_reports(table, "test", tmp_path, {"note": "gate"})
     assert [p.name for p in paths] == ["eval-test.json", "eval-test.md", "eval-test.png"]
     assert paths[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from evaluation.evalset import read_questions
 from feedback.export import export
-from feedback.store import FeedbackStore, Verdict
+from feedback.store import FeedbackStore, Verdict, VerdictKind
 from retriever.index import load_index
+from retriever.types import Citation
 from tests.helpers import CLI, ROOT
 from tuning.pairs import training_pairs
 
@@ -20,8 +21,11 @@ CHUNK = {
 }  # fmt: skip
 
 
-def verdict(answer_id: str, kind: str, question: str) -> Verdict:
-    return Verdict(answer_id, kind, question, "Yes, they can. [1]", (CHUNK,), 1, "b1", "m")
+def verdict(answer_id: str, kind: VerdictKind, question: str) -> Verdict:
+    return Verdict(
+        answer_id=answer_id, verdict=kind, question=question, answer="Yes, they can. [1]",
+        citations=(Citation.from_dict(CHUNK),), chosen=1, build_id="b1", model="m",
+    )  # fmt: skip
 
 
 def test_export_writes_training_pairs_and_a_review_file(tmp_path: Path) -> None:
@@ -41,12 +45,16 @@ def test_export_writes_training_pairs_and_a_review_file(tmp_path: Path) -> None:
 
 
 def test_helpful_feedback_pairs_with_the_real_guide(tmp_path: Path, real_settings) -> None:  # type: ignore[no-untyped-def]
-    build = load_index(real_settings.index_dir)
+    build = load_index(real_settings.paths.index)
     chunk = next(c for c in build.chunks if "$90,000" in c.text)
-    citation = {"n": 1, "document": chunk.document_id, "section": chunk.section,
-                "chunk_id": chunk.id, "score": 0.8, "text": chunk.text}  # fmt: skip
+    citation = Citation(n=1, document=chunk.document_id, section=chunk.section,
+                        chunk_id=chunk.id, score=0.8, text=chunk.text)  # fmt: skip
     store = FeedbackStore(tmp_path / "fb.sqlite3", max_rows=10)
-    store.add(Verdict("a1", "helpful", "starting pay for ai devs?", "…", (citation,), 1, "b", "m"))
+    given = Verdict(
+        answer_id="a1", verdict="helpful", question="pay for ai devs?", answer="…",
+        citations=(citation,), chosen=1, build_id="b", model="m",
+    )  # fmt: skip
+    store.add(given)
     report = export(store, tmp_path / "out")
     pairs = training_pairs(read_questions(report.train), build.chunks)
     assert [p.chunk_id for p in pairs.pairs] == [chunk.id] and not pairs.skipped

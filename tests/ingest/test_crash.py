@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import Settings
 from ingest.build import run_ingest
-from ingest.settings import IngestSettings
+from retriever.embedding import FakeEmbedder
 from retriever.index import BUILDS, load_index
 from retriever.qa import QA
-from tests.helpers import FIXTURES, ROOT, FakeEmbedder
+from tests.helpers import FIXTURES, ROOT
 
 # Runs an ingest that stops at a known point (while embedding, or with the new build written
 # but not yet published), touches a marker file, and waits there to be killed.
@@ -24,8 +25,8 @@ STUCK_INGEST = """
 import pathlib, sys, time
 import ingest.publish
 from ingest.build import run_ingest
-from ingest.settings import IngestSettings
-from tests.helpers import FakeEmbedder
+from config.settings import Paths, Settings
+from retriever.embedding import FakeEmbedder
 
 corpus, index, point, marker = sys.argv[1:5]
 
@@ -54,19 +55,22 @@ if point == "swap":  # the new build renamed into builds/, CURRENT not yet repla
             stop_here()
     ingest.publish._fsync = fsync_then_stop
 
-settings = IngestSettings(corpus_dir=corpus, index_dir=index, model="fake-embedder")
+home = pathlib.Path(index).parent
+paths = Paths(home=home, corpus_dir=pathlib.Path(corpus), index_dir=pathlib.Path(index))
+settings = Settings(paths=paths)
+settings = settings.override(model="fake-embedder")
 run_ingest(settings, embedder=StuckEmbedder())
 """
 
 
 @pytest.mark.parametrize("point", ["embedding", "write", "swap"])
 def test_sigkill_mid_ingest_keeps_the_old_index(
-    fake_settings: IngestSettings, corpus_copy: Path, tmp_path: Path, point: str
+    fake_settings: Settings, corpus_copy: Path, tmp_path: Path, point: str
 ) -> None:
     first = run_ingest(fake_settings, embedder=FakeEmbedder())
     shutil.copy(FIXTURES / "prompt-engineering-guide.md", corpus_copy)
     marker = tmp_path / "stopped"
-    args = [str(corpus_copy), str(fake_settings.index_dir), point, str(marker)]
+    args = [str(corpus_copy), str(fake_settings.paths.index), point, str(marker)]
     proc = subprocess.Popen([sys.executable, "-c", STUCK_INGEST, *args], cwd=ROOT)
     try:
         deadline = time.monotonic() + 120
@@ -79,15 +83,15 @@ def test_sigkill_mid_ingest_keeps_the_old_index(
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    survivor = load_index(fake_settings.index_dir)
+    survivor = load_index(fake_settings.paths.index)
     assert survivor.manifest.build_id == first.build_id
-    qa = QA.load(fake_settings, embedder=FakeEmbedder())
+    qa = QA.load(fake_settings.serving(), embedder=FakeEmbedder())
     assert qa.search("salary ranges", k=3)
 
     after = run_ingest(fake_settings, embedder=FakeEmbedder())  # the lock died with the process
     assert after.documents == 2 and after.build_id != first.build_id
-    assert load_index(fake_settings.index_dir).manifest.build_id == after.build_id
+    assert load_index(fake_settings.paths.index).manifest.build_id == after.build_id
     # Kept: the new build and the one it replaced. Gone: staging leftovers, and a build the
     # kill left renamed but never published.
-    names = {p.name for p in (fake_settings.index_dir / BUILDS).iterdir()}
+    names = {p.name for p in (fake_settings.paths.index / BUILDS).iterdir()}
     assert names == {after.build_id, first.build_id}

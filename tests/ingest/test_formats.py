@@ -10,10 +10,15 @@ import pytest
 from ingest.build import run_ingest
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
-from ingest.settings import IngestSettings
-from retriever.embedding import Embedder
+from retriever.embedding import Embedder, FakeEmbedder
 from retriever.qa import QA
-from tests.helpers import SMALL_GUIDE, SMALL_TITLE, FakeEmbedder, write_small_guide
+from tests.helpers import (
+    SMALL_GUIDE,
+    SMALL_TITLE,
+    fake_settings_for,
+    real_settings_for,
+    write_small_guide,
+)
 
 FORMATS = ["txt", "md", "html", "docx", "pdf"]
 
@@ -75,7 +80,7 @@ def test_unreadable_pdfs_and_docx_are_skipped_with_a_reason(tmp_path: Path) -> N
     _scanned_pdf(corpus / "scan.pdf")
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.7 this is not really a PDF")
     (corpus / "broken.docx").write_bytes(b"PK\x03\x04 not a zip either")
-    settings = IngestSettings(corpus_dir=corpus, index_dir=tmp_path / "index", model="fake")
+    settings = fake_settings_for(tmp_path, corpus_dir=corpus)
     report = run_ingest(settings, embedder=FakeEmbedder())
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert report.documents == 1 and set(reasons) == {
@@ -98,9 +103,9 @@ def test_a_question_is_answered_from_the_pdf_or_docx_with_its_citation(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_small_guide(fmt, corpus / "primer")
-    settings = IngestSettings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    settings = real_settings_for(tmp_path, corpus_dir=corpus)
     run_ingest(settings, embedder=real_embedder)
-    qa = QA.load(settings, embedder=real_embedder)
+    qa = QA.load(settings.serving(), embedder=real_embedder)
     pay = qa.ask("What do entry-level data engineers earn?")
     assert "$85,000 to $110,000" in pay.text
     assert (pay.citations[0].document, pay.citations[0].section) == ("primer", "Pay")

@@ -7,65 +7,82 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import Settings
 from ingest.build import run_ingest
-from retriever.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
-from retriever.index import CHUNKS, MANIFEST, current_build
-from retriever.qa import QA
-from retriever.settings import Settings
-from tests.helpers import FakeEmbedder
+from retriever.embedding import FakeEmbedder
+from retriever.errors import (
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    ModelLoadError,
+)
+from retriever.index import CHUNKS, MANIFEST, current_build, load_index
+from retriever.qa import QA, check_model
+from tests.helpers import fake_settings_for
 
 
 @pytest.fixture
 def built(fake_settings: Settings, fake_embedder: FakeEmbedder) -> Path:
     run_ingest(fake_settings, embedder=fake_embedder)
-    return current_build(fake_settings.index_dir)
+    return current_build(fake_settings.paths.index)
 
 
 def test_missing_index(tmp_path: Path) -> None:
-    settings = Settings(index_dir=tmp_path / "nothing", model="fake-embedder")
+    settings = fake_settings_for(tmp_path, index_dir=tmp_path / "nothing")
     with pytest.raises(IndexNotFoundError, match=r"no index at .*nothing: run `guide-rag ingest`"):
-        QA.load(settings, embedder=FakeEmbedder())
+        QA.load(settings.serving(), embedder=FakeEmbedder())
 
 
-def test_other_model_is_refused(built: Path, fake_settings: Settings) -> None:
+def test_the_index_chooses_its_model(built: Path, fake_settings: Settings) -> None:
+    # Another model at hand (a re-tuned one): the QA opens the model the index names instead.
+    other = FakeEmbedder(fingerprint="fake-embedder-retrained")
+    qa = QA.load(fake_settings.serving(), embedder=other)
+    assert qa.embedder is not other and qa.embedder.fingerprint == "fake-embedder-256"
+
+
+def test_a_model_the_index_does_not_name_is_refused(built: Path) -> None:
     # Same name, other weights (a re-tuned model): the fingerprint tells them apart.
+    build = load_index(built.parent.parent)
     with pytest.raises(IndexMismatchError) as info:
-        QA.load(fake_settings, embedder=FakeEmbedder(fingerprint="retrained"))
+        check_model(build, FakeEmbedder(fingerprint="retrained"))
     message = str(info.value)
-    assert "'fake-embedder' (dim 64, weights fake-embedde" in message and "retrained" in message
+    assert "'fake-embedder' (dim 256, weights fake-embedde" in message and "retrained" in message
     assert "guide-rag ingest" in message
+    with pytest.raises(IndexMismatchError, match="256-dim vectors but model 'fake-embedder'"):
+        check_model(build, FakeEmbedder(dim=32, fingerprint="fake-embedder-256"))
 
 
-def test_other_dimension_is_refused(built: Path, fake_settings: Settings) -> None:
-    with pytest.raises(
-        IndexMismatchError, match="64-dim vectors but model 'fake-embedder' makes 32"
-    ):
-        QA.load(fake_settings, embedder=FakeEmbedder(dim=32))
+def test_a_missing_model_export_says_how_to_make_it(built: Path, fake_settings: Settings) -> None:
+    manifest = json.loads((built / MANIFEST).read_text(encoding="utf-8"))
+    manifest["model"] = {"name": "somewhere/tuned", "fingerprint": "ab" * 32, "dim": 256}
+    (built / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=r"no exported model at .*run `guide-rag ingest`"):
+        QA.load(fake_settings.serving())
 
 
 def test_tampered_file_is_refused(built: Path, fake_settings: Settings) -> None:
     with (built / CHUNKS).open("a", encoding="utf-8") as fh:
         fh.write("{}\n")
     with pytest.raises(IndexCorruptError, match="does not match its checksum"):
-        QA.load(fake_settings, embedder=FakeEmbedder())
+        QA.load(fake_settings.serving(), embedder=FakeEmbedder())
 
 
 def test_other_format_version_is_refused(built: Path, fake_settings: Settings) -> None:
     manifest = json.loads((built / MANIFEST).read_text(encoding="utf-8"))
     (built / MANIFEST).write_text(json.dumps({**manifest, "format_version": 0}), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match=r"format version 0.*re-run `guide-rag ingest`"):
-        QA.load(fake_settings, embedder=FakeEmbedder())
+        QA.load(fake_settings.serving(), embedder=FakeEmbedder())
 
 
 def test_unreadable_manifest_is_refused(built: Path, fake_settings: Settings) -> None:
     (built / MANIFEST).write_text("{not json", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="unreadable"):
-        QA.load(fake_settings, embedder=FakeEmbedder())
+        QA.load(fake_settings.serving(), embedder=FakeEmbedder())
 
 
 def test_repeated_questions_reuse_their_embedding(built: Path, fake_settings: Settings) -> None:
     embedder = FakeEmbedder()
-    qa = QA.load(fake_settings, embedder=embedder)
+    qa = QA.load(fake_settings.serving(), embedder=embedder)
     first = qa.ask("What do ML engineers earn?")
     again = qa.ask("What do ML engineers earn?")
     assert again == first

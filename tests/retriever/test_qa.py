@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from config.settings import Settings
 from evaluation.evalset import load_eval_set
 from retriever.answer import ABSTAIN_TEXT
 from retriever.embedding import Embedder
 from retriever.errors import InvalidQueryError
 from retriever.qa import QA
-from retriever.settings import Settings
 from retriever.types import Answer
 from tests.helpers import EVAL_DIR
 
@@ -133,8 +133,8 @@ def test_abstention_does_not_depend_on_top_k(qa: QA) -> None:
 def test_bm25_with_no_known_word_abstains_even_at_the_lowest_threshold(
     real_settings: Settings, real_embedder: Embedder
 ) -> None:
-    settings = real_settings.model_copy(update={"retriever": "bm25", "min_score": -1.0})
-    bm25 = QA.load(settings, embedder=real_embedder)
+    settings = real_settings.override(retriever="bm25", min_score=-1.0)
+    bm25 = QA.load(settings.serving(), embedder=real_embedder)
     assert bm25.search("zzyzx qwghlm", k=5) == []
     answer = bm25.ask("zzyzx qwghlm")
     assert answer.abstained and answer.citations == ()

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from evaluation.evalset import Question
 from ingest.build import load_guides
 from ingest.chunking import chunk_document
 from retriever.embedding import TokenCounter
 from retriever.types import Chunk
-from tests.helpers import GUIDE
+from tests.helpers import GUIDE, make_chunk, real_settings_for
 from tuning.pairs import training_pairs
-from tuning.settings import TuneSettings
 from tuning.tune import plan
 
 
 def chunk(cid: str, text: str) -> Chunk:
-    return Chunk(cid, "d", "D", "S", 0, "paragraph", text, (0, 1), "d.txt", f"S\n{text}")
+    return make_chunk(cid, text, embed_text=f"S\n{text}")
 
 
 def question(qid: str, *facts: str) -> Question:
@@ -40,9 +40,11 @@ def test_every_chunk_holding_a_fact_is_a_positive_and_orphans_are_reported() -> 
 
 def test_every_chunk_of_the_guide_is_the_positive_of_several_train_questions() -> None:
     # The train split covers every paragraph, list item, table row and FAQ pair of the guide.
-    p = plan(TuneSettings())
+    settings = real_settings_for(Path("/nonexistent"))
+    p = plan(settings)
     positives = Counter(pair.chunk_id for pair in p.pairs.pairs)
     docs, _ = load_guides([GUIDE], strict=True)
-    chunks = chunk_document(docs[0], TokenCounter(p.base), TuneSettings().max_chunk_tokens)
+    count = TokenCounter(p.base.tokenizer())
+    chunks = chunk_document(docs[0], count, settings.ingest.max_chunk_tokens)
     assert min(positives[c.id] for c in chunks) >= 3
     assert p.pairs.skipped == ()

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.embedder import model_name
 from retriever.embedding import ModelFiles
-from retriever.settings import Settings
-from tests.helpers import CLI, GUIDE, ROOT
+from tests.helpers import CLI, GUIDE, ROOT, real_settings_for
 from tuning.card import read_card
-from tuning.settings import TuneSettings
 from tuning.train import Recipe, fine_tune
 from tuning.tune import plan
 
@@ -21,13 +20,14 @@ pytestmark = pytest.mark.model
 
 
 def test_the_served_model_is_the_tuned_one_and_describes_itself() -> None:
-    settings = TuneSettings()
-    assert Path(Settings().model).resolve() == settings.tuned_dir
+    settings = real_settings_for(Path("/nonexistent"))
+    assert Path(model_name(settings)) == settings.tuned_dir
     card = read_card(settings.tuned_dir)
     assert card is not None, "run `guide-rag tune` (make test does)"
     assert card.inputs == plan(settings).inputs  # tuned on today's guides and train split
     assert card.base_model == "all-MiniLM-L6-v2" and card.pairs >= card.questions >= 400
-    assert card.recipe["seed"] == settings.seed and card.recipe["epochs"] == settings.epochs
+    assert card.recipe["seed"] == settings.tune.seed
+    assert card.recipe["epochs"] == settings.tune.epochs
     assert len(card.train_sha256) == len(card.chunks_sha256) == 64
     assert card.dev_after["hit@1"] > card.dev_before["hit@1"]
     assert (settings.tuned_dir / "scope.json").is_file()
@@ -35,11 +35,12 @@ def test_the_served_model_is_the_tuned_one_and_describes_itself() -> None:
 
 
 def test_a_second_tune_is_a_no_op() -> None:
-    before = ModelFiles.of(str(TuneSettings().tuned_dir)).fingerprint
+    tuned = real_settings_for(Path("/nonexistent")).tuned_dir
+    before = ModelFiles.of(str(tuned)).fingerprint
     result = subprocess.run([*CLI, "tune", "--json"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["up_to_date"] is True
-    assert ModelFiles.of(str(TuneSettings().tuned_dir)).fingerprint == before
+    assert ModelFiles.of(str(tuned)).fingerprint == before
 
 
 def test_pairs_follow_an_edited_guide(tmp_path: Path) -> None:
@@ -48,15 +49,14 @@ def test_pairs_follow_an_edited_guide(tmp_path: Path) -> None:
     gone = "Create a RAG system that answers questions about your own documents."
     text = GUIDE.read_text(encoding="utf-8")
     (corpus / GUIDE.name).write_text(text.replace(gone, ""), encoding="utf-8")
-    settings = TuneSettings(corpus_dir=corpus)
-    edited = plan(settings)
-    assert edited.inputs != plan(TuneSettings()).inputs  # so the next tune trains again
+    edited = plan(real_settings_for(tmp_path, corpus_dir=corpus))
+    assert edited.inputs != plan(real_settings_for(tmp_path)).inputs  # the next tune trains
     skipped = edited.pairs.skipped
     assert skipped and all(any(f in gone for f in q.facts) for q in skipped)
 
 
 def test_fine_tuning_is_seeded(tmp_path: Path) -> None:
-    p = plan(TuneSettings())
+    p = plan(real_settings_for(tmp_path))
     few = p.pairs.pairs[:24]
     recipe = Recipe(epochs=1, learning_rate=3e-5, batch_size=8, seed=7)
     fingerprints = set()

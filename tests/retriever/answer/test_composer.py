@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from retriever.answer import Composer, Context, TermWeights, render_text, shape_of
 from retriever.types import AnswerPart, Chunk, Hit
+from tests.helpers import make_chunk
 
 
 def chunk(
@@ -14,9 +15,7 @@ def chunk(
     position: int = 0,
     lead: str = "",
 ) -> Chunk:
-    return Chunk(
-        cid, "doc", "Doc", section, position, kind, text, (0, len(text)), "doc.txt", lead=lead
-    )
+    return make_chunk(cid, text, section=section, position=position, kind=kind, lead=lead)
 
 
 def context(*pairs: tuple[Chunk, float]) -> Context:

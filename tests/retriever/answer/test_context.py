@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from retriever.answer import RetrievedOnly, TermWeights, WholeLists, shape_of
 from retriever.types import Chunk, Hit
+from tests.helpers import make_chunk
 
 LEAD = "Paths lead to:"
 
 
 def chunk(cid: str, text: str, kind: str, position: int, lead: str = "", doc: str = "d") -> Chunk:
-    return Chunk(cid, doc, "Doc", "S", position, kind, text, (0, 1), "d.txt", lead=lead)
+    return make_chunk(cid, text, document_id=doc, position=position, kind=kind, lead=lead)
 
 
 CHUNKS = [

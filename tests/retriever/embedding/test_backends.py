@@ -8,19 +8,19 @@ import numpy as np
 import pytest
 
 from evaluation.evalset import load_eval_set
-from retriever.embedding import ModelFiles, prepare_embedder
-from retriever.embedding.onnx_backend import OnnxEmbedder
+from ingest.embedder import embedder_for, model_name
+from retriever.embedding import ModelFiles, ServingModel
 from retriever.embedding.torch_backend import TorchEmbedder
 from retriever.errors import ModelLoadError
-from retriever.settings import Settings
-from tests.helpers import EVAL_DIR
+from tests.helpers import EVAL_DIR, real_settings_for
 
 pytestmark = pytest.mark.model
+SETTINGS = real_settings_for(Path("/nonexistent"))
 
 
 def test_onnx_matches_torch_on_every_dev_question() -> None:
-    onnx = prepare_embedder(Settings(backend="onnx"))
-    torch = TorchEmbedder(ModelFiles.of(Settings().model), threads=1)
+    onnx = embedder_for(SETTINGS)
+    torch = TorchEmbedder(ModelFiles.of(model_name(SETTINGS)), threads=1)
     dev = load_eval_set(EVAL_DIR).split("dev")
     questions = [q.question for q in dev.questions] + [o.question for o in dev.out_of_scope]
     one_by_one = np.stack([onnx.encode([q])[0] for q in questions])
@@ -32,10 +32,10 @@ def test_onnx_matches_torch_on_every_dev_question() -> None:
 
 
 def test_short_questions_are_not_padded() -> None:
-    tokenizer = ModelFiles.of(Settings().model).tokenizer()
+    tokenizer = ModelFiles.of(model_name(SETTINGS)).tokenizer()
     assert len(tokenizer.encode("ml eng pay?").ids) < 10  # the file pads to 128
 
 
 def test_a_missing_export_says_how_to_make_it(tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError, match="run `guide-rag ingest`"):
-        OnnxEmbedder(ModelFiles.of(Settings().model), tmp_path / "none.onnx")
+        ServingModel.open(tmp_path / "none")

@@ -1,0 +1,35 @@
+"""Which model ingest embeds with (GUIDE_RAG_MODEL), ready to run; exported to ONNX first when
+ONNX runs it, so that serving finds the export the index names."""
+
+from __future__ import annotations
+
+from config.settings import Settings
+from retriever.embedding import FAKE_MODEL, Embedder, FakeEmbedder, ModelFiles
+from retriever.limits import BASE_MODEL
+
+AUTO = "auto"
+
+
+def model_name(settings: Settings) -> str:
+    """GUIDE_RAG_MODEL, with `auto` resolved: the adapted model once `guide-rag tune` has made
+    one, else the bundled base model."""
+    name = settings.model.model
+    if name != AUTO:
+        return name
+    return str(settings.tuned_dir) if (settings.tuned_dir / "config.json").is_file() else BASE_MODEL
+
+
+def embedder_for(settings: Settings, name: str | None = None) -> Embedder:
+    """The model `name` (default: the configured one) on the configured backend."""
+    name = name or model_name(settings)
+    if name == FAKE_MODEL:
+        return FakeEmbedder()
+    files = ModelFiles.of(name)
+    if settings.model.backend == "torch":
+        from retriever.embedding.torch_backend import TorchEmbedder
+
+        return TorchEmbedder(files, threads=settings.model.threads)
+    from retriever.embedding.onnx_backend import OnnxEmbedder
+    from retriever.embedding.onnx_export import export_onnx
+
+    return OnnxEmbedder(export_onnx(files, settings.paths.models), settings.model.threads)
