@@ -85,10 +85,12 @@ def tree_rss_mb(pid: int) -> float:
 
 def floor_ms(index_dir: Path, samples: int = 300) -> float:
     """The served model on ONNX Runtime, one thread, one unique question at a time: p50 ms."""
-    from retriever.embedding import load_embedder
-    from retriever.settings import Settings
+    from config.settings import load
+    from retriever.embedding import open_embedder
+    from retriever.index import load_index
 
-    embedder = load_embedder(Settings(index_dir=index_dir, threads=1, backend="onnx"))
+    ref = load_index(index_dir).manifest.model
+    embedder = open_embedder(ref, load().paths.models, backend="onnx", threads=1)
     for n in range(20):
         embedder.encode([unique_question(-1 - n)])
     times = []

@@ -46,9 +46,12 @@ BARE = """
 import sys, time
 started = float(sys.argv[1])
 import onnxruntime, tokenizers, fastapi, uvicorn, faiss
-from retriever.embedding import load_embedder
-from retriever.settings import Settings
-load_embedder(Settings(backend="onnx")).session  # opens the ONNX session and the tokenizer
+from pathlib import Path
+from config.settings import load
+from retriever.embedding import open_embedder
+from retriever.index import load_index
+ref = load_index(Path(sys.argv[2])).manifest.model
+open_embedder(ref, load().paths.models).session  # opens the ONNX session and the tokenizer
 print(time.time() - started)
 """
 
@@ -149,7 +152,7 @@ def cold_start(index_dir: Path, runs: int, extra: dict[str, str]) -> dict[str, f
             proc.terminate()
             proc.wait(timeout=30)
         done = subprocess.run(
-            [sys.executable, "-c", BARE, str(time.time())], cwd=ROOT, env=env,
+            [sys.executable, "-c", BARE, str(time.time()), str(index_dir)], cwd=ROOT, env=env,
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         bare.append(float(done.stdout.strip().splitlines()[-1]))
