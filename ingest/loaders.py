@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ingest.docx import parse_docx
 from ingest.errors import CorpusError
-from ingest.parsers import parse_html, parse_markdown, parse_plaintext
+from ingest.markdown import parse_markdown
+from ingest.parsers import parse_html, parse_plaintext
 from ingest.pdf import parse_pdf
 from ingest.structure import Block, Document, assemble
 
@@ -105,10 +106,21 @@ def load_document(path: Path, doc_id: str | None = None) -> Document:
     else:
         text, digest = read_source(path)
         blocks = TEXT_PARSERS[suffix](text)
-    doc = assemble(doc_id or document_id(path), _display(path), digest, blocks, path.stem)
+    doc = assemble(doc_id or document_id(path), _display(path), digest, blocks, _title(path))
     if not any(unit for s in doc.sections if not s.navigation for unit in s.units):
         raise CorpusError(f"{path}: no text to index (only headings, links or markup)")
     return doc
+
+
+def _title(path: Path) -> str:
+    """A title for a guide that states none: its file name ("incident_commander.md" →
+    "Incident commander"), or its folder's for a generic name (docs/privacy/index.md)."""
+    stem = path.stem if path.stem.lower() not in _GENERIC else path.resolve().parent.name
+    words = re.sub(r"[-_\s]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+_GENERIC = {"index", "readme", "main", "guide", "document"}
 
 
 def _display(path: Path) -> str:

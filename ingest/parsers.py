@@ -1,4 +1,5 @@
-"""Format parsers: plain text, Markdown and HTML into a flat list of structural `Block`s."""
+"""Format parsers: plain text and HTML into a flat list of structural `Block`s (Markdown:
+ingest/markdown.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ from retriever.text import ends_sentence
 
 _LIST_ITEM = re.compile(r"^(\s*(?:[-*+•]|\d{1,3}[.)])\s+)(\S.*?)\s*$")
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MAX_HEADING_WORDS = 12
 
 
@@ -98,59 +96,17 @@ def _add_table_row(blocks: list[Block], row: str, span: tuple[int, int]) -> None
     blocks.append(Block("table_row", row, span, cells=_cells(row), header=first_of_table))
 
 
-def _md_inline(text: str) -> str:
-    text = _MD_LINK.sub(lambda m: m.group(1) or "", text)
-    return _MD_EMPHASIS.sub(r"\2", text).strip()
-
-
-def parse_markdown(text: str) -> list[Block]:
-    """CommonMark-ish: '#' headings, blank-line paragraphs, lists, pipe tables; no HTML."""
-    blocks: list[Block] = []
-    para: list[tuple[int, str]] = []
-    in_fence = False
-
-    def flush() -> None:
-        if para:
-            start = _trimmed_span(*para[0])[0]
-            end = _trimmed_span(*para[-1])[1]
-            joined = " ".join(_md_inline(line) for _, line in para)
-            blocks.append(Block("paragraph", joined, (start, end)))
-            para.clear()
-
-    for offset, line in _lines(text):
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            in_fence = not in_fence
-            flush()
-            continue
-        if in_fence:
-            continue  # code is not prose a career question is answered from
-        heading = _MD_HEADING.match(stripped)
-        item = _LIST_ITEM.match(line)
-        if not stripped or heading or item or stripped.startswith("|"):
-            flush()
-        if not stripped:
-            continue
-        span = _trimmed_span(offset, line)
-        if heading:
-            level = len(heading.group(1))
-            blocks.append(Block("heading", _md_inline(heading.group(2)), span, level=level))
-        elif item:
-            item_span = _trimmed_span(offset, line, len(item.group(1)))
-            blocks.append(Block("list_item", _md_inline(item.group(2)), item_span))
-        elif stripped.startswith("|"):
-            _add_table_row(blocks, _md_inline(stripped), span)
-        else:
-            para.append((offset, line))
-    flush()
-    return blocks
-
-
 class _HtmlBlocks(HTMLParser):
+    # Page chrome, and code (not prose a question is answered from).
     _SKIP: ClassVar[frozenset[str]] = frozenset(
-        {"script", "style", "noscript", "template", "nav", "header", "footer", "aside"}
+        {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "pre"}
     )
     _HEADINGS: ClassVar[dict[str, int]] = {f"h{n}": n for n in range(1, 7)}
+    # Containers whose own text (outside any p, li or heading) is a paragraph of its own.
+    _BLOCKS: ClassVar[frozenset[str]] = frozenset(
+        {"div", "section", "article", "main", "blockquote", "dd", "dt", "figcaption", "label",
+         "summary", "details", "table", "ul", "ol", "dl", "body", "form", "fieldset", "center"}
+    )  # fmt: skip
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -163,6 +119,11 @@ class _HtmlBlocks(HTMLParser):
         self._cells: list[str] = []
         self._row_header = False
         self._in_title = False
+        self._loose: list[str] = []  # text inside a container but in no p, li or heading
+        self._loose_at = 0
+        self._in_cell = False
+        self._links = 0  # <a> elements open
+        self._unlinked: list[str] = []  # the open element's text outside any link
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -175,12 +136,18 @@ class _HtmlBlocks(HTMLParser):
             self._in_title = True
         elif self._skip_depth:
             return
+        elif tag == "a":
+            self._links += 1
         elif tag in self._HEADINGS or tag in {"p", "li"}:
-            self._open, self._buf = (tag, self._offset()), []
+            self._flush_loose()
+            self._open, self._buf, self._unlinked = (tag, self._offset()), [], []
+        elif tag in self._BLOCKS:
+            self._flush_loose()
         elif tag == "tr":
             self._open, self._cells, self._row_header = (tag, self._offset()), [], False
         elif tag in {"td", "th"}:
             self._buf = []
+            self._in_cell = True
             self._row_header = self._row_header or tag == "th"
         elif tag == "br":
             self._buf.append(" ")
@@ -190,11 +157,17 @@ class _HtmlBlocks(HTMLParser):
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag == "title":
             self._in_title = False
-        elif self._skip_depth or self._open is None:
+        elif self._skip_depth:
             return
+        elif tag == "a":
+            self._links = max(0, self._links - 1)
+        elif self._open is None:
+            if tag in self._BLOCKS:
+                self._flush_loose()
         elif tag in {"td", "th"}:
             self._cells.append(_squash("".join(self._buf)))
             self._buf = []
+            self._in_cell = False
         elif tag == self._open[0]:
             span = (self._open[1], self._offset() + len(tag) + 3)
             if tag == "tr":
@@ -214,30 +187,59 @@ class _HtmlBlocks(HTMLParser):
                         if tag in self._HEADINGS
                         else ("list_item" if tag == "li" else "paragraph")
                     )
+                    level = self._HEADINGS.get(tag, 0)
+                    link = (
+                        not _squash("".join(self._unlinked)).strip("-–—:,.")
+                        if tag == "li"
+                        else None
+                    )
                     self.blocks.append(
-                        Block(kind, text, span, level=self._HEADINGS.get(tag, 0))  # type: ignore[arg-type]
+                        Block(kind, text, span, level=level, link=link)  # type: ignore[arg-type]
                     )
             self._open = None
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title += data
-        elif not self._skip_depth and self._open is not None:
-            self._buf.append(data)
+        elif self._skip_depth:
+            return
+        elif self._open is not None:
+            if self._open[0] != "tr" or self._in_cell:
+                self._buf.append(data)
+                if not self._links:
+                    self._unlinked.append(data)
+        elif data.strip():
+            if not self._loose:
+                self._loose_at = self._offset()
+            self._loose.append(data)
+
+    def _flush_loose(self) -> None:
+        text = _squash("".join(self._loose))
+        if text:
+            self.blocks.append(Block("paragraph", text, (self._loose_at, self._offset())))
+        self._loose = []
+
+    def close(self) -> None:
+        super().close()
+        self._flush_loose()
 
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_html(text: str) -> list[Block]:
-    """h1–h6, p, li and tr (th/td cells) in document order; page chrome is dropped."""
+def parse_html(text: str, *, whole_page: bool = True) -> list[Block]:
+    """h1–h6, p, li and tr (th/td cells), and the loose text of other containers, in document
+    order; page chrome and code are dropped. A fragment (`whole_page=False`, HTML inside
+    Markdown) takes no title from <title>."""
     parser = _HtmlBlocks(text)
     parser.feed(text)
     parser.close()
     blocks = parser.blocks
-    if parser.title.strip() and not (
-        blocks and blocks[0].kind == "heading" and blocks[0].level == 1
+    if (
+        whole_page
+        and parser.title.strip()
+        and not (blocks and blocks[0].kind == "heading" and blocks[0].level == 1)
     ):
         blocks.insert(0, Block("heading", _squash(parser.title), (0, 0), level=1))
     return blocks

@@ -19,6 +19,7 @@ BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 UnitKind = ChunkKind | Literal["navigation"]
 
 TOC_TITLES = {"table of contents", "contents", "on this page", "in this article"}
+_LINK_WORDS = 10  # words per item above which a bare list is content, not links
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class Block:
     level: int = 0
     cells: tuple[str, ...] = ()
     header: bool = False
+    # Known only for formats that mark links (Markdown, HTML): the whole text is a link's text.
+    link: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +66,27 @@ def assemble(
     """Group blocks under their headings and turn each group into units."""
     title = fallback_title
     body = list(blocks)
-    if body and body[0].kind == "heading":
+    # The title is the level-1 heading that opens the guide, or, in a guide with no level-1
+    # heading, whatever heading opens it.
+    no_h1 = not any(b.kind == "heading" and b.level == 1 for b in body)
+    if body and body[0].kind == "heading" and (body[0].level == 1 or no_h1):
         title = body.pop(0).text
-    groups: list[tuple[str, list[Block]]] = [(title, [])]
+    groups: list[tuple[str, str, list[Block]]] = [(title, "", [])]  # heading, parent, blocks
+    open_headings: list[Block] = []  # the headings above the current one, outermost first
     for block in body:
         if block.kind == "heading":
-            if block.text.casefold() == title.casefold() and not groups[-1][1]:
+            if block.text.casefold() == title.casefold() and not groups[-1][2]:
                 continue  # a repeated title line, as in pages saved from the web
-            groups.append((block.text, []))
+            while open_headings and open_headings[-1].level >= block.level:
+                open_headings.pop()
+            parent = open_headings[-1].text if open_headings else ""
+            groups.append((block.text, parent, []))
+            open_headings.append(block)
         else:
-            groups[-1][1].append(block)
+            groups[-1][2].append(block)
 
     sections: list[Section] = []
-    for heading, members in groups:
+    for heading, members in _unique(groups):
         if not members:
             continue
         navigation = heading.casefold() in TOC_TITLES or _is_link_list(members)
@@ -90,11 +101,26 @@ def assemble(
     return Document(doc_id, title, source, sha256, tuple(sections), related)
 
 
+def _unique(groups: Sequence[tuple[str, str, list[Block]]]) -> list[tuple[str, list[Block]]]:
+    """Section titles that say which section they are: a heading used twice in a guide ("Long
+    before the event" under each topic) is named with the heading above it."""
+    seen = [h.casefold() for h, _, members in groups if members]
+    return [
+        (f"{parent} — {heading}" if parent and seen.count(heading.casefold()) > 1 else heading,
+         members)
+        for heading, parent, members in groups
+    ]  # fmt: skip
+
+
 def _is_link_list(blocks: Sequence[Block]) -> bool:
-    """A section of bare list items with no sentences: links to other pages, not content."""
-    return all(b.kind == "list_item" for b in blocks) and not any(
-        ends_sentence(b.text) for b in blocks
-    )
+    """A list of links to other pages, not content: where the format marks links, every item
+    is one; elsewhere, short bare items with no sentence (content runs longer)."""
+    if not blocks or not all(b.kind == "list_item" for b in blocks):
+        return False
+    if any(b.link is not None for b in blocks):
+        return all(b.link for b in blocks)
+    words = sum(len(b.text.split()) for b in blocks) / len(blocks)
+    return words <= _LINK_WORDS and not any(ends_sentence(b.text) for b in blocks)
 
 
 def _nav_units(blocks: Sequence[Block]) -> list[Unit]:
@@ -112,6 +138,10 @@ def _units(blocks: Sequence[Block]) -> list[Unit]:
             header = block.cells
         elif block.kind == "table_row":
             units.append(Unit("table_row", _row_text(header, block.cells), block.span))
+        elif _labels_contents(block, nxt):
+            # A table of contents inside a section ("Contents" then its list): navigation.
+            while i + 1 < len(blocks) and blocks[i + 1].kind == "list_item":
+                i += 1
         elif block.kind == "list_item":
             units.append(Unit("list_item", block.text, block.span, lead=_list_intro(blocks, i)))
         elif _introduces_list(block, nxt):
@@ -123,6 +153,16 @@ def _units(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("paragraph", block.text, block.span))
         i += 1
     return units
+
+
+def _labels_contents(block: Block, nxt: Block | None) -> bool:
+    label = block.text.strip().rstrip(":").casefold()
+    return (
+        block.kind == "paragraph"
+        and label in TOC_TITLES
+        and nxt is not None
+        and (nxt.kind == "list_item")
+    )
 
 
 def _introduces_list(block: Block, nxt: Block | None) -> bool:

@@ -1,0 +1,214 @@
+"""Markdown guides as found in the wild: CommonMark and GitHub tables (markdown-it-py), with the
+front matter, HTML blocks, admonitions and template tags that docs sites add.
+
+What a reader sees becomes blocks; what a site generator reads (front matter fields, MyST
+labels, `{{macros}}`, `{% tags %}`, `:::` markers) does not. Code is not prose a question is
+answered from, except a MyST admonition fenced like code, which is prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from ingest.structure import Block, BlockKind
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
+_CALLOUT = re.compile(r"^\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.MULTILINE)
+_ALT = re.compile(r"""\balt\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+# What CommonMark leaves as text when an author wrote it almost right: a link or an image whose
+# address has spaces, bold with a space before its closing stars.
+_BROKEN_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
+_STRAY_MARKS = re.compile(r"\*\*|__")
+# MyST directives whose body is prose for the reader ({note}, {admonition} Title, …).
+_PROSE_DIRECTIVE = re.compile(
+    r"^\{(admonition|note|tip|important|warning|caution|attention|hint|seealso|danger|error)\}"
+)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return md.use(front_matter_plugin).use(colon_fence_plugin)
+
+
+def parse_markdown(text: str) -> list[Block]:
+    """Headings, paragraphs, list items and table rows, with their spans in `text`."""
+    lines = _LineOffsets(text)
+    # Blanked, not removed: every offset stays the offset in the file.
+    cleaned = _MYST_LABEL.sub(lambda m: " " * len(m.group(0)), text)
+    tokens = _parser().parse(cleaned)
+    blocks = _Walker(lines).walk(tokens)
+    title = next((t.content for t in tokens if t.type == "front_matter"), "")
+    match = _FRONT_TITLE.search(title)
+    if match and match.group(1).strip() and not (blocks and blocks[0].level == 1):
+        blocks.insert(0, Block("heading", _squash(match.group(1)), (0, 0), level=1))
+    return blocks
+
+
+class _LineOffsets:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.length = len(text)
+
+    def span(self, line_map: Sequence[int] | None) -> tuple[int, int]:
+        if not line_map:
+            return (0, 0)
+        start, end = line_map[0], line_map[1]
+        stop = self.starts[end] - 1 if end < len(self.starts) else self.length
+        return self.starts[min(start, len(self.starts) - 1)], max(stop, 0)
+
+
+class _Walker:
+    """Turns markdown-it's token stream into blocks, one container at a time."""
+
+    def __init__(self, lines: _LineOffsets, depth: int = 0) -> None:
+        self.lines = lines
+        self.depth = depth
+        self.blocks: list[Block] = []
+        self._row: list[str] = []
+        self._row_header = False
+        self._row_span: tuple[int, int] = (0, 0)
+        self._item_span: list[tuple[int, int]] = []  # open list items, innermost last
+
+    def walk(self, tokens: Sequence[Token]) -> list[Block]:
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            kind = token.type
+            if kind == "heading_open":
+                self._heading(token, tokens[i + 1])
+                i += 2
+            elif kind == "list_item_open":
+                self._item_span.append(self.lines.span(token.map))
+            elif kind == "list_item_close":
+                self._item_span.pop()
+            elif kind == "paragraph_open":
+                self._paragraph(tokens[i + 1], token.map)
+                i += 2
+            elif kind == "tr_open":
+                self._row, self._row_header = [], False
+                self._row_span = self.lines.span(token.map)
+            elif kind in ("th_open", "td_open"):
+                self._row_header = self._row_header or kind == "th_open"
+                self._row.append(_inline_text(tokens[i + 1]) if tokens[i + 1].type == "inline"
+                                 else "")  # fmt: skip
+            elif kind == "tr_close":
+                self._add_row()
+            elif kind == "html_block":
+                self._html(token)
+            elif kind == "fence":
+                self._fence(token)
+            i += 1
+        return self.blocks
+
+    def _heading(self, token: Token, inline: Token) -> None:
+        text = _inline_text(inline) or _image_alt(inline)
+        if text:
+            level = int(token.tag[1])
+            self.blocks.append(Block("heading", text, self.lines.span(token.map), level=level))
+
+    def _paragraph(self, inline: Token, line_map: Sequence[int] | None) -> None:
+        text = _CALLOUT.sub("", _inline_text(inline))
+        if not text:
+            return
+        if self._item_span:  # a list item's text (the first paragraph of the item)
+            if self.blocks and self.blocks[-1].kind == "list_item" and self._continues(line_map):
+                prev = self.blocks[-1]
+                self.blocks[-1] = Block("list_item", f"{prev.text} {text}", prev.span)
+                return
+            self.blocks.append(
+                Block("list_item", text, self._item_span[-1], link=_all_link(inline))
+            )
+        else:
+            self.blocks.append(Block("paragraph", text, self.lines.span(line_map)))
+
+    def _continues(self, line_map: Sequence[int] | None) -> bool:
+        """A later paragraph inside the same list item: it belongs to that item."""
+        if not line_map:
+            return False
+        start = self.lines.span(line_map)[0]
+        return self.blocks[-1].span[0] == self._item_span[-1][0] and start > self.blocks[-1].span[0]
+
+    def _add_row(self) -> None:
+        cells = tuple(self._row)
+        if any(cells):
+            kind: BlockKind = "table_row"
+            self.blocks.append(
+                Block(kind, " | ".join(cells), self._row_span, cells=cells, header=self._row_header)
+            )
+
+    def _html(self, token: Token) -> None:
+        from ingest.parsers import parse_html  # HTML is a format of its own; blocks nest in it
+
+        start = self.lines.span(token.map)[0]
+        for block in parse_html(token.content, whole_page=False):
+            span = (start + block.span[0], start + block.span[1])
+            self.blocks.append(_moved(block, span))
+
+    def _fence(self, token: Token) -> None:
+        info = token.info.strip()
+        admonition = token.markup.startswith(":") or _PROSE_DIRECTIVE.match(info)
+        # An admonition's body is Markdown prose (nested ones are rare: the depth is bounded).
+        if admonition and self.depth < 4:
+            inner = _Walker(self.lines, self.depth + 1).walk(_parser().parse(token.content))
+            span = self.lines.span(token.map)
+            self.blocks.extend(_moved(b, span) for b in inner if b.kind != "heading")
+
+
+def _moved(block: Block, span: tuple[int, int]) -> Block:
+    return Block(block.kind, block.text, span, block.level, block.cells, block.header, block.link)
+
+
+def _inline_text(inline: Token) -> str:
+    """What a reader sees of an inline run: text and code, links as their text, no images,
+    no markup, no template tags."""
+    parts: list[str] = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak") or _is_break(child):
+            parts.append(" ")
+    text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
+    return _squash(_STRAY_MARKS.sub("", text))
+
+
+def _all_link(inline: Token) -> bool:
+    """Every visible character of the run is inside a link: a list of links, not prose."""
+    depth, outside = 0, ""
+    for child in inline.children or ():
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif child.type in ("text", "code_inline") and depth == 0:
+            outside += child.content
+    return not outside.strip(" \t-–—:,.")
+
+
+def _is_break(token: Token) -> bool:
+    return token.type == "html_inline" and token.content.lower().startswith("<br")
+
+
+def _image_alt(inline: Token) -> str:
+    """A heading made only of an image says what it is in its alt text."""
+    for child in inline.children or ():
+        if child.type == "image":
+            return _squash(child.content or str(child.attrs.get("alt", "")))
+        if child.type == "html_inline" and (m := _ALT.search(child.content)):
+            return _squash(m.group(1))
+    return ""
+
+
+def _squash(text: str) -> str:
+    return " ".join(_TAG.sub(" ", text).split()) if "<" in text else " ".join(text.split())
+
+
+__all__ = ["parse_markdown"]
