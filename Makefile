@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # torch first and pinned: 2.13.0 is the local CPU wheel; any other torch pulls CUDA wheels.
 TORCH  := torch==2.13.0
 
-.PHONY: run test install install-dev tune ingest lint bench clean
+.PHONY: run test test-fast test-model install install-dev tune ingest lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,17 @@ ingest: tune
 run: ingest
 	$(BIN)/guide-rag serve
 
-test: install-dev
+# The fast suite (fake embedder, real FAISS, real servers) needs no trained model: it runs first,
+# so a broken contract shows in about a minute. Then the model is adapted (a no-op when nothing
+# changed) and the model and quality tests run.
+test: test-fast test-model
+
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not model" $(PYTEST_ARGS)
+
+test-model: install-dev
 	$(BIN)/guide-rag tune
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m model $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -82,6 +82,9 @@ class AskResponse(BaseModel):
     answer: str
     abstained: bool = Field(description="True when the guide does not cover the question.")
     citations: list[CitationOut]
+    read_with: list[str] = Field(
+        description="Earlier questions of the chat this one was read with (a follow-up)."
+    )
     took_ms: float
 
 

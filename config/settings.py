@@ -118,6 +118,12 @@ class RetrievalSection(Section):
 
 class IngestSection(Section):
     max_chunk_tokens: int = Field(default=128, ge=16, le=256)
+    embed_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        le=256,
+        description="Threads that embed guides at ingest (all cores; serving has its own).",
+    )
 
 
 class TuneSection(Section):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +18,7 @@ TRAIN_QUESTIONS = "train_questions.jsonl"
 TRAIN_OUT_OF_SCOPE = "train_out_of_scope.jsonl"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Question:
     id: str
     question: str
@@ -26,9 +26,15 @@ class Question:
     facts: tuple[str, ...]
     split: str
     type: str
+    # The guide whose sections answer it ("": any guide; one guide in an index of many).
+    document: str = ""
+
+    def answers(self, document: str, section: str) -> bool:
+        """A passage of this guide and section answers the question."""
+        return section in self.sections and (not self.document or document == self.document)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutOfScope:
     id: str
     question: str
@@ -50,6 +56,13 @@ class EvalSet:
         return EvalSet(
             tuple(q for q in self.questions if q.split == name),
             tuple(q for q in self.out_of_scope if q.split == name),
+        )
+
+    def of(self, document: str, prefix: str = "") -> EvalSet:
+        """The same questions, answered by `document` alone, their ids prefixed."""
+        return EvalSet(
+            tuple(replace(q, id=prefix + q.id, document=document) for q in self.questions),
+            tuple(replace(o, id=prefix + o.id) for o in self.out_of_scope),
         )
 
     def digest(self) -> str:
@@ -74,6 +87,8 @@ def _lines(path: Path, required: bool = True) -> list[dict[str, Any]]:
 
 
 def _question(r: dict[str, Any]) -> Question:
+    if not isinstance(r["sections"], list) or not isinstance(r["facts"], list):
+        raise TypeError(f"{r.get('id', '?')}: sections and facts must be lists")
     return Question(
         id=str(r["id"]),
         question=str(r["question"]),
@@ -92,16 +107,24 @@ def read_questions(path: Path) -> tuple[Question, ...]:
         raise EvalSetError(f"{path}: a line lacks field {exc}; see corpus/eval/README.md") from exc
 
 
-def load_eval_set(eval_dir: Path) -> EvalSet:
+def load_eval_set(eval_dir: Path, *, train: bool = True) -> EvalSet:
+    """The questions of a folder: questions.jsonl and out_of_scope.jsonl, and the train split's
+    files when `train` and they exist."""
+    extra = (TRAIN_QUESTIONS, TRAIN_OUT_OF_SCOPE) if train else ()
     try:
         questions = tuple(
             _question(r)
-            for name in (QUESTIONS, TRAIN_QUESTIONS)
+            for name in (QUESTIONS, *extra[:1])
             for r in _lines(eval_dir / name, required=name == QUESTIONS)
         )
         out = tuple(
-            OutOfScope(str(r["id"]), str(r["question"]), str(r.get("kind", "")), str(r["split"]))
-            for name in (OUT_OF_SCOPE, TRAIN_OUT_OF_SCOPE)
+            OutOfScope(
+                id=str(r["id"]),
+                question=str(r["question"]),
+                kind=str(r.get("kind", "")),
+                split=str(r["split"]),
+            )
+            for name in (OUT_OF_SCOPE, *extra[1:])
             for r in _lines(eval_dir / name, required=name == OUT_OF_SCOPE)
         )
     except (KeyError, TypeError) as exc:

@@ -109,8 +109,7 @@ def evaluate_qa(qa: QA, evalset: EvalSet, advance: Advance | None = None) -> Met
         started = time.perf_counter()
         hits = qa.search(q.question, DEPTH)
         latency.append((time.perf_counter() - started) * 1000)
-        relevant = set(q.sections)
-        qrels[q.id] = {c.id: 1 for c in qa.build.chunks if c.section in relevant}
+        qrels[q.id] = {c.id: 1 for c in qa.build.chunks if q.answers(c.document_id, c.section)}
         run[q.id] = {h.chunk.id: 1.0 / h.rank for h in hits} or {"(none)": 0.0}
         top3 = " ".join(h.chunk.text for h in hits[:3])
         fact3.append(any(f in top3 for f in q.facts))
@@ -121,7 +120,7 @@ def evaluate_qa(qa: QA, evalset: EvalSet, advance: Advance | None = None) -> Met
             lengths.append(len(answer.text))
         answer_facts.append(not answer.abstained and any(f in answer.text for f in q.facts))
         if answer.citations:
-            cited = [c.section in relevant for c in answer.citations]
+            cited = [q.answers(c.document, c.section) for c in answer.citations]
             precision.append(sum(cited) / len(cited))
         advance(1)
     abstained = []

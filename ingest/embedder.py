@@ -20,7 +20,8 @@ def model_name(settings: Settings) -> str:
 
 
 def embedder_for(settings: Settings, name: str | None = None) -> Embedder:
-    """The model `name` (default: the configured one) on the configured backend."""
+    """The model `name` (default: the configured one) on the configured backend, embedding
+    with every core (GUIDE_RAG_EMBED_THREADS): ingest embeds in batches, not one question."""
     name = name or model_name(settings)
     if name == FAKE_MODEL:
         return FakeEmbedder()
@@ -28,8 +29,8 @@ def embedder_for(settings: Settings, name: str | None = None) -> Embedder:
     if settings.model.backend == "torch":
         from retriever.embedding.torch_backend import TorchEmbedder
 
-        return TorchEmbedder(files, threads=settings.model.threads)
+        return TorchEmbedder(files, threads=settings.ingest.embed_threads)
     from retriever.embedding.onnx_backend import OnnxEmbedder
     from retriever.embedding.onnx_export import export_onnx
 
-    return OnnxEmbedder(export_onnx(files, settings.paths.models), settings.model.threads)
+    return OnnxEmbedder(export_onnx(files, settings.paths.models), settings.ingest.embed_threads)

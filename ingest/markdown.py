@@ -104,7 +104,7 @@ class _Walker:
                 self._add_row()
             elif kind == "html_block":
                 self._html(token)
-            elif kind == "fence":
+            elif kind in ("fence", "colon_fence"):
                 self._fence(token)
             i += 1
         return self.blocks

@@ -11,6 +11,7 @@ unrelated one must keep its answer (README, Follow-up questions).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from retriever.answer.terms import TermWeights, terms
 from retriever.text import words
@@ -33,9 +34,18 @@ def depends_on_history(question: str, weights: TermWeights) -> bool:
     return len(said) <= LEAN and (bool(PRONOUNS.intersection(said)) or not known)
 
 
-def contextualize(question: str, history: Sequence[str], weights: TermWeights) -> str:
-    """The text to retrieve and compose with: the question, led by the previous user question
-    when it depends on it."""
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a question is read: the text retrieval and composition see, and the earlier
+    questions it was read with (none for a question that stands alone)."""
+
+    text: str
+    read_with: tuple[str, ...] = ()
+
+
+def contextualize(question: str, history: Sequence[str], weights: TermWeights) -> Reading:
+    """The question, led by the previous user question when it depends on it."""
     if not history or not depends_on_history(question, weights):
-        return question
-    return f"{history[-1].strip()} {question}"
+        return Reading(question)
+    earlier = history[-1].strip()
+    return Reading(f"{earlier} {question}", (earlier,))

@@ -18,7 +18,7 @@ from retriever.abstention import ABSTAIN_DEPTH, Abstention, Calibration, Scope, 
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, open_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
-from retriever.followup import contextualize
+from retriever.followup import Reading, contextualize
 from retriever.index import IndexBuild, load_index
 from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS, Backend, Mode
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
@@ -101,9 +101,9 @@ class QA:
         history: Sequence[str] = (),
     ) -> list[Hit]:
         """Ranked hits; `score` is always the (mean) cosine similarity, whatever ranked them."""
-        question = self._asked(check_query(question, k), history)
+        reading = self._asked(check_query(question, k), history)
         keep = self._keep(documents)
-        return self._hits(self.searcher.search(self.query(question), k, keep))
+        return self._hits(self.searcher.search(self.query(reading.text), k, keep))
 
     def ask(
         self,
@@ -113,12 +113,13 @@ class QA:
         history: Sequence[str] = (),
     ) -> Answer:
         """A cited answer; `history` holds the chat's earlier user questions, oldest first."""
-        question = self._asked(check_query(question, k), history)
+        reading = self._asked(check_query(question, k), history)
+        question = reading.text
         keep = self._keep(documents)
         query = self.query(question)
         pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
         if self.abstention.abstains(self.abstention.signals(pool, query.vector)):
-            return abstain()
+            return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
         shape = shape_of(question)
 
@@ -126,7 +127,8 @@ class QA:
             return self.build.dense.score(query.vector, i)
 
         context = self.widener.widen(question, shape, hits, score, keep)
-        return self.composer.compose(question, shape, replace(context, vector=query.vector))
+        answer = self.composer.compose(question, shape, replace(context, vector=query.vector))
+        return replace(answer, read_with=reading.read_with)
 
     def signals(self, question: str) -> Signals:
         """What abstention compares with its thresholds (what calibration fits them on)."""
@@ -140,7 +142,7 @@ class QA:
     def query(self, question: str) -> Query:
         return Query(question, self._embed(question))
 
-    def _asked(self, question: str, history: Sequence[str]) -> str:
+    def _asked(self, question: str, history: Sequence[str]) -> Reading:
         if len(history) > MAX_HISTORY:
             raise InvalidQueryError(
                 "history", f"holds {len(history)} questions; the limit is {MAX_HISTORY}"

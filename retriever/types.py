@@ -103,10 +103,13 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...] = ()
     parts: tuple[AnswerPart, ...] = field(default=())
+    # The chat's earlier questions this one was read with (a follow-up), oldest first.
+    read_with: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "answer": self.text,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
+            "read_with": list(self.read_with),
         }

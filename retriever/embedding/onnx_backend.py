@@ -64,9 +64,7 @@ class OnnxEmbedder:
             raise ModelLoadError(
                 f"cannot load {path} ({exc}): delete it and run `guide-rag ingest`"
             ) from exc
-        tokenizer = self.model.tokenizer()
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest only
-        return session, tokenizer
+        return session, self.model.tokenizer()  # unpadded: `_run` pads each batch itself
 
     def count_tokens(self, text: str) -> int:
         if self._count is None:
@@ -79,24 +77,28 @@ class OnnxEmbedder:
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> np.ndarray:
         session = self.session
-        parts = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            # One question (the serving case) skips the batch machinery and its padding.
-            encodings = (
-                [self._tokenizer.encode(batch[0])]
-                if len(batch) == 1
-                else self._tokenizer.encode_batch(batch)
-            )
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            parts.append(_mean_pool_normalized(session.run(None, feeds)[0], mask))
+        if len(texts) == 1:  # a question (the serving case): no batch machinery, no padding
+            return self._run(session, [self._tokenizer.encode(texts[0])])
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        # Batches of similar length: each pads to its longest, so sorting saves the padding.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = self._run(session, [encodings[i] for i in rows])
             if on_batch is not None:
-                on_batch(len(batch))
-        if not parts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+                on_batch(len(rows))
+        return out
+
+    def _run(self, session: Any, encodings: Sequence[Any]) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        return _mean_pool_normalized(session.run(None, feeds)[0], mask)
 
 
 def _mean_pool_normalized(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ def test_ask_contract(client: TestClient) -> None:
     response = client.post("/ask", json={"question": SALARY})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"id", "answer", "abstained", "citations", "took_ms"}
+    assert set(body) == {"id", "answer", "abstained", "citations", "read_with", "took_ms"}
     assert "$90,000 to $130,000" in body["answer"] and body["abstained"] is False
     assert body["took_ms"] > 0
     first = body["citations"][0]
@@ -68,6 +68,7 @@ def test_a_follow_up_is_read_with_its_history(client: TestClient) -> None:
         json={"question": "and ML engineers?", "history": [SALARY]},
     ).json()
     assert "ML engineers see similar ranges" in followed["answer"]
+    assert followed["read_with"] == [SALARY] and alone["read_with"] == []
     assert "ML engineers see similar ranges" not in alone["answer"]
     too_many = client.post("/ask", json={"question": "ok", "history": ["q"] * 21})
     assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "history"

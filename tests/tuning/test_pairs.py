@@ -20,7 +20,14 @@ def chunk(cid: str, text: str) -> Chunk:
 
 
 def question(qid: str, *facts: str) -> Question:
-    return Question(qid, f"question {qid}?", ("S",), facts, "train", "fact")
+    return Question(
+        id=qid,
+        question=f"question {qid}?",
+        sections=("S",),
+        facts=facts,
+        split="train",
+        type="fact",
+    )
 
 
 def test_every_chunk_holding_a_fact_is_a_positive_and_orphans_are_reported() -> None:
