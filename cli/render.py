@@ -85,8 +85,11 @@ def eval_report(r: EvalReport) -> None:
     if r.followups:
         f = r.followups
         out.print(
-            f"follow-ups ({f.conversations} conversations, last turn answer facts): with "
-            f"history {f.with_history:.3f}, without {f.without_history:.3f}",
+            f"follow-ups ({f.conversations} conversations): {f.followups} leaning on the chat, "
+            f"answer facts with history {f.with_history:.3f} (alone {f.without_history:.3f}); "
+            f"{f.switches} topic switches {f.switches_answered:.3f} (alone "
+            f"{f.switches_alone:.3f}); {f.unanswerable} unanswerable, abstained "
+            f"{f.unanswerable_abstained:.3f}",
             highlight=False,
         )
     out.print(

@@ -1,9 +1,15 @@
-"""Follow-up conversations (`corpus/eval/followups.jsonl`): is the last turn answered, with the
-chat's earlier questions as history and without them?"""
+"""Follow-up conversations (`corpus/eval/followups.jsonl`): is the last turn answered as it is
+meant in the chat?
+
+Three kinds of last turn: a follow-up that leans on the earlier turns (answered with its facts),
+a topic switch that stands alone (answered as if asked alone), and a follow-up the guide does
+not answer (abstained).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,22 +17,9 @@ from evaluation.errors import EvalSetError
 from retriever.qa import QA
 
 FOLLOWUPS = "followups.jsonl"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FollowupScores:
-    """Answer facts on the last turn of each conversation, with its history and alone."""
-
-    conversations: int
-    with_history: float
-    without_history: float
-
-    def to_dict(self) -> dict[str, float]:
-        return {
-            "conversations": self.conversations,
-            "answer_facts_with_history": self.with_history,
-            "answer_facts_without_history": self.without_history,
-        }
+TRAIN_FOLLOWUPS = "train_followups.jsonl"
+SWITCH = "switch"
+UNANSWERABLE = "unanswerable"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,12 +29,42 @@ class Conversation:
     sections: tuple[str, ...]
     facts: tuple[str, ...]
     split: str
-    kind: str  # ellipsis | pronoun | topic
+    kind: str  # what_about, ellipsis, pronoun, why, …, switch, unanswerable (eval README)
+
+    @property
+    def leans_back(self) -> bool:
+        return self.kind not in (SWITCH, UNANSWERABLE)
 
 
-def load_followups(eval_dir: Path) -> list[Conversation]:
-    """The conversations, or none when the eval set has no follow-up file."""
-    path = eval_dir / FOLLOWUPS
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowupScores:
+    conversations: int
+    followups: int  # last turns that lean on the earlier ones
+    with_history: float  # …answered with their facts, read with the chat
+    without_history: float  # …answered with their facts, asked alone
+    switches: int
+    switches_answered: float  # topic switches answered with their facts, in the chat
+    switches_alone: float  # the same questions asked alone
+    unanswerable: int
+    unanswerable_abstained: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "conversations": self.conversations,
+            "followups": self.followups,
+            "answer_facts_with_history": self.with_history,
+            "answer_facts_without_history": self.without_history,
+            "switches": self.switches,
+            "switches_answered": self.switches_answered,
+            "switches_alone": self.switches_alone,
+            "unanswerable": self.unanswerable,
+            "unanswerable_abstained": self.unanswerable_abstained,
+        }
+
+
+def load_followups(eval_dir: Path, name: str = FOLLOWUPS) -> list[Conversation]:
+    """The conversations, or none when the eval set has no such file."""
+    path = eval_dir / name
     if not path.is_file():
         return []
     try:
@@ -65,16 +88,29 @@ def load_followups(eval_dir: Path) -> list[Conversation]:
         raise EvalSetError(f"{path} is malformed ({exc}): see corpus/eval/README.md") from exc
 
 
-def evaluate_followups(qa: QA, conversations: list[Conversation]) -> FollowupScores:
-    """Answer facts on the last turn, asked with its history and alone."""
+def evaluate_followups(qa: QA, conversations: Sequence[Conversation]) -> FollowupScores:
+    """Each last turn asked with its chat's earlier questions, and alone."""
 
     def answered(c: Conversation, history: tuple[str, ...]) -> bool:
         answer = qa.ask(c.turns[-1], history=history)
         return not answer.abstained and any(f in answer.text for f in c.facts)
 
-    n = len(conversations) or 1
+    def share(hits: Sequence[bool]) -> float:
+        return sum(hits) / len(hits) if hits else 0.0
+
+    leaning = [c for c in conversations if c.leans_back]
+    switches = [c for c in conversations if c.kind == SWITCH]
+    unanswerable = [c for c in conversations if c.kind == UNANSWERABLE]
     return FollowupScores(
         conversations=len(conversations),
-        with_history=sum(answered(c, c.turns[:-1]) for c in conversations) / n,
-        without_history=sum(answered(c, ()) for c in conversations) / n,
+        followups=len(leaning),
+        with_history=share([answered(c, c.turns[:-1]) for c in leaning]),
+        without_history=share([answered(c, ()) for c in leaning]),
+        switches=len(switches),
+        switches_answered=share([answered(c, c.turns[:-1]) for c in switches]),
+        switches_alone=share([answered(c, ()) for c in switches]),
+        unanswerable=len(unanswerable),
+        unanswerable_abstained=share(
+            [qa.ask(c.turns[-1], history=c.turns[:-1]).abstained for c in unanswerable]
+        ),
     )

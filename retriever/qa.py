@@ -18,10 +18,11 @@ from retriever.abstention import ABSTAIN_DEPTH, Abstention, Calibration, Scope, 
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, open_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
-from retriever.followup import Reading, contextualize
+from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, load_index
 from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS, Backend, Mode
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
+from retriever.search.hybrid import reciprocal_rank_fusion
 from retriever.types import Answer, Hit
 
 QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
@@ -63,6 +64,7 @@ class QA:
         self.documents = frozenset(d.id for d in build.manifest.documents)
         # People ask the same questions again; the model call is most of a request's time.
         self._embed = lru_cache(maxsize=QUERY_CACHE)(self._encode)
+        self.reader = Reader(composer.weights, self._embed, self._items)
 
     @classmethod
     def assemble(
@@ -117,7 +119,7 @@ class QA:
         question = reading.text
         keep = self._keep(documents)
         query = self.query(question)
-        pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
+        pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
         if self.abstention.abstains(self.abstention.signals(pool, query.vector)):
             return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
@@ -153,7 +155,25 @@ class QA:
                     "history",
                     f"a question is {len(turn)} characters; the limit is {MAX_QUESTION_CHARS}",
                 )
-        return contextualize(question, [t for t in history if t.strip()], self.composer.weights)
+        return self.reader.read(question, [t for t in history if t.strip()])
+
+    def _pool(self, query: Query, reading: Reading, n: int, keep: Keep | None) -> list[Candidate]:
+        """The ranking for `query`, fused with the other readings' when there are any (rank
+        fusion; each candidate keeps its cosine to `query`)."""
+        pool = self.searcher.search(query, n, keep)
+        if not reading.also:
+            return pool
+        rankings = [[c.index for c in pool]]
+        rankings += [[c.index for c in self.searcher.search(self.query(t), n, keep)]
+                     for t in reading.also]  # fmt: skip
+        fused = reciprocal_rank_fusion(rankings)[:n]
+        return [Candidate(i, self.build.dense.score(query.vector, i)) for i, _ in fused]
+
+    def _items(self, question: str, history: Sequence[str]) -> list[str]:
+        """The items (or sentences) of the answer to an earlier question, in order."""
+        answer = self.ask(question, history=history)
+        bullets = [p.text for p in answer.parts if p.bullet]
+        return bullets or [p.text for p in answer.parts]
 
     def _encode(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embedder.encode([text])[0]
