@@ -23,7 +23,7 @@ from evaluation.evalset import EvalSet, Question, load_eval_set
 from evaluation.metrics import evaluate_qa
 from evaluation.models import calibrated_qa, rebuild_with
 from ingest.build import chunk_guides, load_guides, run_ingest
-from ingest.loaders import discover
+from ingest.discovery import discover
 from ingest.settings import IngestSettings
 from retriever.embedding import ModelFiles, TokenCounter, prepare_embedder
 from retriever.embedding.torch_backend import TorchEmbedder
@@ -73,7 +73,8 @@ def plan(
 ) -> Plan:
     """Chunk the guides as ingest does and pair the train questions with them (no model load)."""
     base = ModelFiles.of(settings.base_model)
-    docs, _ = load_guides(discover(list(paths or [settings.corpus_dir])), strict=False)
+    found = discover(list(paths or [settings.corpus_dir]), follow_symlinks=settings.follow_symlinks)
+    docs, _ = load_guides(found, strict=False, budgets=settings.budgets)
     chunks = [c for cs in chunk_guides(docs, TokenCounter(base), settings) for c in cs]
     train = load_eval_set(settings.eval_dir).split("train")
     questions = [*train.questions, *extra]

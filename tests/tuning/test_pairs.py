@@ -7,6 +7,7 @@ from collections import Counter
 from evaluation.evalset import Question
 from ingest.build import load_guides
 from ingest.chunking import chunk_document
+from ingest.discovery import discover
 from retriever.embedding import TokenCounter
 from retriever.types import Chunk
 from tests.helpers import GUIDE
@@ -42,7 +43,7 @@ def test_every_chunk_of_the_guide_is_the_positive_of_several_train_questions() -
     # The train split covers every paragraph, list item, table row and FAQ pair of the guide.
     p = plan(TuneSettings())
     positives = Counter(pair.chunk_id for pair in p.pairs.pairs)
-    docs, _ = load_guides([GUIDE], strict=True)
+    docs, _ = load_guides(discover([GUIDE]), strict=True)
     chunks = chunk_document(docs[0], TokenCounter(p.base), TuneSettings().max_chunk_tokens)
     assert min(positives[c.id] for c in chunks) >= 3
     assert p.pairs.skipped == ()
