@@ -22,22 +22,24 @@ SETTINGS = {
     "sections": "GUIDE_RAG_MAX_SECTIONS",
     "chunks": "GUIDE_RAG_MAX_CHUNKS",
     "pdf_pages": "GUIDE_RAG_MAX_PDF_PAGES",
+    "pdf_shapes": "GUIDE_RAG_MAX_PDF_SHAPES",
     "file_seconds": "GUIDE_RAG_FILE_SECONDS",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Budgets:
-    """Per-guide limits. The defaults are 10-25x what the largest real guides measured need
-    (README, "Ingest budgets"); the PDF and .docx ones also keep a hostile file's peak RSS
-    under 1 GB, where pdfplumber holds ~2 KB per character of a page and python-docx's XML
-    tree ~25x the part it parses."""
+    """Per-guide limits. Each default is 6-12x what the largest of 13 real guides needs (README,
+    "Ingest budgets"); the PDF and .docx ones also keep one hostile file's peak RSS under 1 GB,
+    where pdfplumber holds ~2.5 KB per character of a page and ~8 KB per shape, and python-docx
+    ~35x the XML it parses."""
 
     part_bytes: int = 10_000_000  # one .docx part or PDF stream unpacked, and all of them
-    guide_chars: int = 200_000
-    sections: int = 200
-    chunks: int = 1_000
+    guide_chars: int = 250_000
+    sections: int = 500
+    chunks: int = 2_500
     pdf_pages: int = 200
+    pdf_shapes: int = 20_000  # lines, rectangles, curves and images on one PDF page
     file_seconds: float = 30.0
 
     def start(self, name: str) -> Guard:

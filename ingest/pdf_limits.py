@@ -1,11 +1,12 @@
 """PDF reading within budget: stream inflation, characters drawn, and the deadline.
 
 pdfminer inflates a whole stream at once (zlib, LZW, run-length: a 20 MB file can hold
-gigabytes) and pdfplumber keeps ~2 KB per character drawn on a page (a 900-byte PDF drawing
-300,000 characters took 700 MB). pdfminer offers no hook for either, so:
+gigabytes) and pdfplumber keeps ~2.5 KB per character drawn on a page (a 900-byte PDF drawing
+300,000 characters took 700 MB) and ~8 KB per shape. pdfminer offers no hook for either, so:
 - while one PDF is read, the decoders in `pdfminer.pdftypes` are swapped for bounded ones (and
   put back after; ingest reads one guide at a time, in one thread);
-- pages are `GuardedPage`s, whose device counts the characters drawn and checks the deadline.
+- pages are `GuardedPage`s, whose device counts the characters and shapes drawn and checks the
+  deadline.
 """
 
 from __future__ import annotations
@@ -155,14 +156,28 @@ class _GuardedDevice(PDFPageAggregatorWithMarkedContent):
     def __init__(self, budget: PdfBudget, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = budget
+        self.shapes = 0  # on this page: what pdfplumber keeps of them goes with the page
+
+    def _shape(self) -> None:
+        guard = self.budget.guard
+        guard.tick()
+        self.shapes += 1
+        if self.shapes > guard.budgets.pdf_shapes:
+            raise guard.over(
+                "pdf_shapes", f"a page draws more than {guard.budgets.pdf_shapes:,} shapes"
+            )
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         self.budget.drew()
         return float(super().render_char(*args, **kwargs))
 
     def paint_path(self, *args: Any, **kwargs: Any) -> None:
-        self.budget.guard.tick()
+        self._shape()  # pdfminer calls this again for each subpath of a path: each counts
         super().paint_path(*args, **kwargs)
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        self._shape()
+        super().render_image(*args, **kwargs)
 
 
 class GuardedPage(Page):

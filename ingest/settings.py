@@ -32,6 +32,9 @@ class IngestSettings(Settings):
     max_sections: int = Field(default=_DEFAULT.sections, ge=1)
     max_chunks: int = Field(default=_DEFAULT.chunks, ge=1)
     max_pdf_pages: int = Field(default=_DEFAULT.pdf_pages, ge=1)
+    max_pdf_shapes: int = Field(
+        default=_DEFAULT.pdf_shapes, ge=1, description="Lines, rectangles, curves on one page."
+    )
     file_seconds: float = Field(
         default=_DEFAULT.file_seconds, gt=0, description="Wall time to read and parse one guide."
     )
@@ -49,6 +52,7 @@ class IngestSettings(Settings):
             sections=self.max_sections,
             chunks=self.max_chunks,
             pdf_pages=self.max_pdf_pages,
+            pdf_shapes=self.max_pdf_shapes,
             file_seconds=self.file_seconds,
         )
 

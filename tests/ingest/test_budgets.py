@@ -61,6 +61,9 @@ def test_pdf_pages_and_streams(tmp_path: Path) -> None:
         load(guide, part_bytes=100)
     with pytest.raises(OverBudget, match="its pages draw more than 100 characters"):
         load(guide, guide_chars=100)
+    table = write_small_guide("pdf", tmp_path / "table")  # its table is drawn with lines
+    with pytest.raises(OverBudget, match=r"draws more than 2 shapes \(GUIDE_RAG_MAX_PDF_SHAPES\)"):
+        load(table, pdf_shapes=2)
 
 
 def test_docx_parts_are_refused_by_declared_size_or_together(tmp_path: Path) -> None:
@@ -175,7 +178,8 @@ def test_budgets_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None
         ("GUIDE_RAG_MAX_SECTIONS", "7"),
         ("GUIDE_RAG_MAX_CHUNKS", "89"),
         ("GUIDE_RAG_MAX_PDF_PAGES", "10"),
+        ("GUIDE_RAG_MAX_PDF_SHAPES", "11"),
         ("GUIDE_RAG_FILE_SECONDS", "2.5"),
     ]:
         monkeypatch.setenv(name, value)
-    assert IngestSettings().budgets == Budgets(123, 456, 7, 89, 10, 2.5)
+    assert IngestSettings().budgets == Budgets(123, 456, 7, 89, 10, 11, 2.5)
