@@ -128,6 +128,12 @@ def dense_page_pdf(path: Path, chars: int = 300_000) -> Path:
     return _one_page_pdf(path, zlib.compress(content, 9))
 
 
+def shapes_pdf(path: Path, rectangles: int = 80_000) -> Path:
+    """~200 KB of PDF: one page of 80,000 tiny rectangles (pdfplumber: ~8 KB each)."""
+    ops = "\n".join(f"{n % 600} {n // 600 % 780} 0.5 0.5 re f" for n in range(rectangles))
+    return _one_page_pdf(path, zlib.compress(ops.encode(), 9))
+
+
 def stream_bomb_pdf(path: Path, unpacked: int = 1_000_000_000) -> Path:
     """~1 MB of PDF: a page content stream that inflates to ~1 GB."""
     packer = zlib.compressobj(9)
@@ -143,15 +149,26 @@ def nested_html(path: Path, depth: int = 100_000) -> Path:
     return path
 
 
+def malformed_html(path: Path, tags: int = 40_000) -> Path:
+    """120 KB of unclosed `<a ` tags: Python's HTMLParser is quadratic on it (minutes)."""
+    path.write_text("<p>Pay.</p>" + "<a " * tags, encoding="utf-8")
+    return path
+
+
 HOSTILE: dict[str, Callable[[Path], Path]] = {
     "unpack-bomb.docx": unpack_bomb_docx,
     "headings.docx": headings_docx,
     "repeated.docx": repeated_docx,
     "empty-pages.pdf": empty_pages_pdf,
     "dense-page.pdf": dense_page_pdf,
+    "shapes.pdf": shapes_pdf,
     "stream-bomb.pdf": stream_bomb_pdf,
     "nested.html": nested_html,
 }
+
+
+# Stopped only by the deadline (GUIDE_RAG_FILE_SECONDS, 30 s): in bench/hostile.py, not in tests.
+SLOW: dict[str, Callable[[Path], Path]] = {"malformed.html": malformed_html}
 
 
 @dataclass(frozen=True, slots=True)

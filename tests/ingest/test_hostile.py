@@ -20,6 +20,7 @@ STOPPED_BY = {
     "repeated.docx": "GUIDE_RAG_MAX_CHUNKS",  # 30,000 paragraphs
     "empty-pages.pdf": "GUIDE_RAG_MAX_PDF_PAGES",  # 5,000 pages
     "dense-page.pdf": "GUIDE_RAG_MAX_GUIDE_CHARS",  # one page drawing 300,000 characters
+    "shapes.pdf": "GUIDE_RAG_MAX_PDF_SHAPES",  # one page of 80,000 rectangles
     "stream-bomb.pdf": "GUIDE_RAG_MAX_PART_BYTES",  # a page stream inflating to 1 GB
     "nested.html": "GUIDE_RAG_MAX_GUIDE_CHARS",  # 100,000 nested <div>s
 }
