@@ -6,6 +6,7 @@ file-size cap alone lets through but that, unbounded, would take the machine or 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -191,6 +192,19 @@ FAKE_MODEL_CLI = [
 ]
 
 
+# Linux starts a child's peak RSS at its parent's when it is spawned (the address space it
+# leaves at exec counts), so a CLI spawned by a test process that holds the real model would
+# report that model's 1.2 GB. A small Python process in between spawns the CLI and reports the
+# CLI's own peak from wait4 (its own, ~10 MB, is the floor).
+_MEASURER = """
+import json, os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"returncode": os.waitstatus_to_exitcode(status), "maxrss_kb": usage.ru_maxrss}, out)
+"""
+
+
 def run_measured(
     args: list[str],
     env: dict[str, str] | None = None,
@@ -198,24 +212,28 @@ def run_measured(
     fake_model: bool = False,
     cwd: Path = ROOT,
 ) -> Measured:
-    """`guide-rag ARGS` in a subprocess; its own peak RSS comes from wait4, so no other child of
-    this process (an earlier test's server) counts."""
+    """`guide-rag ARGS` in a subprocess, with its peak RSS (that process and any child it
+    waited for; never this process's)."""
     started = time.perf_counter()
     command = FAKE_MODEL_CLI if fake_model else CLI
-    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
-        proc = subprocess.Popen(
-            [*command, *args], stdout=stdout, stderr=stderr, cwd=cwd,
-            env={**os.environ, **(env or {})},
+    with (
+        tempfile.TemporaryFile() as stdout,
+        tempfile.TemporaryFile() as stderr,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        report = Path(tmp) / "usage.json"
+        subprocess.run(
+            [sys.executable, "-c", _MEASURER, str(report), *command, *args],
+            stdout=stdout, stderr=stderr, cwd=cwd, env={**os.environ, **(env or {})}, check=True,
         )  # fmt: skip
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
+        usage = json.loads(report.read_text(encoding="utf-8"))
         stdout.seek(0)
         stderr.seek(0)
         return Measured(
-            proc.returncode,
+            usage["returncode"],
             stdout.read().decode(errors="replace"),
             stderr.read().decode(errors="replace"),
-            usage.ru_maxrss / 1024,
+            usage["maxrss_kb"] / 1024,
             seconds,
         )
