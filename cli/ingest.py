@@ -28,7 +28,10 @@ def ingest(
     model: Model = None,
     eval_dir: EvalDir = None,
     strict: Annotated[
-        bool, typer.Option(help="Fail on any unreadable guide, leaving the index untouched.")
+        bool,
+        typer.Option(
+            help="Fail on a guide that is unreadable, over a budget or outside the paths given."
+        ),
     ] = False,
     dry_run: Annotated[
         bool, typer.Option(help="Say what would be added, changed and removed; write nothing.")

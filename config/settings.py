@@ -118,6 +118,24 @@ class RetrievalSection(Section):
 
 class IngestSection(Section):
     max_chunk_tokens: int = Field(default=128, ge=16, le=256)
+    follow_symlinks: bool = Field(
+        default=False,
+        description="Read symlinks that point outside the folder or file named (off: skipped).",
+    )
+    # What one guide may cost (ingest/budgets.py); unset = the measured default there.
+    max_part_bytes: int | None = Field(
+        default=None, ge=1, description="Unpacked bytes of one .docx part or PDF stream."
+    )
+    max_guide_chars: int | None = Field(default=None, ge=1)
+    max_sections: int | None = Field(default=None, ge=1)
+    max_chunks: int | None = Field(default=None, ge=1)
+    max_pdf_pages: int | None = Field(default=None, ge=1)
+    max_pdf_shapes: int | None = Field(
+        default=None, ge=1, description="Lines, rectangles, curves on one PDF page."
+    )
+    file_seconds: float | None = Field(
+        default=None, gt=0, description="Wall time to read and parse one guide."
+    )
     embed_threads: int = Field(
         default_factory=lambda: os.cpu_count() or 1,
         ge=1,

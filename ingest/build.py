@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Protocol
 
 from config.settings import Settings
+from ingest.budgets import Budgets, budgets_of
 from ingest.chunking import chunk_document
+from ingest.discovery import Found, Skipped, discover
 from ingest.embedder import embedder_for
 from ingest.errors import CorpusError
-from ingest.loaders import Skipped, discover, document_id, load_document
+from ingest.loaders import document_id, load_document
 from ingest.publish import index_lock, previous_build, publish
 from ingest.report import IngestReport, changes, section_count, up_to_date
 from ingest.structure import Document, unit_text
@@ -79,15 +81,19 @@ def run_ingest(
 ) -> IngestReport:
     """Build, calibrate and publish an index of the guides at `paths` (default: the corpus).
 
-    Only chunks the live build lacks are embedded. One ingest at a time per index directory.
-    With `dry_run`, nothing is embedded or written: the report says what would change.
+    Only chunks the live build lacks are embedded. One ingest at a time per index directory;
+    the guides are read before the lock is taken, so a slow guide (bounded by its budgets)
+    never holds it. With `dry_run`, nothing is embedded or written: the report says what would
+    change.
     """
     started = time.perf_counter()
     index_dir = settings.paths.index
-    files = discover(list(paths or [settings.paths.corpus]))  # no guides: fail before touching
+    found = discover(
+        list(paths or [settings.paths.corpus]), follow_symlinks=settings.ingest.follow_symlinks
+    )
+    docs, skipped = load_guides(found, strict, budgets_of(settings))
     calibrator = calibrator or NoCalibration()
     with index_lock(index_dir, create=not dry_run):
-        docs, skipped = load_guides(files, strict)
         previous = previous_build(index_dir)
         inputs = calibrator.inputs([searchable_sections(d) for d in docs])
         embedder = embedder or embedder_for(settings)  # loads nothing until it embeds
@@ -95,7 +101,7 @@ def run_ingest(
         live = previous if same_model else None
         if live is not None and _same_inputs(live.manifest, docs, settings, inputs):
             return up_to_date(live.manifest, index_dir, docs, skipped, dry_run, started)
-        per_doc = chunk_guides(docs, embedder.count_tokens, settings.ingest.max_chunk_tokens)
+        docs, per_doc, skipped = _chunk_within_budget(docs, embedder, settings, skipped, strict)
         chunks = [c for doc_chunks in per_doc for c in doc_chunks]
         # The vectors of chunks the live build already holds are reused: same text, same model.
         reusable = {c.id: i for i, c in enumerate(live.chunks)} if live is not None else {}
@@ -122,23 +128,32 @@ def run_ingest(
 
 
 def chunk_guides(
-    docs: Sequence[Document], count_tokens: Callable[[str], int], max_tokens: int
+    docs: Sequence[Document],
+    count_tokens: Callable[[str], int],
+    max_tokens: int,
+    budgets: Budgets | None = None,
 ) -> list[list[Chunk]]:
-    """Each guide's chunks, in reading order (what ingest indexes and tuning trains on)."""
-    return [chunk_document(d, count_tokens, max_tokens) for d in docs]
+    """Each guide's chunks, in reading order (what ingest indexes and tuning trains on);
+    OverBudget for a guide that makes more than GUIDE_RAG_MAX_CHUNKS."""
+    return [chunk_document(d, count_tokens, max_tokens, budgets) for d in docs]
 
 
-def load_guides(files: Sequence[Path], strict: bool) -> tuple[list[Document], list[Skipped]]:
-    """Parse every guide; an unreadable one is skipped with its reason (or fails, if strict)."""
+def load_guides(
+    found: Found, strict: bool, budgets: Budgets | None = None
+) -> tuple[list[Document], list[Skipped]]:
+    """Parse every guide found; one that cannot be read, or goes over a budget, is skipped with
+    its reason, as are the entries discovery refused (with `strict`, each fails instead)."""
+    if strict and found.skipped:
+        raise CorpusError(found.skipped[0].reason)
     docs: list[Document] = []
-    skipped: list[Skipped] = []
+    skipped = list(found.skipped)
     ids: set[str] = set()
-    for path in files:
+    for path in found.files:
         doc_id = document_id(path)
         if doc_id in ids:
             doc_id = f"{doc_id}-{path.suffix.lstrip('.').lower()}"
         try:
-            doc = load_document(path, doc_id)
+            doc = load_document(path, doc_id, budgets)
         except CorpusError as exc:
             if strict:
                 raise
@@ -146,10 +161,42 @@ def load_guides(files: Sequence[Path], strict: bool) -> tuple[list[Document], li
             continue
         ids.add(doc_id)
         docs.append(doc)
+    _some_left(docs, skipped)
+    return docs, skipped
+
+
+def _chunk_within_budget(
+    docs: list[Document],
+    embedder: Embedder,
+    settings: Settings,
+    skipped: list[Skipped],
+    strict: bool,
+) -> tuple[list[Document], list[list[Chunk]], list[Skipped]]:
+    """The guides whose chunks fit the chunk budget, and their chunks; the others skipped (or
+    failing, if strict)."""
+    kept: list[Document] = []
+    per_doc: list[list[Chunk]] = []
+    skipped = list(skipped)
+    for doc in docs:
+        try:
+            (chunks,) = chunk_guides(
+                [doc], embedder.count_tokens, settings.ingest.max_chunk_tokens, budgets_of(settings)
+            )
+        except CorpusError as exc:
+            if strict:
+                raise
+            skipped.append(Skipped(Path(doc.source), str(exc)))
+            continue
+        kept.append(doc)
+        per_doc.append(chunks)
+    _some_left(kept, skipped)
+    return kept, per_doc, skipped
+
+
+def _some_left(docs: Sequence[Document], skipped: Sequence[Skipped]) -> None:
     if not docs:
         reasons = "; ".join(s.reason for s in skipped)
         raise CorpusError(f"no usable guide to ingest: {reasons}")
-    return docs, skipped
 
 
 def searchable_sections(doc: Document) -> dict[str, str]:

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from ingest.budgets import Budgets
 from ingest.structure import Document, Unit, unit_text
 from retriever.answer.sentences import sentence_spans
 from retriever.text import split_sentences
@@ -29,8 +30,12 @@ def chunk_id(document_id: str, embedded: str) -> str:
     return hashlib.sha256(f"{document_id}\x1f{embedded}".encode()).hexdigest()[:16]
 
 
-def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int) -> list[Chunk]:
-    """Every searchable chunk of a document, in reading order."""
+def chunk_document(
+    doc: Document, count_tokens: TokenCounter, max_tokens: int, budgets: Budgets | None = None
+) -> list[Chunk]:
+    """Every searchable chunk of a document, in reading order; OverBudget past the chunk budget
+    (a long list intro repeated before every sentence made thousands from a few passages)."""
+    guard = (budgets or Budgets()).start(doc.source)
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for section in doc.sections:
@@ -40,7 +45,10 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int) -
             kind = unit.kind
             if kind == "navigation":  # only navigation sections hold these, skipped above
                 continue
+            guard.tick()
             for text, span in _pieces(unit, section.title, count_tokens, max_tokens):
+                if len(chunks) == guard.budgets.chunks:
+                    raise guard.over("chunks", f"it makes more than {len(chunks):,} chunks")
                 embedded = embed_text(section.title, text)
                 cid = chunk_id(doc.id, embedded)
                 seen[cid] = seen.get(cid, 0) + 1

@@ -1,29 +1,31 @@
-"""Find guides on disk and read each one into a `Document`."""
+"""Read each guide into a `Document`, within its budgets."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
+from ingest.budgets import Budgets, Guard
 from ingest.docx import parse_docx
 from ingest.errors import CorpusError
+from ingest.html_blocks import parse_html
 from ingest.markdown import parse_markdown
-from ingest.parsers import parse_html, parse_plaintext
+from ingest.parsers import parse_plaintext
 from ingest.pdf import parse_pdf
 from ingest.structure import Block, Document, assemble
 
-TEXT_PARSERS: dict[str, Callable[[str], list[Block]]] = {
+TEXT_PARSERS: dict[str, Callable[[str, Guard], list[Block]]] = {
     ".txt": parse_plaintext,
     ".md": parse_markdown,
     ".markdown": parse_markdown,
     ".html": parse_html,
     ".htm": parse_html,
 }
-# Binary formats parse bytes; the name goes into their error messages.
-BINARY_PARSERS: dict[str, Callable[[bytes, str], list[Block]]] = {
+BINARY_PARSERS: dict[str, Callable[[bytes, Guard], list[Block]]] = {
     ".pdf": parse_pdf,
     ".docx": parse_docx,
 }
@@ -31,56 +33,33 @@ PARSERS = {*TEXT_PARSERS, *BINARY_PARSERS}
 MAX_BYTES = 20 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    path: Path
-    reason: str
-
-
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Guide files among `paths`; a directory contributes the guides directly inside it.
-
-    Sub-directories are not walked: `corpus/eval/` holds the test set, not guides.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.iterdir())
-                if p.is_file() and p.suffix.lower() in PARSERS and not p.name.startswith(".")
-            )
-        elif path.is_file():
-            if path.suffix.lower() not in PARSERS:
-                raise CorpusError(
-                    f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-                    f"give a {', '.join(sorted(PARSERS))} file"
-                )
-            found.append(path)
-        else:
-            raise CorpusError(f"{path}: no such file or directory; give a guide file or folder")
-    if not found:
-        where = ", ".join(str(p) for p in paths)
-        raise CorpusError(
-            f"no guides in {where}: add {', '.join(sorted(PARSERS))} files or pass their paths"
-        )
-    return found
-
-
 def document_id(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "guide"
 
 
 def read_bytes(path: Path) -> tuple[bytes, str]:
-    """(bytes, sha256) of a guide; CorpusError naming the file and the reason if unusable."""
+    """(bytes, sha256) of a guide; CorpusError naming the file and the reason if unusable.
+
+    Never more than MAX_BYTES + 1 bytes are read, and only from a regular file: a FIFO or a
+    device put in place after discovery would block or never end.
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CorpusError(f"{path}: not a regular file")
+        try:
+            raw = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise CorpusError(f"{path}: cannot read ({exc.strerror})") from exc
+    if len(raw) > MAX_BYTES:
+        size = max(info.st_size, len(raw))
+        raise CorpusError(f"{path}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit")
     if not raw.strip():
         raise CorpusError(f"{path}: file is empty")
-    if len(raw) > MAX_BYTES:
-        raise CorpusError(f"{path}: {len(raw):,} bytes is over the {MAX_BYTES:,}-byte limit")
     return raw, hashlib.sha256(raw).hexdigest()
 
 
@@ -98,17 +77,24 @@ def read_source(path: Path) -> tuple[str, str]:
     return text, digest
 
 
-def load_document(path: Path, doc_id: str | None = None) -> Document:
+def load_document(
+    path: Path, doc_id: str | None = None, budgets: Budgets | None = None
+) -> Document:
+    """Read, parse and assemble one guide; OverBudget (a CorpusError) if it costs too much."""
+    guard = (budgets or Budgets()).start(str(path))
     suffix = path.suffix.lower()
     if suffix in BINARY_PARSERS:
         raw, digest = read_bytes(path)
-        blocks = BINARY_PARSERS[suffix](raw, str(path))
+        blocks = BINARY_PARSERS[suffix](raw, guard)
     else:
         text, digest = read_source(path)
-        blocks = TEXT_PARSERS[suffix](text)
+        blocks = TEXT_PARSERS[suffix](text, guard)
     doc = assemble(doc_id or document_id(path), _display(path), digest, blocks, _title(path))
-    if not any(unit for s in doc.sections if not s.navigation for unit in s.units):
+    passages = sum(len(s.units) for s in doc.sections if not s.navigation)
+    if not passages:
         raise CorpusError(f"{path}: no text to index (only headings, links or markup)")
+    # Each passage is at least one chunk: refuse now, before the model is loaded.
+    guard.check("chunks", passages, "passages (each at least one chunk)")
     return doc
 
 

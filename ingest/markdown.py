@@ -16,9 +16,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from ingest.budgets import Guard
+from ingest.html_blocks import parse_html
 from ingest.structure import Block, BlockKind
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+# Every pattern stays linear on hostile input: no lazy `.*?` that rescans to the end of the text
+# from each opening brace or bracket.
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 _MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
 _CALLOUT = re.compile(r"^\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.MULTILINE)
@@ -26,7 +30,8 @@ _ALT = re.compile(r"""\balt\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 # What CommonMark leaves as text when an author wrote it almost right: a link or an image whose
 # address has spaces, bold with a space before its closing stars.
-_BROKEN_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
+_URL = r"\((?:[^()]|\([^()]*\))*\)"
+_BROKEN_LINK = re.compile(rf"!\[[^\[\]]*\]{_URL}|\[([^\[\]]*)\]{_URL}")
 _STRAY_MARKS = re.compile(r"\*\*|__")
 # MyST directives whose body is prose for the reader ({note}, {admonition} Title, …).
 _PROSE_DIRECTIVE = re.compile(
@@ -39,13 +44,15 @@ def _parser() -> MarkdownIt:
     return md.use(front_matter_plugin).use(colon_fence_plugin)
 
 
-def parse_markdown(text: str) -> list[Block]:
-    """Headings, paragraphs, list items and table rows, with their spans in `text`."""
+def parse_markdown(text: str, guard: Guard) -> list[Block]:
+    """Headings, paragraphs, list items and table rows, with their spans in `text`, within the
+    guide's budgets (`guard`)."""
     lines = _LineOffsets(text)
     # Blanked, not removed: every offset stays the offset in the file.
     cleaned = _MYST_LABEL.sub(lambda m: " " * len(m.group(0)), text)
+    guard.tick()
     tokens = _parser().parse(cleaned)
-    blocks = _Walker(lines).walk(tokens)
+    blocks = _Walker(lines, guard).walk(tokens)
     title = next((t.content for t in tokens if t.type == "front_matter"), "")
     match = _FRONT_TITLE.search(title)
     if match and match.group(1).strip() and not (blocks and blocks[0].level == 1):
@@ -69,10 +76,11 @@ class _LineOffsets:
 class _Walker:
     """Turns markdown-it's token stream into blocks, one container at a time."""
 
-    def __init__(self, lines: _LineOffsets, depth: int = 0) -> None:
+    def __init__(self, lines: _LineOffsets, guard: Guard, depth: int = 0) -> None:
         self.lines = lines
+        self.guard = guard
         self.depth = depth
-        self.blocks: list[Block] = []
+        self.blocks: list[Block] = guard.blocks()
         self._row: list[str] = []
         self._row_header = False
         self._row_span: tuple[int, int] = (0, 0)
@@ -81,6 +89,7 @@ class _Walker:
     def walk(self, tokens: Sequence[Token]) -> list[Block]:
         i = 0
         while i < len(tokens):
+            self.guard.tick()
             token = tokens[i]
             kind = token.type
             if kind == "heading_open":
@@ -146,10 +155,8 @@ class _Walker:
             )
 
     def _html(self, token: Token) -> None:
-        from ingest.parsers import parse_html  # HTML is a format of its own; blocks nest in it
-
         start = self.lines.span(token.map)[0]
-        for block in parse_html(token.content, whole_page=False):
+        for block in parse_html(token.content, self.guard, whole_page=False):
             span = (start + block.span[0], start + block.span[1])
             self.blocks.append(_moved(block, span))
 
@@ -158,9 +165,11 @@ class _Walker:
         admonition = token.markup.startswith(":") or _PROSE_DIRECTIVE.match(info)
         # An admonition's body is Markdown prose (nested ones are rare: the depth is bounded).
         if admonition and self.depth < 4:
-            inner = _Walker(self.lines, self.depth + 1).walk(_parser().parse(token.content))
+            walker = _Walker(self.lines, self.guard, self.depth + 1)
             span = self.lines.span(token.map)
-            self.blocks.extend(_moved(b, span) for b in inner if b.kind != "heading")
+            for block in walker.walk(_parser().parse(token.content)):
+                if block.kind != "heading":
+                    self.blocks.append(_moved(block, span))
 
 
 def _moved(block: Block, span: tuple[int, int]) -> Block:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.loaders import Skipped
+from ingest.discovery import Skipped
 from ingest.structure import Document
 from retriever.index import DocumentInfo, IndexBuild, Manifest
 from retriever.types import Chunk

@@ -130,6 +130,7 @@ def _nav_units(blocks: Sequence[Block]) -> list[Unit]:
 def _units(blocks: Sequence[Block]) -> list[Unit]:
     units: list[Unit] = []
     header: tuple[str, ...] = ()
+    intro = ""  # of the list being read: found once per list, not walked back to per item
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -143,7 +144,9 @@ def _units(blocks: Sequence[Block]) -> list[Unit]:
             while i + 1 < len(blocks) and blocks[i + 1].kind == "list_item":
                 i += 1
         elif block.kind == "list_item":
-            units.append(Unit("list_item", block.text, block.span, lead=_list_intro(blocks, i)))
+            if i == 0 or blocks[i - 1].kind != "list_item":
+                intro = _list_intro(blocks, i)
+            units.append(Unit("list_item", block.text, block.span, lead=intro))
         elif _introduces_list(block, nxt):
             pass  # carried by each of its list items instead
         elif nxt is not None and _is_question(block) and nxt.kind == "paragraph":

@@ -23,9 +23,10 @@ from evaluation.calibration import DevSplitCalibrator
 from evaluation.evalset import EvalSet, Question, load_eval_set
 from evaluation.metrics import evaluate_qa
 from evaluation.models import calibrated_qa, rebuild_with
+from ingest.budgets import budgets_of
 from ingest.build import chunk_guides, load_guides, run_ingest
+from ingest.discovery import discover
 from ingest.embedder import embedder_for
-from ingest.loaders import discover
 from retriever.embedding import ModelFiles, TokenCounter
 from retriever.embedding.torch_backend import TorchEmbedder
 from retriever.index import IndexBuild, load_index
@@ -73,9 +74,14 @@ def plan(
 ) -> Plan:
     """Chunk the guides as ingest does and pair the train questions with them (no model load)."""
     base = ModelFiles.of(settings.model.base_model)
-    docs, _ = load_guides(discover(list(paths or [settings.paths.corpus])), strict=False)
+    found = discover(
+        list(paths or [settings.paths.corpus]), follow_symlinks=settings.ingest.follow_symlinks
+    )
+    budgets = budgets_of(settings)
+    docs, _ = load_guides(found, strict=False, budgets=budgets)
     count = TokenCounter(base.tokenizer())
-    chunks = [c for cs in chunk_guides(docs, count, settings.ingest.max_chunk_tokens) for c in cs]
+    per_doc = chunk_guides(docs, count, settings.ingest.max_chunk_tokens, budgets)
+    chunks = [c for cs in per_doc for c in cs]
     train = load_eval_set(settings.paths.eval).split("train")
     questions = [*train.questions, *extra]
     t = settings.tune

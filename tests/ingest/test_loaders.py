@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.discovery import discover
 from ingest.errors import CorpusError
-from ingest.loaders import discover, load_document
+from ingest.loaders import load_document
 from tests.helpers import FIXTURES
 
 
@@ -79,7 +80,7 @@ def test_discover_takes_guides_not_subfolders_or_other_files(tmp_path: Path) -> 
     (tmp_path / "notes.jsonl").write_text("{}", encoding="utf-8")
     (tmp_path / "eval").mkdir()
     (tmp_path / "eval" / "README.md").write_text("# not a guide", encoding="utf-8")
-    assert [p.name for p in discover([tmp_path])] == ["a.txt", "b.md"]
+    assert [p.name for p in discover([tmp_path]).files] == ["a.txt", "b.md"]
 
 
 def test_discover_explains_what_is_missing(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from evaluation.evalset import Question
 from ingest.build import load_guides
 from ingest.chunking import chunk_document
+from ingest.discovery import discover
 from retriever.embedding import TokenCounter
 from retriever.types import Chunk
 from tests.helpers import GUIDE, make_chunk, real_settings_for
@@ -50,7 +51,7 @@ def test_every_chunk_of_the_guide_is_the_positive_of_several_train_questions() -
     settings = real_settings_for(Path("/nonexistent"))
     p = plan(settings)
     positives = Counter(pair.chunk_id for pair in p.pairs.pairs)
-    docs, _ = load_guides([GUIDE], strict=True)
+    docs, _ = load_guides(discover([GUIDE]), strict=True)
     count = TokenCounter(p.base.tokenizer())
     chunks = chunk_document(docs[0], count, settings.ingest.max_chunk_tokens)
     assert min(positives[c.id] for c in chunks) >= 3

@@ -1,0 +1,198 @@
+"""HTML guides: h1–h6, p, li and tr (th/td cells), and the loose text of other containers, into
+structural `Block`s; page chrome and code dropped.
+
+Python's HTMLParser is quadratic on some malformed input ("<a " × 10,000 took 8 s); it calls back
+once per step, so every callback checks the guide's deadline, and text is fed a piece at a time.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import ClassVar
+
+from ingest.budgets import Guard, OverBudget
+from ingest.errors import CorpusError
+from ingest.structure import Block
+
+_PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pieces
+
+
+class _HtmlBlocks(HTMLParser):
+    # Page chrome, and code (not prose a question is answered from).
+    _SKIP: ClassVar[frozenset[str]] = frozenset(
+        {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "pre"}
+    )
+    _HEADINGS: ClassVar[dict[str, int]] = {f"h{n}": n for n in range(1, 7)}
+    # Containers whose own text (outside any p, li or heading) is a paragraph of its own.
+    _BLOCKS: ClassVar[frozenset[str]] = frozenset(
+        {"div", "section", "article", "main", "blockquote", "dd", "dt", "figcaption", "label",
+         "summary", "details", "table", "ul", "ol", "dl", "body", "form", "fieldset", "center"}
+    )  # fmt: skip
+
+    def __init__(self, text: str, guard: Guard) -> None:
+        super().__init__(convert_charrefs=True)
+        self.guard = guard
+        self.blocks = guard.blocks()
+        self.title = ""
+        self._text = text
+        # The line the parser is on and where it starts: it only moves forward, so offsets cost
+        # no table of every line start (tens of millions of ints for a file of newlines).
+        self._line, self._line_start = 1, 0
+        self._pending = 0  # characters gathered in _buf
+        self._skip_depth = 0
+        self._open: tuple[str, int] | None = None  # element collecting text, its start offset
+        self._buf: list[str] = []
+        self._cells: list[str] = []
+        self._row_header = False
+        self._in_title = False
+        self._loose: list[str] = []  # text inside a container but in no p, li or heading
+        self._loose_at = 0
+        self._in_cell = False
+        self._links = 0  # <a> elements open
+        self._unlinked: list[str] = []  # the open element's text outside any link
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        if line < self._line:
+            self._line, self._line_start = 1, 0
+        while self._line < line:
+            self._line_start = self._text.index("\n", self._line_start) + 1
+            self._line += 1
+        return self._line_start + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.guard.tick()
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        elif self._skip_depth:
+            return
+        elif tag == "a":
+            self._links += 1
+        elif tag in self._HEADINGS or tag in {"p", "li"}:
+            self.flush_loose()
+            self._open, self._buf, self._pending = (tag, self._offset()), [], 0
+            self._unlinked = []
+        elif tag in self._BLOCKS:
+            self.flush_loose()
+        elif tag == "tr":
+            self._open, self._cells, self._row_header = (tag, self._offset()), [], False
+        elif tag in {"td", "th"}:
+            self._buf, self._pending = [], 0
+            self._in_cell = True
+            self._row_header = self._row_header or tag == "th"
+        elif tag == "br":
+            self._buf.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.guard.tick()
+        if tag in self._SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif self._skip_depth:
+            return
+        elif tag == "a":
+            self._links = max(0, self._links - 1)
+        elif self._open is None:
+            if tag in self._BLOCKS:
+                self.flush_loose()
+        elif tag in {"td", "th"}:
+            self._cells.append(_squash("".join(self._buf)))
+            self._buf, self._pending = [], 0
+            self._in_cell = False
+        elif tag == self._open[0]:
+            span = (self._open[1], self._offset() + len(tag) + 3)
+            if tag == "tr":
+                cells = tuple(self._cells)
+                # Without <th>, the first row of a table is taken as its header.
+                first = not self.blocks or self.blocks[-1].kind != "table_row"
+                header = self._row_header or first
+                if any(cells):
+                    self.blocks.append(
+                        Block("table_row", " | ".join(cells), span, cells=cells, header=header)
+                    )
+            else:
+                text = _squash("".join(self._buf))
+                if text:
+                    kind = (
+                        "heading"
+                        if tag in self._HEADINGS
+                        else ("list_item" if tag == "li" else "paragraph")
+                    )
+                    level = self._HEADINGS.get(tag, 0)
+                    unlinked = _squash("".join(self._unlinked)).strip("-–—:,.")
+                    link = not unlinked if tag == "li" else None
+                    self.blocks.append(
+                        Block(kind, text, span, level=level, link=link)  # type: ignore[arg-type]
+                    )
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        self.guard.tick()
+        if self._in_title:
+            self.title += data
+            self.blocks.reserve(len(self.title))
+        elif self._skip_depth:
+            return
+        elif self._open is not None:
+            if self._open[0] != "tr" or self._in_cell:
+                self._buf.append(data)
+                self._pending += len(data)
+                self.blocks.reserve(self._pending)
+                if not self._links:
+                    self._unlinked.append(data)
+        elif data.strip():
+            if not self._loose:
+                self._loose_at = self._offset()
+            self._loose.append(data)
+            self._pending += len(data)
+            self.blocks.reserve(self._pending)
+
+    def flush_loose(self) -> None:
+        text = _squash("".join(self._loose))
+        if text:
+            self.blocks.append(Block("paragraph", text, (self._loose_at, self._offset())))
+        self._loose, self._pending = [], 0
+
+    def handle_comment(self, data: str) -> None:
+        self.guard.tick()
+
+    def handle_decl(self, decl: str) -> None:
+        self.guard.tick()
+
+    def handle_pi(self, data: str) -> None:
+        self.guard.tick()
+
+    def unknown_decl(self, data: str) -> None:
+        self.guard.tick()
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Block]:
+    """h1–h6, p, li and tr (th/td cells), and the loose text of other containers, in document
+    order; page chrome and code are dropped. A fragment (`whole_page=False`, HTML inside
+    Markdown) takes no title from <title>."""
+    parser = _HtmlBlocks(text, guard)
+    try:
+        for start in range(0, len(text), _PIECE):
+            guard.tick()
+            parser.feed(text[start : start + _PIECE])
+        parser.close()
+        parser.flush_loose()
+    except OverBudget:
+        raise
+    except Exception as exc:  # html.parser asserts on some malformed markup
+        raise CorpusError(f"{guard.name}: not readable HTML ({type(exc).__name__})") from exc
+    blocks = parser.blocks
+    if (
+        whole_page
+        and parser.title.strip()
+        and not (blocks and blocks[0].kind == "heading" and blocks[0].level == 1)
+    ):
+        blocks.insert(0, Block("heading", _squash(parser.title), (0, 0), level=1))
+    return blocks
