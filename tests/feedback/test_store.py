@@ -74,6 +74,18 @@ def test_the_cap_is_exact_with_concurrent_writers_in_two_replicas(feedback_store
     assert "GUIDE_RAG_FEEDBACK_MAX_ROWS" in str(refused[0])
 
 
+def test_a_full_store_takes_more_once_its_cap_is_raised(feedback_store: Stores) -> None:
+    full = feedback_store(max_rows=2)
+    assert [full.add(verdict(n)) for n in (1, 2)] == [1, 2]
+    for n in range(5):  # refused verdicts use up nothing
+        with pytest.raises(FeedbackFullError):
+            full.add(verdict(3 + n))
+    raised = feedback_store(max_rows=4)
+    assert [raised.add(verdict(n)) for n in (8, 9)] == [3, 4]
+    with pytest.raises(FeedbackFullError):
+        raised.add(verdict(10))
+
+
 def test_the_sqlite_store_writes_ahead_and_syncs(tmp_path: Path) -> None:
     store = open_store(url=None, db=tmp_path / "fb.sqlite3", max_rows=10)
     store.add(verdict(1))
