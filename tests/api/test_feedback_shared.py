@@ -118,19 +118,25 @@ class Hanging:
 
     def __init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.05)  # the accept loop looks at `closing` between waits
         self.port = self.sock.getsockname()[1]
         self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.closing = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
 
     def _accept(self) -> None:
-        while True:
+        while not self.closing.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except OSError:
-                return  # closed
+            except TimeoutError:
+                continue
             self.held.append(conn)
 
     def close(self) -> None:
+        """Gone: what was held gets an EOF, what comes next is refused."""
+        self.closing.set()
+        self.thread.join()
         self.sock.close()
         for conn in self.held:
             conn.close()
