@@ -128,18 +128,18 @@ def test_replicas_starting_together_create_the_table_once(postgres_url: str) -> 
 
 
 def test_an_archived_table_is_made_anew(postgres_url: str) -> None:
-    store = open_store(url=postgres_url, db=Path("/unused"), max_rows=2)
-    store.add(verdict(1))
-    store.add(verdict(2))
+    store = open_store(url=postgres_url, db=Path("/unused"), max_rows=6)
+    # Six writes: past psycopg's threshold, the insert is a prepared statement on the server.
+    assert [store.add(verdict(n)) for n in range(6)] == [1, 2, 3, 4, 5, 6]
     with pytest.raises(FeedbackFullError):
-        store.add(verdict(3))
+        store.add(verdict(6))
     # The operator exports, then archives (README): the table is renamed away.
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE feedback RENAME TO feedback_2024")
-    assert store.add(verdict(3)) == 1  # a fresh table, and room again
+    assert store.add(verdict(7)) == 1  # a fresh table, and room again
     store.close()
-    assert query(postgres_url, "SELECT count(*) FROM feedback_2024") == [(2,)]
-    assert query(postgres_url, "SELECT answer_id FROM feedback") == [("ans_3",)]
+    assert query(postgres_url, "SELECT count(*) FROM feedback_2024") == [(6,)]
+    assert query(postgres_url, "SELECT answer_id FROM feedback") == [("ans_7",)]
 
 
 @pytest.fixture
