@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, qa: QA | None = None) -> Starle
             ).start()
         yield
         stop.set()
+        service.feedback.close()
 
     main = _main_app(service, gate)
     v1 = _openai_app(service, gate)

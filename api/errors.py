@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from feedback.store import FeedbackFullError
+from feedback.store import FeedbackFullError, FeedbackUnavailableError
 from retriever.errors import (
     GuideRagError,
     IndexCorruptError,
@@ -89,6 +89,7 @@ TABLE: dict[type[GuideRagError], Refusal] = {
     InvalidApiKeyError: Refusal(401, "invalid_api_key"),
     UnauthorizedError: Refusal(401, "unauthorized"),
     FeedbackFullError: Refusal(507, "feedback_full"),
+    FeedbackUnavailableError: Refusal(503, "feedback_unavailable", 5),
 }
 INTERNAL = Refusal(500, "internal_error")
 

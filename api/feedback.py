@@ -7,17 +7,20 @@ gives feedback on it, and only there: never in a log.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ServiceDep
 from api.errors import UnknownAnswerError
 from api.schemas import ErrorResponse
-from feedback.store import Verdict
+from feedback.store import FeedbackUnavailableError, Verdict
 from retriever.errors import InvalidQueryError
 
+log = logging.getLogger("guide_rag.api")
 router = APIRouter(tags=["feedback"])
 
 
@@ -43,12 +46,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No recent answer has this id."},
     422: {"model": ErrorResponse, "description": "Invalid input; `errors` names each field."},
     429: {"model": ErrorResponse, "description": "Too many verdicts; retry shortly."},
+    503: {"model": ErrorResponse, "description": "The feedback database is unavailable."},
     507: {"model": ErrorResponse, "description": "The feedback store is full."},
 }
 
 
 @router.post("/feedback", response_model=FeedbackResponse, responses=_ERRORS)
-def post_feedback(body: FeedbackRequest, service: ServiceDep) -> FeedbackResponse:
+async def post_feedback(body: FeedbackRequest, service: ServiceDep) -> FeedbackResponse:
     """Record whether an answer helped, and optionally which citation answered."""
     service.feedback_rate.take()
     given = service.answers.get(body.answer_id)
@@ -65,4 +69,12 @@ def post_feedback(body: FeedbackRequest, service: ServiceDep) -> FeedbackRespons
         answer=given.answer.text, citations=given.answer.citations, chosen=body.citation,
         build_id=given.build_id, model=given.model,
     )  # fmt: skip
-    return FeedbackResponse(stored=True, feedback_id=service.feedback.add(verdict))
+    try:
+        # Committed before the 200, on the store's own threads (see Service.feedback_threads).
+        stored = await anyio.to_thread.run_sync(
+            service.feedback.add, verdict, limiter=service.feedback_threads
+        )
+    except FeedbackUnavailableError as exc:
+        log.warning("feedback not stored: %s", exc.reason)  # the client gets a plain 503
+        raise
+    return FeedbackResponse(stored=True, feedback_id=stored)

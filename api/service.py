@@ -10,9 +10,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
+
 from api.errors import NotReadyError, RateLimitedError
 from config.settings import Settings
-from feedback.store import FeedbackStore
+from feedback.open import open_store
 from retriever.errors import GuideRagError
 from retriever.index import current_build
 from retriever.qa import QA
@@ -82,7 +84,12 @@ class Service:
         self._lock = threading.Lock()
         self._tried: str | None = None  # the published build the last failed first load tried
         self.answers = RecentAnswers()
-        self.feedback = FeedbackStore(settings.feedback_db, settings.feedback.feedback_max_rows)
+        threads = settings.server.worker_threads
+        self.feedback = open_store(url=settings.feedback_url, db=settings.feedback_db,
+                                   max_rows=settings.feedback.feedback_max_rows,
+                                   connections=threads)  # fmt: skip
+        # The store's own threads: a database that hangs holds these, never those of /ask.
+        self.feedback_threads = anyio.CapacityLimiter(threads)
         self.feedback_rate = RateLimit(settings.feedback.feedback_per_second)
         if qa is not None:
             self.loaded.set()

@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, get_args
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -24,10 +24,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _secret(loc: tuple[int | str, ...]) -> bool:
+    """A setting whose value must not be echoed (a token, a URL with its password)."""
+    if len(loc) != 2 or (section := Settings.model_fields.get(str(loc[0]))) is None:
+        return False
+    model = section.annotation
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return False
+    field = model.model_fields.get(str(loc[1]))
+    return field is not None and SecretStr in (field.annotation, *get_args(field.annotation))
+
+
 class SettingsError(GuideRagError):
     def __init__(self, exc: ValidationError) -> None:
         what = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}={e.get('input')!r}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(map(str, e['loc']))}="
+            f"{'(hidden)' if _secret(e['loc']) else repr(e.get('input'))}: {e['msg']}"
+            for e in exc.errors()
         )
         super().__init__(f"invalid setting {what}: fix the option or its GUIDE_RAG_* variable")
 

@@ -10,6 +10,7 @@ import typer
 from cli import render
 from cli.edge import guarded, settings
 from cli.options import AsJson
+from retriever.errors import GuideRagError
 
 app = typer.Typer(help="Readers' verdicts on answers.", no_args_is_help=True)
 
@@ -25,12 +26,18 @@ def export(
     """Helpful answers → feedback_train.jsonl (train format: `guide-rag tune --extra` takes it);
     not helpful → feedback_review.jsonl, for a person to read."""
     from feedback.export import export as export_feedback
-    from feedback.store import FeedbackStore
+    from feedback.open import open_store
+    from feedback.store import FeedbackUnavailableError
 
     s = settings()
-    store = FeedbackStore(s.feedback_db, s.feedback.feedback_max_rows)
+    store = open_store(url=s.feedback_url, db=s.feedback_db,
+                       max_rows=s.feedback.feedback_max_rows)  # fmt: skip
     try:
         report = export_feedback(store, out or s.paths.var / "feedback")
+    except FeedbackUnavailableError as exc:  # the operator gets the database's own words
+        raise GuideRagError(
+            f"cannot read the feedback database: {exc.reason} (GUIDE_RAG_FEEDBACK_URL)"
+        ) from None
     finally:
         store.close()
     if as_json:

@@ -184,6 +184,13 @@ class ServerSection(Section):
 
 
 class FeedbackSection(Section):
+    feedback_url: SecretStr | None = Field(
+        default=None,
+        description=(
+            "postgresql://user:password@host:port/db: verdicts go to this PostgreSQL database, "
+            "which every replica shares; unset = the SQLite file feedback_db."
+        ),
+    )
     feedback_db: Path | None = Field(
         default=None,
         description="SQLite file of readers' verdicts (home/var/feedback.sqlite3).",
@@ -196,6 +203,14 @@ class FeedbackSection(Section):
     )
 
     _resolve = field_validator("feedback_db")(classmethod(lambda cls, v: _absolute(v)))
+
+    @field_validator("feedback_url")
+    @classmethod
+    def _postgres(cls, value: SecretStr | None) -> SecretStr | None:
+        url = value.get_secret_value() if value is not None else ""
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (unset it to store in SQLite)")
+        return value if url else None
 
 
 class FlatEnv(PydanticBaseSettingsSource):
@@ -281,6 +296,11 @@ class Settings(BaseSettings):
     @property
     def feedback_db(self) -> Path:
         return self.feedback.feedback_db or self.paths.var / "feedback.sqlite3"
+
+    @property
+    def feedback_url(self) -> str | None:
+        url = self.feedback.feedback_url
+        return url.get_secret_value() if url is not None else None
 
 
 _OWNER: dict[str, str] = {

@@ -1,1 +1,2 @@
-"""Readers' verdicts on answers: stored append-only in SQLite, exported as training data."""
+"""Readers' verdicts on answers: stored append-only (SQLite, or PostgreSQL for replicas),
+exported as training data."""

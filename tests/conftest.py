@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from config.settings import PREFIX, Settings
 from evaluation.calibration import DevSplitCalibrator
+from feedback.store import FeedbackStore
 from ingest.build import run_ingest
 from ingest.embedder import embedder_for
 from retriever.embedding import Embedder, FakeEmbedder
 from retriever.qa import QA
-from tests.helpers import EVAL_DIR, GUIDE, fake_settings_for, real_settings_for
+from tests.helpers import EVAL_DIR, GUIDE, FeedbackTarget, fake_settings_for, real_settings_for
+from tests.postgres import NOT_INSTALLED, PostgresServer, bindir, postgres_server
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -89,3 +92,45 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embed
 @pytest.fixture(scope="session")
 def qa(real_settings: Settings, real_embedder: Embedder) -> QA:
     return QA.load(real_settings.serving(), embedder=real_embedder)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL for the session (initdb in a temp folder, a loopback port)."""
+    found = bindir()
+    if found is None:
+        pytest.skip(NOT_INSTALLED)
+    with postgres_server(found) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """A fresh, empty database of the session's PostgreSQL, dropped after the test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = postgres.create_database(name)
+    yield url
+    postgres.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def feedback_target(request: pytest.FixtureRequest, tmp_path: Path) -> FeedbackTarget:
+    """Each feedback test runs once per store: the SQLite file and the shared PostgreSQL."""
+    db = tmp_path / "feedback.sqlite3"
+    if request.param == "sqlite":
+        return FeedbackTarget(kind="sqlite", db=db)
+    return FeedbackTarget(kind="postgres", db=db, url=request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def feedback_store(feedback_target: FeedbackTarget) -> Iterator[Callable[..., FeedbackStore]]:
+    """Opens stores on the target (as many as a test wants: replicas); closes them after."""
+    opened: list[FeedbackStore] = []
+
+    def open_(max_rows: int = 1000) -> FeedbackStore:
+        opened.append(feedback_target.open(max_rows))
+        return opened[-1]
+
+    yield open_
+    for store in opened:
+        store.close()

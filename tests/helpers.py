@@ -9,13 +9,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from config.settings import Paths, Settings
+from feedback.open import open_store
+from feedback.store import FeedbackStore
 from retriever.answer.sentences import sentence_spans
 from retriever.embedding import FAKE_MODEL
 from retriever.types import Chunk
@@ -61,8 +63,32 @@ def env_for(settings: Settings) -> dict[str, str]:
         "GUIDE_RAG_CORPUS_DIR": str(p.corpus),
         "GUIDE_RAG_EVAL_DIR": str(p.eval),
         "GUIDE_RAG_FEEDBACK_DB": str(settings.feedback_db),
+        **({"GUIDE_RAG_FEEDBACK_URL": settings.feedback_url} if settings.feedback_url else {}),
         "GUIDE_RAG_MODEL": settings.model.model,
     }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedbackTarget:
+    """A fresh, empty feedback store of one kind: a SQLite file, or a PostgreSQL database."""
+
+    kind: Literal["sqlite", "postgres"]
+    db: Path
+    url: str | None = None
+
+    def open(self, max_rows: int = 1000) -> FeedbackStore:
+        return open_store(url=self.url, db=self.db, max_rows=max_rows)
+
+    @property
+    def flat(self) -> dict[str, object]:
+        """For `Settings.override`."""
+        return {"feedback_db": self.db, "feedback_url": self.url}
+
+    @property
+    def env(self) -> dict[str, str]:
+        """For a subprocess."""
+        return {"GUIDE_RAG_FEEDBACK_DB": str(self.db),
+                **({"GUIDE_RAG_FEEDBACK_URL": self.url} if self.url else {})}  # fmt: skip
 
 
 class ServerError(Exception):

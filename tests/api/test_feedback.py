@@ -1,4 +1,5 @@
-"""POST /feedback: verdicts on recent answers, stored append-only, bounded, kill-safe."""
+"""POST /feedback: verdicts on recent answers, stored append-only, bounded, kill-safe; the
+storage tests run on both stores (SQLite, and the PostgreSQL that replicas share)."""
 
 from __future__ import annotations
 
@@ -17,27 +18,32 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from config.settings import Settings
 from retriever.qa import QA
-from tests.helpers import env_for, live_server_process
+from tests.helpers import FeedbackTarget, env_for, free_port, live_server_process
 
 # The fake model matches words: the question uses the guide's own.
 QUESTION = "What salary do entry level AI engineers typically start at? (feedback test)"
 
 
-def rows(db: Path) -> list[tuple[str, str, str, int | None]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT answer_id, verdict, question, chosen FROM feedback").fetchall()
+def rows(target: FeedbackTarget) -> list[tuple[str, str, str, int | None]]:
+    store = target.open()
+    try:
+        return [(v.answer_id, v.verdict, v.question, v.chosen) for v in store.rows()]
+    finally:
+        store.close()
 
 
 @pytest.fixture
-def app_for(fake_index: Settings, fake_qa: QA, tmp_path: Path):  # type: ignore[no-untyped-def]
+def app_for(fake_index: Settings, fake_qa: QA, feedback_target: FeedbackTarget):  # type: ignore[no-untyped-def]
     def make(**changes: object) -> TestClient:
-        settings = fake_index.override(feedback_db=tmp_path / "feedback.sqlite3", **changes)
+        settings = fake_index.override(**{**feedback_target.flat, **changes})
         return TestClient(create_app(settings, qa=fake_qa))
 
     return make
 
 
-def test_a_verdict_on_an_answer_is_stored_with_its_question(app_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_verdict_on_an_answer_is_stored_with_its_question(  # type: ignore[no-untyped-def]
+    app_for, feedback_target: FeedbackTarget
+) -> None:
     with app_for() as client:
         answer = client.post("/ask", json={"question": QUESTION}).json()
         assert answer["id"].startswith("ans_")
@@ -46,12 +52,10 @@ def test_a_verdict_on_an_answer_is_stored_with_its_question(app_for, tmp_path: P
         assert stored.status_code == 200 and stored.json()["stored"] is True
         other = client.post("/ask", json={"question": "Which tools do ML engineers use?"}).json()
         client.post("/feedback", json={"answer_id": other["id"], "verdict": "not_helpful"})
-    assert rows(tmp_path / "feedback.sqlite3") == [
+    assert rows(feedback_target) == [
         (answer["id"], "helpful", QUESTION, 1),
         (other["id"], "not_helpful", "Which tools do ML engineers use?", None),
     ]
-    with sqlite3.connect(tmp_path / "feedback.sqlite3") as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_bad_verdicts_are_refused_naming_the_reason(app_for) -> None:  # type: ignore[no-untyped-def]
@@ -84,19 +88,38 @@ def test_the_store_and_the_rate_are_bounded(app_for) -> None:  # type: ignore[no
         assert too_big.status_code == 413
 
 
+def test_a_database_that_is_down_is_a_503_and_answers_go_on(
+    fake_index: Settings, fake_qa: QA
+) -> None:
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/feedback"  # refused: nothing listens
+    with TestClient(create_app(fake_index.override(feedback_url=url), qa=fake_qa)) as client:
+        answer = client.post("/ask", json={"question": QUESTION})
+        assert answer.status_code == 200
+        down = client.post("/feedback", json={"answer_id": answer.json()["id"],
+                                              "verdict": "helpful"})  # fmt: skip
+        assert down.status_code == 503 and down.headers["retry-after"] == "5"
+        assert down.json() == {
+            "error": "feedback_unavailable",
+            "message": "the feedback database is unavailable; retry in a few seconds",
+            "errors": [],
+        }
+        assert client.post("/ask", json={"question": QUESTION}).status_code == 200
+
+
 @pytest.fixture
-def served(fake_index: Settings, tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
-    db = tmp_path / "feedback.sqlite3"
-    env = {**env_for(fake_index), "GUIDE_RAG_FEEDBACK_DB": str(db)}
+def served(
+    fake_index: Settings, feedback_target: FeedbackTarget, tmp_path: Path
+) -> Iterator[tuple[str, int]]:
+    env = {**env_for(fake_index), **feedback_target.env}
     with live_server_process(env, tmp_path / "server.log") as (base, proc):
-        yield base, proc.pid, db
+        yield base, proc.pid
 
 
 @pytest.mark.server
 def test_sigkill_while_writing_loses_no_acknowledged_verdict(
-    served: tuple[str, int, Path],
+    served: tuple[str, int], feedback_target: FeedbackTarget
 ) -> None:
-    base, pid, db = served
+    base, pid = served
     ids = [httpx.post(f"{base}/ask", json={"question": f"{QUESTION} #{n}"}).json()["id"]
            for n in range(5)]  # fmt: skip
     acknowledged: list[str] = []
@@ -125,7 +148,8 @@ def test_sigkill_while_writing_loses_no_acknowledged_verdict(
     os.kill(pid, signal.SIGKILL)  # mid-stream: a write may be in flight
     stop.set()
     worker.join(timeout=30)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        stored = conn.execute("SELECT count(*) FROM feedback").fetchone()[0]
-    assert stored >= len(acknowledged) >= 30
+    if feedback_target.kind == "sqlite":
+        with sqlite3.connect(feedback_target.db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored = rows(feedback_target)
+    assert len(stored) >= len(acknowledged) >= 30

@@ -56,6 +56,11 @@ def test_ingest_of_an_empty_folder(tmp_path: Path) -> None:
 def test_bad_setting_is_one_line(tmp_path: Path) -> None:
     assert_one_line_error(run("serve", env={"GUIDE_RAG_PORT": "not-a-port"}), "port")
     assert_one_line_error(run("ask", "hi", env={"GUIDE_RAG_MIN_SCORE": "high"}), "min_score")
+    not_postgres = run("feedback", "export", env={"GUIDE_RAG_FEEDBACK_URL": "mysql://u:pw@h/db"})
+    assert_one_line_error(not_postgres, "feedback_url", "must be a postgresql:// URL")
+    assert ":pw@" not in not_postgres.stderr  # a password is not echoed
+    malformed = run("feedback", "export", env={"GUIDE_RAG_FEEDBACK_URL": "postgresql://[::1"})
+    assert_one_line_error(malformed, "GUIDE_RAG_FEEDBACK_URL does not parse")
 
 
 def test_usage_errors_exit_2() -> None:

@@ -1,10 +1,12 @@
-"""Feedback export: helpful verdicts become training pairs that tuning can take."""
+"""Feedback export: helpful verdicts become training pairs that tuning can take; from either
+store (each test runs on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from evaluation.evalset import read_questions
@@ -12,8 +14,10 @@ from feedback.export import export
 from feedback.store import FeedbackStore, Verdict, VerdictKind
 from retriever.index import load_index
 from retriever.types import Citation
-from tests.helpers import CLI, ROOT
+from tests.helpers import CLI, ROOT, FeedbackTarget, free_port
 from tuning.pairs import training_pairs
+
+Stores = Callable[..., FeedbackStore]
 
 CHUNK = {
     "n": 1, "document": "guide", "section": "FAQ", "chunk_id": "c1", "score": 0.7,
@@ -28,8 +32,10 @@ def verdict(answer_id: str, kind: VerdictKind, question: str) -> Verdict:
     )  # fmt: skip
 
 
-def test_export_writes_training_pairs_and_a_review_file(tmp_path: Path) -> None:
-    store = FeedbackStore(tmp_path / "fb.sqlite3", max_rows=10)
+def test_export_writes_training_pairs_and_a_review_file(
+    tmp_path: Path, feedback_store: Stores
+) -> None:
+    store = feedback_store(max_rows=10)
     store.add(verdict("a1", "helpful", "can a web dev move into ml?"))
     store.add(verdict("a2", "not_helpful", "what about bootcamps?"))
     report = export(store, tmp_path / "out")
@@ -44,12 +50,14 @@ def test_export_writes_training_pairs_and_a_review_file(tmp_path: Path) -> None:
     assert question.facts == ("Structured learning accelerates it a lot.",)
 
 
-def test_helpful_feedback_pairs_with_the_real_guide(tmp_path: Path, real_settings) -> None:  # type: ignore[no-untyped-def]
+def test_helpful_feedback_pairs_with_the_real_guide(  # type: ignore[no-untyped-def]
+    tmp_path: Path, real_settings, feedback_store: Stores
+) -> None:
     build = load_index(real_settings.paths.index)
     chunk = next(c for c in build.chunks if "$90,000" in c.text)
     citation = Citation(n=1, document=chunk.document_id, section=chunk.section,
                         chunk_id=chunk.id, score=0.8, text=chunk.text)  # fmt: skip
-    store = FeedbackStore(tmp_path / "fb.sqlite3", max_rows=10)
+    store = feedback_store(max_rows=10)
     given = Verdict(
         answer_id="a1", verdict="helpful", question="pay for ai devs?", answer="…",
         citations=(citation,), chosen=1, build_id="b", model="m",
@@ -60,13 +68,27 @@ def test_helpful_feedback_pairs_with_the_real_guide(tmp_path: Path, real_setting
     assert [p.chunk_id for p in pairs.pairs] == [chunk.id] and not pairs.skipped
 
 
-def test_the_cli_exports(tmp_path: Path) -> None:
-    db = tmp_path / "fb.sqlite3"
-    FeedbackStore(db, max_rows=10).add(verdict("a1", "helpful", "q?"))
+def test_the_cli_exports_the_store_the_settings_name(
+    tmp_path: Path, feedback_store: Stores, feedback_target: FeedbackTarget
+) -> None:
+    feedback_store(max_rows=10).add(verdict("a1", "helpful", "q?"))
     done = subprocess.run(
         [*CLI, "feedback", "export", "--out", str(tmp_path / "out"), "--json"],
-        cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "GUIDE_RAG_FEEDBACK_DB": str(db)},
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, **feedback_target.env},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["helpful"] == 1
+    assert json.loads((tmp_path / "out" / "feedback_train.jsonl").read_text())["question"] == "q?"
+
+
+def test_the_cli_says_in_one_line_when_the_database_is_down(tmp_path: Path) -> None:
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/feedback"  # nothing listens there
+    done = subprocess.run(
+        [*CLI, "feedback", "export", "--out", str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "GUIDE_RAG_FEEDBACK_URL": url},
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: cannot read the feedback database") and "refused" in line
+    assert not (tmp_path / "out" / "feedback_train.jsonl").exists()
