@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +25,7 @@ try:
         expect,
         sync_playwright,
     )
+    from playwright.sync_api import Error as PlaywrightError
 except ImportError:
     pytest.skip("playwright is not installed (pip install playwright)", allow_module_level=True)
 
@@ -344,3 +348,66 @@ def test_a_three_turn_conversation_then_a_new_one(page: Page, ui_dir: Path) -> N
     alone = ask(page, FOLLOW_UP)  # the same words, now with nothing before them
     expect(alone.locator(".read-with")).to_have_count(0)
     assert len(sent) == 4 and "history" not in sent[-1]
+
+
+def canned(answer: str, **more: object) -> str:
+    """A /ask response body as the server shapes it, to drive the page without the model."""
+    body = {"id": "ans_canned", "answer": answer, "abstained": False, "citations": [],
+            "read_with": [], "took_ms": 1.0, **more}  # fmt: skip
+    return json.dumps(body)
+
+
+def test_the_page_sends_at_most_the_last_20_questions(page: Page) -> None:
+    sent: list[dict[str, Any]] = []
+
+    def answer(route: Route) -> None:
+        sent.append(route.request.post_data_json)
+        route.fulfill(status=200, content_type="application/json", body=canned("An answer."))
+
+    page.goto("/")
+    page.route("**/ask", answer)
+    questions = [f"Question {i}?" for i in range(22)]
+    for question in questions:
+        ask(page, question)
+    assert sent[1]["history"] == questions[:1]
+    assert sent[20]["history"] == questions[:20]
+    assert sent[21]["history"] == questions[1:21]  # the oldest dropped, oldest first
+    expect(page.locator("#conversation-count")).to_have_text("22 questions so far")
+
+
+def test_what_the_server_says_is_shown_literally(page: Page) -> None:
+    citation = {"n": 1, "document": XSS, "section": "<b>Pay</b>", "chunk_id": "c1",
+                "score": 0.5, "text": "<script>alert(2)</script>"}  # fmt: skip
+    body = canned(f"{XSS} [1]", citations=[citation], read_with=["<i>earlier</i>"])
+    page.goto("/")
+    page.route("**/ask", lambda route: route.fulfill(status=200, body=body))
+    turn = ask(page, "What do they earn?")
+    expect(turn.locator(".answer")).to_have_text(f"{XSS} [1]")
+    expect(turn.locator(".read-with")).to_have_text("read with: <i>earlier</i>")
+    turn.locator(".answer button.cite").click()
+    expect(turn.locator(".passage-title")).to_have_text("[1] <b>Pay</b>")
+    expect(turn.locator(".passage-text")).to_have_text("<script>alert(2)</script>")
+    assert page.locator("img, b, i, main script").count() == 0
+
+
+def test_an_answer_to_an_abandoned_conversation_does_not_join_the_new_one(page: Page) -> None:
+    held: list[Route] = []
+    page.goto("/")
+    ask(page, SALARY_QUESTION)
+    page.route("**/ask", lambda route: held.append(route))
+    page.fill("#question", FOLLOW_UP)
+    page.press("#question", "Enter")
+    expect(page.locator("#status")).to_have_text("Searching the guide…")
+    page.get_by_role("button", name="New conversation").click()
+    expect(turns(page)).to_have_count(0)
+    expect(page.locator("#status")).to_be_hidden()
+    expect(page.locator("#ask-button")).to_be_enabled()
+    assert len(held) == 1
+    with contextlib.suppress(PlaywrightError):  # the page gave up on it: it may be gone
+        held[0].fulfill(status=200, body=canned("A late answer."))
+    expect(page.locator("#status")).to_be_hidden()  # no error for what the page dropped
+    expect(turns(page)).to_have_count(0)
+    page.unroute("**/ask")
+    alone = ask(page, SALARY_QUESTION)
+    expect(turns(page)).to_have_count(1)
+    expect(alone.locator(".answer")).to_contain_text("$90,000 to $130,000")
