@@ -1,10 +1,12 @@
 """An OpenAI-compatible chat API: GET /v1/models and POST /v1/chat/completions.
 
 Any OpenAI client (the `openai` package, LangChain's ChatOpenAI, Open WebUI…) can use the
-guide. The last user message is the question, the earlier user messages its history. The
-answer is the assistant message: the cited sentences with their [n] markers, then the sources;
-the same citations also come as a structured `citations` field, which clients may ignore.
-Parameters with no meaning here (temperature, max_tokens, tools, …) are accepted and ignored.
+guide. The last user message is the question, the earlier user messages (up to 20) its history.
+The answer is the assistant message: the cited sentences with their [n] markers, then the
+sources; the same citations also come as a structured `citations` field, which clients may
+ignore. Parameters with no meaning here (temperature, max_tokens, tools, …) are accepted and
+ignored; `n` above 1 is refused, since there is one answer; `stream_options.include_usage` adds
+OpenAI's final usage chunk to a stream.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.auth import allowed
 from api.deps import QADep, ServiceDep
@@ -74,13 +76,38 @@ class Message(BaseModel):
         return (self.content or "").strip()
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    include_usage: bool | None = None
+
+
 class ChatRequest(BaseModel):
-    # temperature, max_tokens, top_p, tools, user, … are OpenAI's; they mean nothing here.
+    # temperature, max_tokens, top_p, seed, stop, tools, user, … are OpenAI's; they mean
+    # nothing here and are accepted (extra="allow") so that any client's request goes through.
     model_config = ConfigDict(extra="allow")
 
     model: str
     messages: Annotated[list[Message], Field(min_length=1, max_length=200)]
     stream: bool = False
+    stream_options: StreamOptions | None = None
+    n: int | None = Field(default=None, description="How many answers: only 1 is served.")
+
+    @field_validator("n")
+    @classmethod
+    def _one_answer(cls, value: int | None) -> int | None:
+        # Silently returning one choice where n asked for several would break clients that
+        # index choices[1]; a 400 naming `n` says why.
+        if value is not None and value != 1:
+            raise ValueError(f"must be 1: this server gives one answer per request, not {value}")
+        return value
+
+    @property
+    def include_usage(self) -> bool:
+        return (
+            self.stream
+            and self.stream_options is not None
+            and bool(self.stream_options.include_usage)
+        )
 
 
 def _model() -> dict[str, Any]:
@@ -104,7 +131,8 @@ async def model(model_id: str) -> dict[str, Any]:
 def chat_completions(
     body: ChatRequest, request: Request, qa: QADep, service: ServiceDep
 ) -> JSONResponse | StreamingResponse:
-    """Answer the last user message, reading earlier user messages as its history."""
+    """Answer the last user message, reading the earlier user messages (the last 20) as its
+    history."""
     if body.model != MODEL_ID:
         raise _unknown_model(body.model)
     asked = [m.text for m in body.messages if m.role == "user" and m.text]
@@ -122,14 +150,17 @@ def chat_completions(
     service.answers.remember(Given(asked[-1], answer, m.build_id, m.model.name), completion_id)
     content = message_text(answer)
     usage = {
-        "prompt_tokens": sum(qa.embedder.count_tokens(q) for q in asked),
+        "prompt_tokens": sum(qa.embedder.count_tokens(q) for q in [*history, asked[-1]]),
         "completion_tokens": qa.embedder.count_tokens(content),
     }
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-    citations = [c.to_dict() for c in answer.citations]
+    extra = {  # ours, besides OpenAI's fields: clients may ignore them
+        "citations": [c.to_dict() for c in answer.citations],
+        "read_with": list(answer.read_with),
+    }
     if body.stream:
         return StreamingResponse(
-            _stream(completion_id, content, citations),
+            _stream(completion_id, content, extra, usage if body.include_usage else None),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -138,7 +169,7 @@ def chat_completions(
         "model": MODEL_ID,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                      "finish_reason": "stop", "logprobs": None}],
-        "usage": usage, "citations": citations, "abstained": answer.abstained,
+        "usage": usage, **extra, "abstained": answer.abstained,
     })  # fmt: skip
 
 
@@ -150,21 +181,30 @@ def message_text(answer: Answer) -> str:
     return f"{answer.text}\n\nSources:\n{sources}"
 
 
-def _stream(completion_id: str, content: str, citations: list[dict[str, Any]]) -> Iterator[str]:
+def _stream(
+    completion_id: str, content: str, extra: dict[str, Any], usage: dict[str, int] | None
+) -> Iterator[str]:
     """Server-sent events in OpenAI's chunk format: the role, the text in pieces, then the end
-    (with the citations), then [DONE]."""
+    (with `extra`: the citations), then [DONE]. With `usage` (stream_options.include_usage), as
+    OpenAI does: every chunk says `"usage": null` and a last chunk with no choices carries it."""
     created = int(time.time())
+    head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
+            "model": MODEL_ID}  # fmt: skip
 
-    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-        payload = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
-                   "model": MODEL_ID, "choices": [{"index": 0, "delta": delta,
-                                                   "finish_reason": finish}], **extra}  # fmt: skip
+    def event(payload: dict[str, Any]) -> str:
         return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **more: Any) -> str:
+        choices = [{"index": 0, "delta": delta, "finish_reason": finish}]
+        nothing = {"usage": None} if usage is not None else {}
+        return event({**head, "choices": choices, **nothing, **more})
 
     yield chunk({"role": "assistant", "content": ""})
     for piece in _pieces(content):
         yield chunk({"content": piece})
-    yield chunk({}, "stop", citations=citations)
+    yield chunk({}, "stop", **extra)
+    if usage is not None:
+        yield event({**head, "choices": [], "usage": usage})
     yield "data: [DONE]\n\n"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openai
@@ -66,6 +67,65 @@ def test_streaming_gives_the_same_text_in_chunks(client: openai.OpenAI) -> None:
     assert chunks[0].choices[0].delta.role == "assistant"
     assert chunks[-1].choices[0].finish_reason == "stop"
     assert (chunks[-1].model_extra or {})["citations"]
+    assert all(c.usage is None for c in chunks)  # no usage chunk unless asked for
+
+
+def test_include_usage_ends_the_stream_with_a_usage_chunk(client: openai.OpenAI) -> None:
+    question = [{"role": "user", "content": "Which tools do ML engineers use?"}]
+    whole = client.chat.completions.create(model="guide-rag", messages=question)  # type: ignore[arg-type]
+    stream = client.chat.completions.create(
+        model="guide-rag",
+        messages=question,  # type: ignore[arg-type]
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = list(stream)  # up to, not including, data: [DONE]
+    *answer, last = chunks
+    assert last.choices == [] and last.usage == whole.usage
+    assert last.usage is not None and last.usage.total_tokens > last.usage.completion_tokens > 0
+    assert all(c.choices and c.usage is None for c in answer)
+    assert answer[-1].choices[0].finish_reason == "stop"
+    text = "".join(c.choices[0].delta.content or "" for c in answer)
+    assert text == whole.choices[0].message.content
+
+
+def test_the_fields_clients_send_are_accepted_and_ignored(client: openai.OpenAI) -> None:
+    question = [{"role": "user", "content": ASK_SALARY}]
+    plain = client.chat.completions.create(model="guide-rag", messages=question)  # type: ignore[arg-type]
+    tool = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
+    fields: dict[str, Any] = {
+        "user": "reader-7", "temperature": 0.2, "top_p": 0.9, "max_tokens": 64,
+        "max_completion_tokens": 64, "n": 1, "presence_penalty": 0.5, "frequency_penalty": 0.5,
+        "seed": 7, "stop": ["\n\n", "END"], "tools": [tool], "tool_choice": "auto",
+        "response_format": {"type": "text"}, "logprobs": False, "metadata": {"team": "docs"},
+        "store": False, "parallel_tool_calls": False, "stream_options": {"include_usage": False},
+    }  # fmt: skip
+    dressed = client.chat.completions.create(model="guide-rag", messages=question, **fields)  # type: ignore[arg-type]
+    assert dressed.choices[0].message.content == plain.choices[0].message.content
+    assert len(dressed.choices) == 1 and SALARY in (dressed.choices[0].message.content or "")
+    streamed = list(
+        client.chat.completions.create(
+            model="guide-rag",
+            messages=question,  # type: ignore[arg-type]
+            stream=True,
+            **fields,
+        )
+    )
+    assert all(c.choices and c.usage is None for c in streamed)  # include_usage false: none
+    text = "".join(c.choices[0].delta.content or "" for c in streamed)
+    assert text == plain.choices[0].message.content
+
+
+def test_more_than_one_answer_is_refused_naming_n(client: openai.OpenAI, base: str) -> None:
+    with pytest.raises(openai.BadRequestError) as two:
+        client.chat.completions.create(
+            model="guide-rag", messages=[{"role": "user", "content": ASK_SALARY}], n=2
+        )
+    assert two.value.param == "n" and two.value.type == "invalid_request_error"
+    assert "one answer" in two.value.message
+    zero = {"model": "guide-rag", "messages": [{"role": "user", "content": ASK_SALARY}], "n": 0}
+    raw = httpx.post(f"{base}/v1/chat/completions", json=zero)
+    assert raw.status_code == 400 and raw.json()["error"]["param"] == "n"
 
 
 def test_follow_up_uses_the_earlier_question(client: openai.OpenAI) -> None:
@@ -78,6 +138,19 @@ def test_follow_up_uses_the_earlier_question(client: openai.OpenAI) -> None:
         ],
     )
     assert "ML engineers see similar ranges" in (response.choices[0].message.content or "")
+    assert (response.model_extra or {})["read_with"] == [ASK_SALARY]
+
+
+def test_a_long_conversation_is_read_with_its_last_20_user_turns(client: openai.OpenAI) -> None:
+    earlier = [f"Earlier question number {i}?" for i in range(28)] + [ASK_SALARY]
+    messages: list[dict[str, str]] = []
+    for question in earlier:
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
+    messages.append({"role": "user", "content": "and ML engineers?"})
+    response = client.chat.completions.create(model="guide-rag", messages=messages)  # type: ignore[arg-type]
+    # 29 earlier user turns; the QA refuses more than 20, so only the last 20 were sent.
+    assert "ML engineers see similar ranges" in (response.choices[0].message.content or "")
+    assert (response.model_extra or {})["read_with"] == [ASK_SALARY]
 
 
 def test_an_abstention_is_a_plain_assistant_message(client: openai.OpenAI) -> None:
