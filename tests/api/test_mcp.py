@@ -43,33 +43,36 @@ def base(fake_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @asynccontextmanager
-async def over_http(url: str, key: str | None = KEY) -> AsyncIterator[Client]:
+async def over_http(url: str, key: str | None = KEY, mode: str = "auto") -> AsyncIterator[Client]:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     async with (
         httpx2.AsyncClient(headers=headers, timeout=60) as http,
-        Client(streamable_http_client(url, http_client=http)) as client,
+        Client(streamable_http_client(url, http_client=http), mode=mode) as client,
     ):
         yield client
 
 
 @asynccontextmanager
-async def over_stdio(settings: Settings, **env: str) -> AsyncIterator[Client]:
+async def over_stdio(settings: Settings, mode: str = "auto", **env: str) -> AsyncIterator[Client]:
     command = StdioServerParameters(
         command=CLI[0],
         args=[*CLI[1:], "mcp"],
         env={**os.environ, **env_for(settings), **env},
         cwd=ROOT,
     )
-    async with Client(command) as client:
+    async with Client(command, mode=mode) as client:
         yield client
 
 
-@pytest.fixture(params=["stdio", "http"])
+# Each transport in both protocol eras: "auto" settles on the SDK's newest (2026-07-28, no
+# handshake); "legacy" is the initialize handshake (2025-11-25) the hosts in use today speak.
+@pytest.fixture(params=["stdio-auto", "stdio-legacy", "http-auto", "http-legacy"])
 def connect(request: pytest.FixtureRequest, fake_index: Settings) -> Connect:
-    if request.param == "stdio":
-        return lambda: over_stdio(fake_index)
+    transport, mode = request.param.split("-")
+    if transport == "stdio":
+        return lambda: over_stdio(fake_index, mode)
     url = f"{request.getfixturevalue('base')}/mcp"
-    return lambda: over_http(url)
+    return lambda: over_http(url, mode=mode)
 
 
 def session(connect: Connect, scenario: Callable[[Client], Awaitable[T]]) -> T:
