@@ -1,5 +1,6 @@
 """The ASGI application: our API and page at /, the OpenAI-compatible API at /v1, each its own
-app with its own error shape and body cap; the index and model load in the lifespan.
+app with its own error shape and body cap, and the MCP server at /mcp; all three serve the one
+QA the Service loads (in the lifespan, with the MCP transport's task group).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from api import errors, feedback, openai, routes
-from api.middleware import Gate, Metrics, ServiceMiddleware
+from api.mcp import build_server
+from api.mcp_http import McpEndpoint
+from api.middleware import ASGIApp, Gate, Metrics, ServiceMiddleware
 from api.service import Service
-from config.settings import Settings, load
+from config.settings import ServerSection, Settings, load
 from retriever.qa import QA
 
 STATIC = Path(__file__).parent / "static"
@@ -31,6 +34,7 @@ def create_app(settings: Settings | None = None, qa: QA | None = None) -> Starle
     service = Service(settings or load(), qa)
     server = service.settings.server
     gate = Gate(Metrics(), server.max_concurrency)
+    mcp = McpEndpoint(build_server(service.require), server)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -45,13 +49,16 @@ def create_app(settings: Settings | None = None, qa: QA | None = None) -> Starle
             threading.Thread(
                 target=service.watch, args=(stop,), name="guide-rag-reload", daemon=True
             ).start()
-        yield
+        async with mcp.running():
+            yield
         stop.set()
         service.feedback.close()
 
     main = _main_app(service, gate)
     v1 = _openai_app(service, gate)
-    app = Starlette(routes=[Mount("/v1", app=v1), Mount("/", app=main)], lifespan=lifespan)
+    # A Route, not a Mount: a Mount at /mcp would not match /mcp itself, the URL hosts are given.
+    at_mcp = Route("/mcp", endpoint=_mcp_app(mcp, gate, server))
+    app = Starlette(routes=[Mount("/v1", app=v1), at_mcp, Mount("/", app=main)], lifespan=lifespan)
     app.state.service = service
     app.state.metrics = gate.metrics
     return app
@@ -122,4 +129,24 @@ def _openai_app(service: Service, gate: Gate) -> FastAPI:
             allow_headers=["content-type", "authorization", "x-request-id"],
         )
     app.include_router(openai.router)
+    return app
+
+
+def _mcp_app(endpoint: McpEndpoint, gate: Gate, server: ServerSection) -> ASGIApp:
+    app: ASGIApp = ServiceMiddleware(
+        endpoint,
+        gate=gate,
+        max_body_bytes=server.max_body_bytes,
+        shape=errors.jsonrpc,
+        body_hint="send a shorter call (GUIDE_RAG_MAX_BODY_BYTES)",
+    )
+    if server.cors_origins:  # browser-based hosts (the MCP Inspector) read these headers
+        app = CORSMiddleware(
+            app,
+            allow_origins=server.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["content-type", "authorization", "mcp-protocol-version",
+                           "mcp-session-id", "last-event-id", "x-request-id"],
+            expose_headers=["mcp-session-id", "mcp-protocol-version"],
+        )  # fmt: skip
     return app

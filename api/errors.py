@@ -1,5 +1,5 @@
 """The one place errors become HTTP responses: one table from error to status and code, and the
-two shapes a body takes (ours, and OpenAI's on the /v1 app).
+shapes a body takes (ours, OpenAI's on the /v1 app, a JSON-RPC error at /mcp).
 
 Routes and middleware raise (or hand over) domain errors; nothing else builds an error body.
 """
@@ -130,6 +130,16 @@ def openai(refusal: Refusal, message: str, problems: Sequence[FieldProblem]) -> 
     param = problems[0].field if problems else None
     body = {"message": message, "type": kind, "param": param, "code": refusal.code}
     return status, {"error": body}
+
+
+def jsonrpc(refusal: Refusal, message: str, problems: Sequence[FieldProblem]) -> Body:
+    """A JSON-RPC error, the body MCP clients read at any status and show their user (else they
+    say only "Server returned an error response")."""
+    code = -32600 if refusal.status < 500 else -32603  # JSON-RPC's invalid request, internal
+    errors = [{"field": p.field, "reason": p.reason} for p in problems]
+    data = {"status": refusal.status, "error": refusal.code, "errors": errors}
+    error = {"code": code, "message": message, "data": data}
+    return refusal.status, {"jsonrpc": "2.0", "id": None, "error": error}
 
 
 def response(

@@ -1,4 +1,4 @@
-"""`guide-rag`: ingest, tune, ask, search, serve, eval, feedback. Every command runs guarded:
+"""`guide-rag`: ingest, tune, ask, search, serve, mcp, eval, feedback. Every command runs guarded:
 domain errors become one line on stderr and an exit code."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import typer
 from cli import evaluate, feedback
 from cli.edge import guarded
 from cli.ingest import ingest
+from cli.mcp import mcp
 from cli.query import ask, search
 from cli.serve import serve
 from cli.tune import tune
@@ -18,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (ingest, tune, ask, search, serve):
+for command in (ingest, tune, ask, search, serve, mcp):
     app.command()(guarded(command))
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(feedback.app, name="feedback")

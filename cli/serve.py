@@ -30,6 +30,8 @@ def serve(
     handler.setFormatter(logging.Formatter("%(message)s"))
     access.addHandler(handler)
     access.propagate = False
+    # The MCP SDK logs every stateless exchange at /mcp ("Terminating session") at INFO.
+    logging.getLogger("mcp.server.streamable_http").setLevel(logging.WARNING)
     uvicorn.run(
         create_app(s),
         host=s.server.host,

@@ -43,6 +43,14 @@ def test_serve_without_an_index_refuses_in_one_line(tmp_path: Path) -> None:
     assert_one_line_error(result, "no index at")
 
 
+def test_mcp_without_an_index_refuses_in_one_line_and_says_nothing_on_stdout(
+    tmp_path: Path,
+) -> None:
+    result = run("mcp", env={"GUIDE_RAG_INDEX_DIR": str(tmp_path / "none")})
+    assert_one_line_error(result, "no index at", "run `guide-rag ingest`")
+    assert result.stdout == ""  # stdout is the protocol's
+
+
 def test_ingest_of_a_missing_path(tmp_path: Path) -> None:
     assert_one_line_error(run("ingest", str(tmp_path / "missing.txt")), "no such file or directory")
 
