@@ -23,7 +23,8 @@ from api.mcp import build_server
 from api.mcp_http import McpEndpoint
 from api.middleware import ASGIApp, Gate, Metrics, ServiceMiddleware
 from api.service import Service
-from config.settings import ServerSection, Settings, load
+from config.sections import ServerSection
+from config.settings import Settings, load
 from retriever.qa import QA
 
 STATIC = Path(__file__).parent / "static"

@@ -21,7 +21,7 @@ from api import errors
 from api.auth import allowed
 from api.errors import InvalidApiKeyError, NotReadyError
 from api.middleware import Receive, Scope, Send
-from config.settings import ServerSection
+from config.sections import ServerSection
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,19 @@ CREATE TABLE IF NOT EXISTS feedback (
 PLACES = ", ".join("?" * 9)
 
 
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """WAL mode. Switching takes the file's exclusive lock, which SQLite does not wait for: two
+    processes opening a new store at once retry for a while instead of failing."""
+    for attempt in range(50):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 49:
+                raise
+            time.sleep(0.05)
+
+
 class SqliteStore:
     def __init__(self, path: Path, max_rows: int) -> None:
         self.path = path
@@ -40,8 +54,10 @@ class SqliteStore:
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            db = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+            _write_ahead(db)
             db.execute("PRAGMA synchronous=FULL")  # a committed verdict survives power loss too
             db.execute(SCHEMA)
             self._db = db
