@@ -176,10 +176,15 @@ def _check_contents(root: Path, manifest: BundleManifest) -> None:
         built_with = read_manifest(build).model
     except GuideRagError as exc:
         raise BundleError(f"bundle {root} holds no servable index ({exc})") from exc
-    if build.name != manifest.build_id or built_with != manifest.model:
+    if build.name != manifest.build_id:
         raise BundleError(
             f"bundle {root}: {DESCRIPTION} names build {manifest.build_id} but the index inside "
             f"is build {build.name}: {_REWRITE}"
+        )
+    if built_with != manifest.model:
+        raise BundleError(
+            f"bundle {root}: {DESCRIPTION} names model {manifest.model.name} but its build was "
+            f"made with {built_with.name}: {_REWRITE}"
         )
     folder = model_dir(root, manifest.model)
     if folder is not None and not (folder / MODEL_DESCRIPTION).is_file():

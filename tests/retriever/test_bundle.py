@@ -75,6 +75,8 @@ def test_a_link_is_refused(bundle: Path, tmp_path: Path) -> None:
         (lambda raw: {**raw, "files": {**raw["files"], "../escape": raw["files"]["index/CURRENT"]}},
          "unsafe path '../escape'"),
         (lambda raw: {**raw, "build_id": "20990101T000000-000000"}, "names build 20990101"),
+        (lambda raw: {**raw, "model": {**raw["model"], "name": "other"}},
+         "names model other but its build was made with fake-embedder"),
     ],
 )  # fmt: skip
 def test_a_bad_description_is_refused(bundle: Path, change: object, expected: str) -> None:
