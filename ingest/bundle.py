@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.publish import fsync, fsync_tree
+from ingest.publish import _fsync as fsync
+from ingest.publish import _fsync_tree as fsync_tree
 from retriever.bundle import (
     DESCRIPTION,
     FORMAT_VERSION,

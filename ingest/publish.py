@@ -70,15 +70,15 @@ def publish(index_dir: Path, build: IndexBuild) -> Path:
     target = staging / "build"
     write_build(target, build)
     manifest = build.manifest
-    fsync_tree(target)
+    _fsync_tree(target)
     final = builds / manifest.build_id
     os.rename(target, final)
     staging.rmdir()
     pointer_tmp = index_dir / f".{CURRENT}.tmp"
     pointer_tmp.write_text(manifest.build_id + "\n", encoding="utf-8")
-    fsync(pointer_tmp)
+    _fsync(pointer_tmp)
     os.replace(pointer_tmp, index_dir / CURRENT)
-    fsync(index_dir)
+    _fsync(index_dir)
     _prune(builds, keep={final.name, *([before] if before else [])})
     return final
 
@@ -101,7 +101,7 @@ def _prune(builds: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def fsync(path: Path) -> None:
+def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -109,10 +109,10 @@ def fsync(path: Path) -> None:
         os.close(fd)
 
 
-def fsync_tree(path: Path) -> None:
+def _fsync_tree(path: Path) -> None:
     for child in sorted(path.rglob("*"), reverse=True):  # files before their directories
-        fsync(child)
-    fsync(path)
+        _fsync(child)
+    _fsync(path)
 
 
 def previous_build(index_dir: Path) -> IndexBuild | None:
