@@ -30,7 +30,7 @@ from retriever.bundle import (
 from retriever.embedding.fake import FAKE_PREFIX
 from retriever.embedding.serving import ServingModel, serving_dir
 from retriever.errors import BundleError, ModelLoadError
-from retriever.index import BUILDS, CURRENT, MANIFEST, current_build, read_manifest
+from retriever.index import BUILDS, CURRENT, MANIFEST, Manifest, current_build, read_manifest
 
 TAR = ".tar"
 
@@ -61,45 +61,59 @@ def write_bundle(index_dir: Path, models_dir: Path, out: Path) -> BundleReport:
     model = _serving_model(models_dir, manifest.model.fingerprint, manifest.model.name)
     if out.exists() or out.is_symlink():
         raise BundleError(f"{out} already exists: a bundle is written once; choose a new path")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        root = staging / "bundle"
-        target = root / INDEX / BUILDS / build.name
-        for name in (MANIFEST, *manifest.files):
-            _copy(build / name, target / name)
-        (root / INDEX / CURRENT).write_text(build.name + "\n", encoding="utf-8")
-        if model is not None:
-            destination = model_dir(root, manifest.model)
-            assert destination is not None
-            for source in sorted(p for p in model.path.rglob("*") if p.is_file()):
-                _copy(source, destination / source.relative_to(model.path))
-        files = describe_files(root)
-        for name, expected in manifest.files.items():  # what was copied is what was published
-            if files[f"{INDEX}/{BUILDS}/{build.name}/{name}"].sha256 != expected:
-                raise BundleError(
-                    f"{build / name} does not match its checksum in the build's manifest: run "
-                    "`guide-rag ingest` to publish a good build, then bundle it"
-                )
-        described = BundleManifest(
-            format_version=FORMAT_VERSION,
-            build_id=build.name,
-            model=manifest.model,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            files=files,
-        )
-        _write_json(root / DESCRIPTION, described)
-        if out.name.endswith(TAR):
-            archive = staging / "bundle.tar"
-            _tar(root, archive)
-            os.replace(archive, out)
-        else:
-            fsync_tree(root)
-            os.rename(root, out)
-        fsync(out.parent)
-        return BundleReport(path=out, manifest=described)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise BundleError(
+            f"cannot write {out} ({exc.strerror or exc}): choose a writable path"
+        ) from exc
+    try:
+        return _write(build, manifest, model, staging, out)
+    except OSError as exc:  # a full disk, a build pruned by an ingest meanwhile…
+        raise BundleError(f"cannot write bundle {out} ({exc}); nothing was written") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write(
+    build: Path, manifest: Manifest, model: ServingModel | None, staging: Path, out: Path
+) -> BundleReport:
+    """The bundle assembled in `staging`, then renamed to `out` (or its tar renamed there)."""
+    root = staging / "bundle"
+    target = root / INDEX / BUILDS / build.name
+    for name in (MANIFEST, *manifest.files):
+        _copy(build / name, target / name)
+    (root / INDEX / CURRENT).write_text(build.name + "\n", encoding="utf-8")
+    if model is not None:
+        destination = model_dir(root, manifest.model)
+        assert destination is not None
+        for source in sorted(p for p in model.path.rglob("*") if p.is_file()):
+            _copy(source, destination / source.relative_to(model.path))
+    files = describe_files(root)
+    for name, expected in manifest.files.items():  # what was copied is what was published
+        if files[f"{INDEX}/{BUILDS}/{build.name}/{name}"].sha256 != expected:
+            raise BundleError(
+                f"{build / name} does not match its checksum in the build's manifest: run "
+                "`guide-rag ingest` to publish a good build, then bundle it"
+            )
+    described = BundleManifest(
+        format_version=FORMAT_VERSION,
+        build_id=build.name,
+        model=manifest.model,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        files=files,
+    )
+    _write_json(root / DESCRIPTION, described)
+    if out.name.endswith(TAR):
+        archive = staging / "bundle.tar"
+        _tar(root, archive)
+        os.replace(archive, out)
+    else:
+        fsync_tree(root)
+        os.rename(root, out)
+    fsync(out.parent)
+    return BundleReport(path=out, manifest=described)
 
 
 def _serving_model(models_dir: Path, fingerprint: str, name: str) -> ServingModel | None:

@@ -82,7 +82,7 @@ def test_a_failure_half_way_leaves_no_bundle(
         raise OSError("disk full")
 
     monkeypatch.setattr(ingest.bundle, "_write_json", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BundleError, match=r"disk full\); nothing was written"):
         write_bundle(fake_index.paths.index, fake_index.paths.models, tmp_path / name)
     assert list(tmp_path.iterdir()) == []  # neither the bundle nor its staging folder
 
