@@ -95,7 +95,7 @@ class Traffic:
     """Client threads sending requests through nginx until stopped (bounded in count and
     time): the outcome of every request, by route, and the /ask answers in order."""
 
-    def __init__(self, base: str, clients: int, *, limit: int = 5000, seconds: float = 120):
+    def __init__(self, base: str, clients: int, *, limit: int = 5000, seconds: float = 300):
         self.base = base
         self.outcomes: dict[str, Counter[str]] = {"/ask": Counter(), "/search": Counter()}
         self.answers: list[str] = []
