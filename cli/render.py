@@ -13,6 +13,7 @@ from rich.table import Table
 if TYPE_CHECKING:  # the commands import these; rendering only names them
     from evaluation.metrics import Row
     from evaluation.run import EvalReport
+    from ingest.bundle import BundleReport
     from ingest.report import IngestReport
     from retriever.types import Answer, Hit
     from tuning.tune import TuneReport
@@ -117,3 +118,13 @@ def tune_report(r: TuneReport) -> None:
         for metric, after in card.dev_after.items():
             table.add_row(metric, f"{card.dev_before.get(metric, 0):.3f}", f"{after:.3f}")
         out.print(table)
+
+
+def bundle_report(r: BundleReport) -> None:
+    m = r.manifest
+    out.print(f"[bold]wrote bundle[/bold] {r.path}", highlight=False)
+    out.print(
+        f"  build {m.build_id}   model {m.model.name}   files {len(m.files)}   "
+        f"{m.size / 1e6:.1f} MB",
+        highlight=False,
+    )

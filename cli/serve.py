@@ -1,29 +1,90 @@
-"""`guide-rag serve`: the HTTP API under uvicorn."""
+"""`guide-rag serve`: the HTTP API under uvicorn, over the published index or a bundle."""
 
 from __future__ import annotations
 
 import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
 
-from cli.edge import settings
+from cli.edge import err, settings
 from cli.options import IndexDir
+from config.settings import Settings
+from retriever.errors import GuideRagError
+
+
+class ServeOptionsError(GuideRagError):
+    pass
 
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (GUIDE_RAG_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (GUIDE_RAG_PORT).")] = None,
     index_dir: IndexDir = None,
+    bundle: Annotated[
+        Path | None,
+        typer.Option(
+            "--bundle",
+            help="Serve this bundle (folder or .tar from `guide-rag bundle`), read-only, checked "
+            "file by file first (GUIDE_RAG_BUNDLE).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the HTTP API with uvicorn: the published index and the model it was built with."""
+    """Serve the HTTP API with uvicorn: the published index and the model it was built with, or
+    everything from one bundle."""
+    if bundle is not None and index_dir is not None:
+        raise ServeOptionsError("give --bundle or --index-dir, not both: a bundle holds its index")
+    s = settings(host=host, port=port, index_dir=index_dir, bundle=bundle)
+    if s.paths.bundle is None:
+        from retriever.index import current_build
+
+        current_build(s.paths.index)  # fail here, in one line, rather than serve nothing
+        _run(s)
+        return
+    from retriever.bundle import open_bundle
+
+    # An unpacked .tar lives in a temporary folder: SIGTERM must unwind to remove it.
+    with _terminate_unwinds(), open_bundle(s.paths.bundle) as opened:  # checked before we listen
+        m = opened.manifest
+        err.print(f"serving bundle {s.paths.bundle}: build {m.build_id}, model {m.model.name}, "
+                  f"{len(m.files)} files verified", markup=False, highlight=False)  # fmt: skip
+        # A bundle never changes, and the server only reads it: nothing to poll for.
+        _run(s.override(index_dir=opened.index_dir, models_dir=opened.models_dir,
+                        reload_seconds=0))  # fmt: skip
+
+
+class _Terminated(BaseException):
+    pass
+
+
+@contextmanager
+def _terminate_unwinds() -> Iterator[None]:
+    """SIGTERM raises, so `finally` blocks run; then the process ends by SIGTERM as it would
+    have. (uvicorn catches SIGTERM while serving, drains, and raises it again on its way out.)"""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(s: Settings) -> None:
     import uvicorn
 
     from api.app import create_app
-    from retriever.index import current_build
 
-    s = settings(host=host, port=port, index_dir=index_dir)
-    current_build(s.paths.index)  # fail here, in one line, rather than serve nothing
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     access = logging.getLogger("guide_rag.access")  # one bare JSON object per line
     handler = logging.StreamHandler()

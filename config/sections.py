@@ -38,6 +38,10 @@ class Paths(Section):
     )
     eval_dir: Path | None = Field(default=None, description="The eval set (corpus/eval).")
     reports_dir: Path | None = Field(default=None, description="Eval reports (home/reports).")
+    bundle: Path | None = Field(
+        default=None,
+        description="Serve this bundle (a folder or .tar from `guide-rag bundle`), read-only.",
+    )
 
     _resolve = field_validator("*")(classmethod(lambda cls, v: _absolute(v)))
 

@@ -33,3 +33,7 @@ class InvalidQueryError(GuideRagError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class BundleError(GuideRagError):
+    """A bundle that cannot be written, or one that is damaged and must not be served."""

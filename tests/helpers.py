@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -103,14 +103,21 @@ def free_port() -> int:
 
 @contextmanager
 def live_server_process(
-    env: dict[str, str], log: Path, *, ready_within: float = 120
+    env: dict[str, str],
+    log: Path,
+    *,
+    ready_within: float = 120,
+    command: Sequence[str] = CLI,
+    cwd: Path | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`guide-rag serve` in a subprocess on a free loopback port; yields (base URL, process)
-    once /ready answers 200."""
+    """`guide-rag serve` (`command` runs guide-rag) in a subprocess on a free loopback port;
+    yields (base URL, process) once /ready answers 200."""
     port = free_port()
     env = {**os.environ, **env, "GUIDE_RAG_PORT": str(port), "GUIDE_RAG_HOST": "127.0.0.1"}
     with log.open("w") as out:
-        proc = subprocess.Popen([*CLI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [*command, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + ready_within
