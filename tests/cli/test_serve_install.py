@@ -22,7 +22,7 @@ QUESTION = "What salary do entry level AI engineers typically start at?"
 @pytest.fixture(scope="module")
 def venv(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Kept between runs in pytest's cache (keyed by pyproject.toml); built from nothing without.
-    cache = pytestconfig.cache
+    cache = getattr(pytestconfig, "cache", None)  # absent under -p no:cacheprovider
     folder = cache.mkdir("serve-venv") if cache else tmp_path_factory.mktemp("serve-venv")
     return serve_venv(Path(folder))
 
