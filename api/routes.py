@@ -173,7 +173,7 @@ async def ready(service: ServiceDep) -> ReadyResponse:
         chunks=m.chunk_count,
         build_id=m.build_id,
         index_built_at=m.built_at,
-        min_score=qa.abstention.min_score,
-        min_scope=qa.abstention.min_scope,
-        min_score_source=qa.abstention.source,
+        abstention=qa.abstention.kind,
+        abstain_below=qa.abstention.threshold,
+        abstention_source=qa.abstention.source,
     )

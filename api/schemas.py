@@ -137,13 +137,14 @@ class ReadyResponse(BaseModel):
     chunks: int
     build_id: str
     index_built_at: str
-    min_score: float = Field(description="The best cosine score under which /ask abstains.")
-    min_scope: float = Field(
-        description="The in-scope probability under which /ask abstains (0: not used)."
+    abstention: str = Field(
+        description="`judge`: the probability that the guides answer a question, weighed from "
+        "its evidence; `cosine`: the best passage's cosine (no judge, or GUIDE_RAG_MIN_SCORE)."
     )
-    min_score_source: str = Field(
-        description="Where that threshold came from: GUIDE_RAG_MIN_SCORE, the calibration "
-        "recorded at ingest (and on which questions), or the measured fallback."
+    abstain_below: float = Field(description="/ask abstains under this probability or cosine.")
+    abstention_source: str = Field(
+        description="Where the rule came from: the model's calibration (on which questions), "
+        "GUIDE_RAG_MIN_SCORE, or the measured fallback."
     )
 
 

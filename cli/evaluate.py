@@ -12,6 +12,7 @@ import typer
 from cli import render
 from cli.edge import guarded, progress_bar, settings, starter
 from cli.options import AsJson, EvalDir, IndexDir
+from config.settings import Settings
 
 app = typer.Typer(help="Measure retrieval and answers on the eval set.")
 
@@ -35,6 +36,14 @@ def evaluate(
     ablation: Annotated[
         bool, typer.Option(help="Rows = the served QA with one part replaced at a time.")
     ] = False,
+    guides: Annotated[
+        bool,
+        typer.Option(
+            "--guides",
+            help="Instead: index the eval guides beside the shipped one, adapt a model to them "
+            "(minutes the first time), and measure base and adapted, dense and hybrid, per guide.",
+        ),
+    ] = False,
     out: Out = None,
     eval_dir: EvalDir = None,
     index_dir: IndexDir = None,
@@ -43,9 +52,12 @@ def evaluate(
     """Measure the served model and the base model; write reports/eval-<split>.{json,md,png}.
 
     Rows: the base model's retrievers, then the served model's; with --ablation, the served QA
-    with one part replaced at a time.
+    with one part replaced at a time; with --guides, the held-out guides (reports/eval-guides.*).
     """
     if ctx.invoked_subcommand is not None:
+        return
+    if guides:
+        _guides(settings(eval_dir=eval_dir, reports_dir=out), as_json)
         return
     from evaluation.run import run  # the measuring stack loads here, not when the CLI starts
     from retriever.qa import QA
@@ -58,6 +70,33 @@ def evaluate(
         render.print_json(report.to_dict())
     else:
         render.eval_report(report)
+
+
+def _guides(s: Settings, as_json: bool) -> None:
+    import tempfile
+
+    from evaluation.held_out import corpus, evaluate_guides, write_guides_report
+    from ingest.embedder import embedder_for
+    from retriever.limits import BASE_MODEL
+    from tuning.tune import run_tune
+
+    with tempfile.TemporaryDirectory(prefix="guide-rag-guides-") as tmp:
+        folder, held_out = corpus(s, Path(tmp) / "corpus")
+        # Adapted as `guide-rag tune` adapts a user's corpus: the guides' own text, no question.
+        adapted = run_tune(
+            s.override(corpus_dir=folder, tuned_dir=s.paths.models / "eval-adapted"),
+            progress=not as_json,
+        )
+        models = {"base": embedder_for(s, BASE_MODEL),
+                  "adapted": embedder_for(s, str(adapted.model_dir))}  # fmt: skip
+        with progress_bar(quiet=as_json) as bar:
+            rows = evaluate_guides(s, models, folder, held_out,
+                                   advance=starter(bar, "evaluating")(0))  # fmt: skip
+    paths = write_guides_report(rows, s.paths.reports)
+    if as_json:
+        render.print_json({"rows": [r.to_dict() for r in rows], "files": [str(p) for p in paths]})
+        return
+    render.out.print(paths[1].read_text(encoding="utf-8"), markup=False, highlight=False)
 
 
 @app.command("curve")

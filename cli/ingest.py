@@ -10,7 +10,7 @@ import typer
 
 from cli import render
 from cli.edge import err, progress_bar, settings, starter
-from cli.options import AsJson, EvalDir, IndexDir, Model
+from cli.options import AsJson, IndexDir, Model
 
 EXIT_PARTIAL = 3  # ingest published, but skipped unreadable guides
 
@@ -26,7 +26,6 @@ def ingest(
     ] = None,
     index_dir: IndexDir = None,
     model: Model = None,
-    eval_dir: EvalDir = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -38,19 +37,18 @@ def ingest(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Read the guides, embed what changed, calibrate abstention, publish a new index atomically.
+    """Read the guides, embed what changed, publish a new index atomically (with the model's
+    abstention calibration).
 
     Exit codes: 0 done, 3 done but some guides were skipped (see the warnings), 1 failed.
     """
-    from evaluation.calibration import DevSplitCalibrator
     from ingest.build import run_ingest
 
-    s = settings(index_dir=index_dir, model=model, eval_dir=eval_dir)
+    s = settings(index_dir=index_dir, model=model)
     with progress_bar(quiet=as_json) as bar:
         report = run_ingest(
             s,
             paths,
-            calibrator=DevSplitCalibrator(s.paths.eval),
             progress=_BarProgress(starter(bar, "embedding")),
             strict=strict,
             dry_run=dry_run,

@@ -94,30 +94,25 @@ def eval_report(r: EvalReport) -> None:
             highlight=False,
         )
     out.print(
-        f"abstain below cosine {r.min_score:.3f} or scope {r.min_scope:.3f} "
-        f"({r.min_score_source}); wrote " + ", ".join(map(str, r.files)),
+        f"abstain below {r.abstention} {r.abstain_below:.3f} ({r.abstention_source}); wrote "
+        + ", ".join(map(str, r.files)),
         highlight=False,
     )
 
 
 def tune_report(r: TuneReport) -> None:
     card = r.card
-    state = "up to date" if r.up_to_date else "tuned"
+    state = "up to date" if r.up_to_date else "adapted"
     out.print(f"[bold]{state}[/bold]: {r.model_dir} (from {card.base_model})")
     out.print(
-        f"  pairs {card.pairs} from {card.questions} questions   out of scope {card.out_of_scope}"
-        f"   trained in {card.seconds:.0f} s   seconds {r.seconds:.2f}",
+        f"  general: {card.general_pairs} pairs of {card.questions} questions ({card.general})\n"
+        f"  adapted to {', '.join(card.guides)}: {card.adapt_pairs} pairs of their own text\n"
+        f"  abstention: {card.abstention.get('source', 'none')}\n"
+        f"  made in {card.seconds:.0f} s   seconds {r.seconds:.2f}",
         highlight=False,
     )
     for question_id in card.skipped:
         out.print(f"  skipped {question_id}: no chunk holds its facts any more", highlight=False)
-    if not r.up_to_date:
-        table = Table(title="dev split, served pipeline")
-        for column in ("metric", "base", "tuned"):
-            table.add_column(column, justify="right" if column != "metric" else "left")
-        for metric, after in card.dev_after.items():
-            table.add_row(metric, f"{card.dev_before.get(metric, 0):.3f}", f"{after:.3f}")
-        out.print(table)
 
 
 def bundle_report(r: BundleReport) -> None:

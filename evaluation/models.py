@@ -7,14 +7,13 @@ model it trained before it replaces the served one.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-from evaluation.calibration import DevSplitCalibrator
 from ingest.vectors import embed_chunks
 from retriever.embedding import Embedder, ref_of
 from retriever.index import IndexBuild
+from retriever.limits import Mode
 from retriever.qa import QA, abstention_from
 
 
@@ -25,7 +24,7 @@ def rebuild_with(build: IndexBuild, embedder: Embedder) -> IndexBuild:
     return IndexBuild.in_memory(manifest, build.chunks, views, np.concatenate(sentences))
 
 
-def calibrated_qa(build: IndexBuild, embedder: Embedder, eval_dir: Path) -> QA:
-    """The served parts over `build`, abstaining as ingest would calibrate them for it."""
-    calibration = DevSplitCalibrator(eval_dir).calibrate(build, embedder, inputs="")
-    return QA.assemble(build, embedder, abstention_from(calibration, embedder.scope))
+def calibrated_qa(build: IndexBuild, embedder: Embedder, mode: Mode = "dense") -> QA:
+    """The served parts over `build`, abstaining as the model's calibration says (as an index
+    built with it would)."""
+    return QA.assemble(build, embedder, abstention_from(embedder.calibration), mode)

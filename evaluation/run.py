@@ -32,9 +32,9 @@ class EvalReport:
     out_of_scope: int
     model: str
     build_id: str
-    min_score: float
-    min_scope: float
-    min_score_source: str
+    abstention: str
+    abstain_below: float
+    abstention_source: str
     followups: FollowupScores | None
     files: tuple[Path, ...]
 
@@ -42,8 +42,8 @@ class EvalReport:
         return {
             "split": self.split, "ablation": self.ablation, "questions": self.questions,
             "out_of_scope": self.out_of_scope, "model": self.model, "build_id": self.build_id,
-            "min_score": self.min_score, "min_scope": self.min_scope,
-            "min_score_source": self.min_score_source,
+            "abstention": self.abstention, "abstain_below": self.abstain_below,
+            "abstention_source": self.abstention_source,
             "followups": self.followups.to_dict() if self.followups else None,
             "rows": [r.to_dict() for r in self.rows], "files": [str(f) for f in self.files],
         }  # fmt: skip
@@ -67,15 +67,15 @@ def run(
     rows = run_eval(qa, data, variants, advance)
     if with_base:
         base = embedder_for(settings, BASE_MODEL)
-        base_qa = calibrated_qa(rebuild_with(qa.build, base), base, eval_dir)
+        base_qa = calibrated_qa(rebuild_with(qa.build, base), base)
         rows = run_eval(base_qa, data, BASELINE, advance) + rows
     followups = evaluate_followups(qa, conversations) if conversations else None
     m = qa.build.manifest
     report = EvalReport(
         split=split, ablation=ablation, rows=tuple(rows), questions=len(data.questions),
         out_of_scope=len(data.out_of_scope), model=m.model.name, build_id=m.build_id,
-        min_score=qa.abstention.min_score, min_scope=qa.abstention.min_scope,
-        min_score_source=qa.abstention.source, followups=followups, files=(),
+        abstention=qa.abstention.kind, abstain_below=qa.abstention.threshold,
+        abstention_source=qa.abstention.source, followups=followups, files=(),
     )  # fmt: skip
     name = f"{split}-ablation" if ablation else split
     meta = {k: v for k, v in report.to_dict().items() if k not in ("rows", "files", "split")}

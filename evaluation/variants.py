@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from retriever.answer import Composer, RetrievedOnly, TermWeights
 from retriever.answer.composer import SEMANTIC
-from retriever.qa import QA
+from retriever.qa import QA, floor_of
 from retriever.search import ConvexHybrid, DenseSearch, LexicalSearch, RankFusionHybrid, Searcher
 
 Variant = Callable[[QA], QA]
@@ -28,7 +28,7 @@ def _with(
     weights = TermWeights(build.chunks)
     composer = Composer(
         weights,
-        qa.abstention.min_score,
+        floor_of(qa.abstention),
         build.chunks,
         build.sentences,
         section_focus=section_focus,

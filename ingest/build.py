@@ -1,14 +1,13 @@
-"""Ingest: guides → chunks → vectors (new chunks only) → calibrated → published.
-
-The calibration step belongs to whoever orchestrates (the CLI passes evaluation's calibrator);
-ingest only runs it on the built index, records its result and what it read, and publishes.
-"""
+"""Ingest: guides → chunks → vectors (new chunks only) → published, with the model's
+abstention calibration recorded in the manifest (the index describes itself)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,35 +22,16 @@ from ingest.errors import CorpusError
 from ingest.loaders import document_id, load_document
 from ingest.publish import index_lock, previous_build, publish
 from ingest.report import IngestReport, changes, section_count, up_to_date
-from ingest.structure import Document, unit_text
+from ingest.structure import Document
 from ingest.vectors import vectors_for
-from retriever.abstention import Calibration
 from retriever.embedding import Embedder
 from retriever.embedding import ref_of as model_ref
 from retriever.index import FORMAT_VERSION, DocumentInfo, IndexBuild, Manifest, SectionInfo
 from retriever.types import Chunk
 
 
-class Calibrator(Protocol):
-    def inputs(self, guides: Sequence[Mapping[str, str]]) -> str:
-        """A digest of what `calibrate` will read for these guides (each given as {section
-        title: its searchable text}): unchanged guides and inputs mean no rebuild."""
-        ...
-
-    def calibrate(self, build: IndexBuild, embedder: Embedder, inputs: str) -> Calibration | None:
-        """The abstention thresholds for `build`, recorded in its manifest (None: the measured
-        fallback applies)."""
-        ...
-
-
-class NoCalibration:
-    """Record nothing: serving then uses GUIDE_RAG_MIN_SCORE or the measured fallback."""
-
-    def inputs(self, guides: Sequence[Mapping[str, str]]) -> str:
-        return "none"
-
-    def calibrate(self, build: IndexBuild, embedder: Embedder, inputs: str) -> Calibration | None:
-        return None
+def digest(raw: object) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
 
 
 class Progress(Protocol):
@@ -74,12 +54,11 @@ def run_ingest(
     paths: Sequence[Path] | None = None,
     *,
     embedder: Embedder | None = None,
-    calibrator: Calibrator | None = None,
     progress: Progress | None = None,
     strict: bool = False,
     dry_run: bool = False,
 ) -> IngestReport:
-    """Build, calibrate and publish an index of the guides at `paths` (default: the corpus).
+    """Build and publish an index of the guides at `paths` (default: the corpus).
 
     Only chunks the live build lacks are embedded. One ingest at a time per index directory;
     the guides are read before the lock is taken, so a slow guide (bounded by its budgets)
@@ -92,11 +71,11 @@ def run_ingest(
         list(paths or [settings.paths.corpus]), follow_symlinks=settings.ingest.follow_symlinks
     )
     docs, skipped = load_guides(found, strict, budgets_of(settings))
-    calibrator = calibrator or NoCalibration()
     with index_lock(index_dir, create=not dry_run):
         previous = previous_build(index_dir)
-        inputs = calibrator.inputs([searchable_sections(d) for d in docs])
         embedder = embedder or embedder_for(settings)  # loads nothing until it embeds
+        calibration = embedder.calibration
+        inputs = digest(calibration.to_dict()) if calibration else "none"
         same_model = previous and previous.manifest.model.fingerprint == embedder.fingerprint
         live = previous if same_model else None
         if live is not None and _same_inputs(live.manifest, docs, settings, inputs):
@@ -114,7 +93,8 @@ def run_ingest(
             vectors, sentences, embedded = vectors_for(chunks, embedder, live, bar.embedding)
             manifest = _manifest(settings, embedder, infos, len(chunks))
             build = IndexBuild.in_memory(manifest, chunks, vectors, sentences)
-            calibration = calibrator.calibrate(build, embedder, inputs)
+            if calibration is not None:
+                calibration = replace(calibration, inputs=inputs)
             build = replace(build, manifest=replace(build.manifest, calibration=calibration))
             publish(index_dir, build)
             build_id = build.manifest.build_id
@@ -199,17 +179,10 @@ def _some_left(docs: Sequence[Document], skipped: Sequence[Skipped]) -> None:
         raise CorpusError(f"no usable guide to ingest: {reasons}")
 
 
-def searchable_sections(doc: Document) -> dict[str, str]:
-    """{section title: its text as chunks will hold it}, navigation left out."""
-    return {
-        s.title: "\n".join(unit_text(u) for u in s.units) for s in doc.sections if not s.navigation
-    }
-
-
 def _same_inputs(
     manifest: Manifest, docs: Sequence[Document], settings: Settings, inputs: str
 ) -> bool:
-    """The live build was made from exactly these guides, settings and calibration inputs."""
+    """The live build was made from exactly these guides, settings and calibration."""
     recorded = manifest.calibration.inputs if manifest.calibration else "none"
     return (
         manifest.max_chunk_tokens == settings.ingest.max_chunk_tokens

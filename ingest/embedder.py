@@ -25,7 +25,11 @@ def embedder_for(settings: Settings, name: str | None = None) -> Embedder:
     name = name or model_name(settings)
     if name == FAKE_MODEL:
         return FakeEmbedder()
-    files = ModelFiles.of(name)
+    return embedder_of(settings, ModelFiles.of(name))
+
+
+def embedder_of(settings: Settings, files: ModelFiles) -> Embedder:
+    """The model in `files` on the configured backend (every core; exported for ONNX)."""
     if settings.model.backend == "torch":
         from retriever.embedding.torch_backend import TorchEmbedder
 

@@ -1,83 +1,92 @@
-"""When an answer abstains: the best cosine is too low, or the question is out of the guide's
-scope by the classifier `guide-rag tune` trains with the model.
+"""When an answer abstains: a judge weighs the question's evidence (retriever/evidence.py) into
+the probability that the guides answer it, and abstains under a threshold.
 
-Both thresholds are fitted on the eval set's dev split at ingest (evaluation/calibration.py).
+The judge is a logistic regression `guide-rag tune` trains with each model on train questions
+of several guides (never dev or test ones); its threshold is calibrated on the dev guides and
+the shipped guide's dev split. Both are recorded in every index built with that model, so what
+abstention means does not change when a guide is added. Without a judge (the base model, a fake
+one) it is the best cosine against a threshold.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
-
-import numpy as np
+from typing import Any, ClassVar
 
 from retriever.errors import ModelLoadError
+from retriever.evidence import FEATURES, Evidence
 
-if TYPE_CHECKING:
-    from retriever.search import Candidate
-
-SCOPE_FILE = "scope.json"
-# Abstention reads the best cosine among this many hits, whatever top_k a caller asks for, so
-# that top_k=1 does not abstain more than top_k=20. Calibration reads the same signal.
-ABSTAIN_DEPTH = 5
+ABSTAIN_DEPTH = 5  # the hits evidence reads, whatever top_k a caller asks for
+JUDGE_FILE = "abstention.json"  # beside a model's weights and in its serving folder
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Logistic regression over a question's embedding: P(the guide covers it).
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Judge:
+    """P(in scope) = sigmoid(bias + Σ weight · (value − mean) / scale), feature by feature."""
 
-    Trained by `guide-rag tune` on the train split (in-scope vs out-of-scope questions) with the
-    model's own vectors, and stored beside the model as scope.json.
-    """
-
-    weights: np.ndarray
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
     bias: float
 
-    def probability(self, vector: np.ndarray) -> float:
-        return 1.0 / (1.0 + math.exp(-(float(self.weights @ vector) + self.bias)))
+    def probability(self, evidence: Evidence) -> float:
+        z = self.bias + sum(
+            w * (v - m) / s
+            for w, v, m, s in zip(self.weights, evidence.values, self.mean, self.scale, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
-    def save(self, model_dir: Path) -> None:
-        payload = {"weights": [float(w) for w in self.weights], "bias": self.bias}
-        (model_dir / SCOPE_FILE).write_text(json.dumps(payload), encoding="utf-8")
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+        }
 
     @classmethod
-    def load(cls, model_dir: Path) -> Scope | None:
-        path = model_dir / SCOPE_FILE
-        if not path.is_file():
-            return None
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls(np.asarray(raw["weights"], dtype=np.float32), float(raw["bias"]))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ModelLoadError(f"{path} is unreadable ({exc}): re-run `guide-rag tune`") from exc
-
-
-@dataclass(frozen=True, slots=True)
-class Signals:
-    cosine: float  # the best cosine among the first ABSTAIN_DEPTH candidates
-    scope: float  # P(in scope); 1.0 when the model has no scope classifier
+    def from_dict(cls, raw: Mapping[str, Any]) -> Judge:
+        features = tuple(map(str, raw["features"]))
+        if features != FEATURES:
+            raise ValueError(
+                f"the judge weighs {features}, this guide-rag measures {FEATURES}: "
+                "re-run `guide-rag tune`"
+            )
+        columns = [tuple(float(x) for x in raw[k]) for k in ("mean", "scale", "weights")]
+        if any(len(c) != len(FEATURES) for c in columns):
+            raise ValueError("a judge needs one mean, scale and weight per feature")
+        return cls(features=features, mean=columns[0], scale=columns[1], weights=columns[2],
+                   bias=float(raw["bias"]))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Calibration:
-    """The abstention thresholds a build records: their values, where they came from, how they
-    did on the questions they were fitted on, and a digest of what calibration read."""
+    """The abstention rule a build records: the judge (or none), its threshold, where they came
+    from, how they did on the questions the threshold was fitted on, and what those were."""
 
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2
 
-    min_score: float
-    min_scope: float = 0.0  # 0: the scope classifier is not used
+    judge: Judge | None  # None: the best cosine against `threshold`
+    threshold: float  # P(in scope) with a judge, else a cosine
     source: str
-    inputs: str = ""  # ingest rebuilds when the calibration's inputs change
-    dev_false_abstention: float | None = None
-    dev_out_of_scope_abstained: float | None = None
+    inputs: str = ""  # what calibration read: ingest rebuilds when it changes
+    fitted: Mapping[str, float] = field(default_factory=dict)  # e.g. dev_false_abstention
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": self.VERSION, **{f: getattr(self, f) for f in _FIELDS}}
+        return {
+            "version": self.VERSION,
+            "judge": self.judge.to_dict() if self.judge else None,
+            "threshold": self.threshold,
+            "source": self.source,
+            "inputs": self.inputs,
+            "fitted": dict(self.fitted),
+        }
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Calibration:
@@ -85,34 +94,44 @@ class Calibration:
         if raw.get("version") != cls.VERSION:
             raise ValueError(f"calibration version {raw.get('version')!r}, not {cls.VERSION}")
         try:
-            return cls(**{f: raw[f] for f in _FIELDS if f in raw})
-        except TypeError as exc:
+            judge = Judge.from_dict(raw["judge"]) if raw.get("judge") else None
+            fitted = {str(k): float(v) for k, v in dict(raw.get("fitted") or {}).items()}
+            return cls(judge=judge, threshold=float(raw["threshold"]), source=str(raw["source"]),
+                       inputs=str(raw.get("inputs", "")), fitted=fitted)  # fmt: skip
+        except (KeyError, TypeError) as exc:
             raise ValueError(f"malformed calibration ({exc})") from exc
-
-
-_FIELDS = ("min_score", "min_scope", "source", "inputs", "dev_false_abstention",
-           "dev_out_of_scope_abstained")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Abstention:
-    """The thresholds in force and where they came from (shown by /ready)."""
+    """The rule in force and where it came from (shown by /ready)."""
 
-    min_score: float
+    threshold: float
     source: str
-    scope: Scope | None = None
-    min_scope: float = 0.0
+    judge: Judge | None = None
 
     @classmethod
-    def calibrated(cls, calibration: Calibration, scope: Scope | None) -> Abstention:
-        """The thresholds a build's calibration records."""
-        min_scope = calibration.min_scope if scope else 0.0
-        return cls(calibration.min_score, calibration.source, scope if min_scope else None,
-                   min_scope)  # fmt: skip
+    def of(cls, calibration: Calibration) -> Abstention:
+        return cls(calibration.threshold, calibration.source, calibration.judge)
 
-    def signals(self, pool: Sequence[Candidate], vector: np.ndarray) -> Signals:
-        cosine = max((c.cosine for c in pool[:ABSTAIN_DEPTH]), default=float("-inf"))
-        return Signals(cosine, self.scope.probability(vector) if self.scope else 1.0)
+    @property
+    def kind(self) -> str:
+        return "judge" if self.judge else "cosine"
 
-    def abstains(self, signals: Signals) -> bool:
-        return signals.cosine < self.min_score or signals.scope < self.min_scope
+    def score(self, evidence: Evidence) -> float:
+        """What is compared with the threshold: P(in scope), or the best cosine."""
+        return self.judge.probability(evidence) if self.judge else evidence["cos1"]
+
+    def abstains(self, evidence: Evidence) -> bool:
+        return self.score(evidence) < self.threshold
+
+
+def read_calibration(path: Path) -> Calibration | None:
+    """The calibration a model folder holds (`guide-rag tune` writes it), if any."""
+    target = path / JUDGE_FILE
+    if not target.is_file():
+        return None
+    try:
+        return Calibration.from_dict(json.loads(target.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"{target} is unreadable ({exc}): re-run `guide-rag tune`") from exc

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.abstention import ABSTAIN_DEPTH, Abstention, Calibration, Scope, Signals
+from retriever.abstention import ABSTAIN_DEPTH, Abstention, Calibration
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, open_embedder
 from retriever.errors import IndexMismatchError, InvalidQueryError
+from retriever.evidence import Evidence, EvidenceReader
 from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, load_index
 from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS, Backend, Mode
@@ -29,7 +30,10 @@ QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
 # Used when neither GUIDE_RAG_MIN_SCORE nor the build's calibration gives a threshold. Measured:
 # the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (README, Abstention).
 FALLBACK_MIN_SCORE = 0.20
-FALLBACK_SOURCE = "fallback: fitted on the shipped guide's dev split (all-MiniLM-L6-v2)"
+FALLBACK_SOURCE = (
+    "fallback: the best cosine, fitted on the shipped guide's dev split (all-MiniLM-L6-v2); "
+    "`guide-rag tune` calibrates a judge"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +69,7 @@ class QA:
         # People ask the same questions again; the model call is most of a request's time.
         self._embed = lru_cache(maxsize=QUERY_CACHE)(self._encode)
         self.reader = Reader(composer.weights, self._embed, self._items)
+        self.evidence = EvidenceReader(build, composer.weights)
 
     @classmethod
     def assemble(
@@ -78,7 +83,7 @@ class QA:
             abstention,
             searcher=searcher_for(mode, build),
             widener=WholeLists(build.chunks, weights),
-            composer=Composer(weights, abstention.min_score, build.chunks, build.sentences),
+            composer=Composer(weights, floor_of(abstention), build.chunks, build.sentences),
         )
 
     @classmethod
@@ -120,7 +125,8 @@ class QA:
         keep = self._keep(documents)
         query = self.query(question)
         pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
-        if self.abstention.abstains(self.abstention.signals(pool, query.vector)):
+        evidence = self.evidence.read(pool, query.vector, question, reading.focus)
+        if self.abstention.abstains(evidence):
             return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
         shape = shape_of(question)
@@ -132,10 +138,13 @@ class QA:
         answer = self.composer.compose(question, shape, replace(context, vector=query.vector))
         return replace(answer, read_with=reading.read_with)
 
-    def signals(self, question: str) -> Signals:
-        """What abstention compares with its thresholds (what calibration fits them on)."""
-        query = self.query(check_query(question, ABSTAIN_DEPTH))
-        return self.abstention.signals(self.searcher.search(query, ABSTAIN_DEPTH), query.vector)
+    def judge(self, question: str, history: Sequence[str] = ()) -> Evidence:
+        """What abstention weighs for a question (what the judge is trained and calibrated on),
+        read as `ask` reads it, whatever `documents` it is filtered to."""
+        reading = self._asked(check_query(question, ABSTAIN_DEPTH), history)
+        query = self.query(reading.text)
+        pool = self._pool(query, reading, ABSTAIN_DEPTH, None)
+        return self.evidence.read(pool, query.vector, reading.text, reading.focus)
 
     def warm_up(self) -> None:
         """Open the model's session now, so the first question does not pay for it."""
@@ -216,21 +225,24 @@ def check_model(build: IndexBuild, embedder: Embedder) -> None:
         )
 
 
-def abstention_from(calibration: Calibration | None, scope: Scope | None) -> Abstention:
-    """The thresholds a calibration records, or the measured fallback when it records none."""
+def abstention_from(calibration: Calibration | None) -> Abstention:
+    """The rule a calibration records, or the measured fallback when there is none."""
     if calibration is None:
         return Abstention(FALLBACK_MIN_SCORE, FALLBACK_SOURCE)
-    return Abstention.calibrated(calibration, scope)
+    return Abstention.of(calibration)
 
 
 def abstention_for(serving: Serving, build: IndexBuild, embedder: Embedder) -> Abstention:
-    """The build's calibration (else the measured fallback); GUIDE_RAG_MIN_SCORE overrides its
-    cosine threshold."""
-    abstention = abstention_from(build.manifest.calibration, embedder.scope)
+    """The build's calibration (else the measured fallback); GUIDE_RAG_MIN_SCORE replaces it
+    with a threshold on the best cosine."""
     if serving.min_score is not None:
-        source = f"GUIDE_RAG_MIN_SCORE (scope: {abstention.source})"
-        abstention = replace(abstention, min_score=serving.min_score, source=source)
-    return abstention
+        return Abstention(serving.min_score, "GUIDE_RAG_MIN_SCORE (the best cosine)")
+    return abstention_from(build.manifest.calibration)
+
+
+def floor_of(abstention: Abstention) -> float:
+    """The cosine under which a hit is not cited: the abstention's own, when it is a cosine."""
+    return abstention.threshold if abstention.judge is None else FALLBACK_MIN_SCORE
 
 
 def check_query(question: str, k: int) -> str:

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from config.settings import PREFIX, Settings
-from evaluation.calibration import DevSplitCalibrator
 from feedback.store import FeedbackStore
 from ingest.build import run_ingest
 from ingest.embedder import embedder_for
 from retriever.embedding import Embedder, FakeEmbedder
 from retriever.qa import QA
-from tests.helpers import EVAL_DIR, GUIDE, FeedbackTarget, fake_settings_for, real_settings_for
+from tests.helpers import GUIDE, FeedbackTarget, fake_settings_for, real_settings_for
 from tests.postgres import NOT_INSTALLED, PostgresServer, bindir, postgres_server
 
 
@@ -65,7 +64,7 @@ def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = fake_settings_for(
         tmp_path_factory.mktemp("fake"), corpus_dir=GUIDE.parent, reload_seconds=0
     )
-    run_ingest(settings, calibrator=DevSplitCalibrator(EVAL_DIR))
+    run_ingest(settings)
     return settings
 
 
@@ -85,7 +84,7 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embed
     """The shipped guide ingested once with the real model, calibrated as `guide-rag ingest`
     calibrates, into a session temp directory."""
     settings = real_settings_for(tmp_path_factory.mktemp("real"), reload_seconds=0)
-    run_ingest(settings, embedder=real_embedder, calibrator=DevSplitCalibrator(EVAL_DIR))
+    run_ingest(settings, embedder=real_embedder)
     return settings
 
 

@@ -1,7 +1,7 @@
-"""The tuned model's card: what it was made from and how it did, beside its weights.
+"""The adapted model's card: what it was made from, beside its weights.
 
-guide_rag_card.json holds the facts for machines (the inputs digest that makes a second
-`guide-rag tune` a no-op); a section appended to the folder's README.md says the same for people.
+guide_rag_card.json holds the facts for machines (the digest that makes a second `guide-rag
+tune` a no-op); a section appended to the folder's README.md says the same for people.
 """
 
 from __future__ import annotations
@@ -14,22 +14,23 @@ from typing import Any
 CARD = "guide_rag_card.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Card:
-    inputs: str  # digest of everything below that went into the weights
+    inputs: str  # digest of everything that went into the weights and the judge
     base_model: str
     base_fingerprint: str
-    train_sha256: str  # the train split's questions (and any feedback export)
-    chunks_sha256: str  # the chunk texts the pairs were made against
-    recipe: dict[str, Any]
-    pairs: int
+    general: str  # the general model's folder (models/general/<digest>)
+    recipe: dict[str, Any]  # the general stage's
+    adapt_recipe: dict[str, Any]
+    sources: dict[str, float]  # self-supervised pairs per chunk, by source
+    general_pairs: int
     questions: int
+    adapt_pairs: int
+    guides: list[str]  # the documents the model was adapted to
     skipped: list[str]  # train question ids whose facts no chunk holds any more
-    out_of_scope: int  # train out-of-scope questions the scope classifier saw
+    abstention: dict[str, Any] = field(default_factory=dict)  # source and how it did on dev
     seconds: float
     created_at: str
-    dev_before: dict[str, float] = field(default_factory=dict)
-    dev_after: dict[str, float] = field(default_factory=dict)
 
     def write(self, model_dir: Path) -> None:
         (model_dir / CARD).write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
@@ -38,25 +39,16 @@ class Card:
         readme.write_text(text + "\n\n" + self.markdown(), encoding="utf-8")
 
     def markdown(self) -> str:
-        rows = [
-            f"| {m} | {self.dev_before.get(m, float('nan')):.3f} | {v:.3f} |"
-            for m, v in self.dev_after.items()
-        ]
         return "\n".join(
             [
-                "# guide-rag tuning",
+                "# guide-rag adaptation",
                 "",
-                f"Fine-tuned from `{self.base_model}` (weights {self.base_fingerprint[:12]}) by "
-                f"`guide-rag tune` on {self.pairs} pairs from {self.questions} train-split "
-                f"questions, in {self.seconds:.0f} s. Recipe: `{json.dumps(self.recipe)}`.",
-                f"Train data sha256 {self.train_sha256[:12]}, chunk texts sha256 "
-                f"{self.chunks_sha256[:12]}; skipped (facts gone): {self.skipped or 'none'}.",
-                "",
-                "Dev split, served pipeline, before and after:",
-                "",
-                "| metric | base | tuned |",
-                "|---|---:|---:|",
-                *rows,
+                f"From `{self.base_model}` (weights {self.base_fingerprint[:12]}): trained on "
+                f"{self.general_pairs} pairs of {self.questions} human questions "
+                f"(`{self.general}`), then adapted to {', '.join(self.guides)} on "
+                f"{self.adapt_pairs} pairs from their own text ({self.sources}), in "
+                f"{self.seconds:.0f} s. Skipped questions (facts gone): {self.skipped or 'none'}.",
+                f"Abstention: {self.abstention.get('source', 'none')}.",
             ]
         )
 

@@ -1,8 +1,6 @@
-"""The learning curve: test-split quality against how many train questions the model saw.
-
-0 is the base model; "all" reuses the served tuned model when its card matches. Smaller
-training sets are seeded samples of the train split.
-"""
+"""The learning curve: the shipped guide's test split against how many of its train questions
+the general stage saw (seeded samples; 0 is the base model). No adaptation, no judge: the curve
+is about the questions."""
 
 from __future__ import annotations
 
@@ -15,10 +13,12 @@ from evaluation.evalset import load_eval_set
 from evaluation.metrics import evaluate_qa
 from evaluation.models import calibrated_qa, rebuild_with
 from evaluation.report import CurvePoint
-from retriever.embedding import ModelFiles
-from retriever.embedding.torch_backend import TorchEmbedder
-from tuning.card import read_card
-from tuning.tune import base_build, make_model, plan
+from ingest.build import run_ingest
+from ingest.embedder import embedder_of
+from retriever.embedding import FakeEmbedder, ModelFiles
+from retriever.index import load_index
+from tuning.plan import plan
+from tuning.train import fine_tune
 
 SIZES: tuple[int | None, ...] = (0, 100, 200, None)  # None: the whole train split
 
@@ -26,24 +26,21 @@ SIZES: tuple[int | None, ...] = (0, 100, 200, None)  # None: the whole train spl
 def learning_curve(
     settings: Settings, sizes: Sequence[int | None] = SIZES, progress: bool = False
 ) -> list[CurvePoint]:
-    """One point per training-set size: questions used, and the test split's metrics."""
-    eval_dir = settings.paths.eval
-    threads = settings.model.threads
-    test = load_eval_set(eval_dir).split("test")
+    test = load_eval_set(settings.paths.eval).split("test")
     rows: list[CurvePoint] = []
     with tempfile.TemporaryDirectory(prefix="guide-rag-curve-") as tmp:
-        build = base_build(settings, None, Path(tmp) / "index")
+        # The chunks once: each model re-embeds the same build.
+        run_ingest(settings.override(index_dir=Path(tmp) / "index"), embedder=FakeEmbedder())
+        build = load_index(Path(tmp) / "index")
         for size in sizes:
             p = plan(settings, limit=size)
-            card = read_card(settings.tuned_dir)
             if size == 0:
-                model = TorchEmbedder(p.base, threads=threads)
-            elif card is not None and card.inputs == p.inputs:  # the served model is this one
-                model = TorchEmbedder(ModelFiles.of(str(settings.tuned_dir)), threads=threads)
+                files = p.base
             else:
-                model = make_model(settings, p, Path(tmp) / f"model-{size}", f"curve-{size}",
-                                   progress)  # fmt: skip
-            qa = calibrated_qa(rebuild_with(build, model), model, eval_dir)
-            used = 0 if size == 0 else len(p.questions)
+                files = ModelFiles(f"curve-{size}", Path(tmp) / f"model-{size}")
+                fine_tune(p.base, p.general.pairs, p.recipe, files.path, progress)
+            model = embedder_of(settings, files)
+            qa = calibrated_qa(rebuild_with(build, model), model)
+            used = 0 if size == 0 else p.general.questions
             rows.append(CurvePoint(questions=used, metrics=evaluate_qa(qa, test)))
     return rows

@@ -1,4 +1,4 @@
-"""Fine-tuning with sentence-transformers' own trainer, and the scope classifier beside it.
+"""Fine-tuning with sentence-transformers' own trainer.
 
 MultipleNegativesRankingLoss: each question against its positive chunk, with the other chunks
 of the batch as negatives (a batch never holds the same chunk twice). Seeded: the same inputs
@@ -13,31 +13,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from evaluation.evalset import OutOfScope
-from retriever.abstention import Scope
-from retriever.embedding import Embedder, ModelFiles
+from retriever.embedding import ModelFiles
 from tuning.pairs import Pair
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Recipe:
     epochs: int
     learning_rate: float
     batch_size: int
     seed: int
     warmup: float = 0.1  # share of steps
-    # bfloat16 autocast where the CPU computes it natively (AVX512-BF16, AMX): about 1.5x faster
-    # here with the same dev metrics (README, Tuning); plain float32 elsewhere.
+    # bfloat16 autocast where the CPU computes it natively (AVX512-BF16, AMX): faster, and the
+    # spread it adds is measured (docs/tuning.md); plain float32 elsewhere.
     bf16: bool = False
     loss: str = "MultipleNegativesRankingLoss"
-    scope_c: float = 3.0  # inverse L2 strength of the scope classifier
-    # Near misses ("what do nurses earn") weigh a tenth of everyday questions in the scope
-    # classifier: at full weight it learned "salary questions are out of scope" and abstained
-    # on "what do ML engineers earn"; on dev, 0.05-0.2 abstain on as many out-of-scope questions
-    # (0.90) with no false abstention (README, Tuning).
-    scope_near_miss_weight: float = 0.1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,23 +94,3 @@ def fine_tune(
     trainer.remove_callback(PrinterCallback)  # it prints the training logs to stdout (--json)
     trainer.train()
     model.save(str(out))
-
-
-def fit_scope(
-    embedder: Embedder,
-    in_scope: Sequence[str],
-    out_of_scope: Sequence[OutOfScope],
-    recipe: Recipe,
-) -> Scope:
-    """Logistic regression on the tuned model's question vectors: train split only (the
-    threshold on its probability is fitted later, on dev)."""
-    from sklearn.linear_model import LogisticRegression
-
-    x = embedder.encode([*in_scope, *(o.question for o in out_of_scope)])
-    y = np.array([1] * len(in_scope) + [0] * len(out_of_scope))
-    weights = [1.0] * len(in_scope) + [
-        recipe.scope_near_miss_weight if o.kind == "near_miss" else 1.0 for o in out_of_scope
-    ]
-    model = LogisticRegression(C=recipe.scope_c, class_weight="balanced", max_iter=5000)
-    model.fit(x, y, sample_weight=np.array(weights))
-    return Scope(model.coef_[0].astype(np.float32), float(model.intercept_[0]))

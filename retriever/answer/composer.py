@@ -24,7 +24,7 @@ from retriever.types import Answer, Chunk, Hit
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
 MAX_SENTENCES = 3
 MAX_ITEMS = 8
-SEMANTIC = 2.0  # weight of a sentence's cosine to the question (dev: README, Answers)
+SEMANTIC = 2.0  # weight of a sentence's cosine to the question (dev: docs/evaluation.md)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from retriever.abstention import Scope
+from retriever.abstention import Calibration
 from retriever.embedding.fake import FAKE_MODEL, FAKE_PREFIX, FakeEmbedder
 from retriever.embedding.model import BASE_NAMES, ModelFiles, ModelRef, TokenCounter
 from retriever.embedding.serving import ServingModel, serving_dir
@@ -43,8 +43,8 @@ class Embedder(Protocol):
     def dim(self) -> int: ...
 
     @property
-    def scope(self) -> Scope | None:
-        """The in-scope classifier trained with this model (scope.json beside it), if any."""
+    def calibration(self) -> Calibration | None:
+        """The abstention judge and threshold calibrated with this model, if any."""
         ...
 
     def encode(

@@ -22,7 +22,7 @@ _WORD = re.compile(r"[a-z0-9$]+")
 
 class FakeEmbedder:
     name = FAKE_MODEL
-    scope = None  # no in-scope classifier: abstention on the cosine alone
+    calibration = None  # no judge: abstention on the cosine alone
 
     def __init__(self, dim: int = 256, fingerprint: str | None = None) -> None:
         self._dim = dim

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from retriever.abstention import Scope
+from retriever.abstention import Calibration, read_calibration
 from retriever.embedding.serving import ONNX_FILE, ServingModel
 from retriever.errors import ModelLoadError
 
@@ -39,8 +39,8 @@ class OnnxEmbedder:
         return self.model.ref.dim
 
     @property
-    def scope(self) -> Scope | None:
-        return Scope.load(self.model.path)
+    def calibration(self) -> Calibration | None:
+        return read_calibration(self.model.path)
 
     @property
     def session(self) -> Any:

@@ -11,7 +11,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from retriever.abstention import SCOPE_FILE
+from retriever.abstention import JUDGE_FILE
 from retriever.embedding.model import ModelFiles, ModelRef, offline
 from retriever.embedding.serving import ONNX_FILE, TOKENIZER, ServingModel, serving_dir
 from retriever.errors import ModelLoadError
@@ -23,6 +23,7 @@ def export_onnx(files: ModelFiles, models_dir: Path) -> ServingModel:
     """The serving folder of `files` under `models_dir`, exported now if it is not there yet."""
     target = serving_dir(models_dir, files.fingerprint)
     if target.is_dir():
+        _sync_judge(files.path, target)
         return ServingModel.open(target)
     offline()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -30,8 +31,8 @@ def export_onnx(files: ModelFiles, models_dir: Path) -> ServingModel:
     try:
         _export(files, tmp / ONNX_FILE)
         shutil.copy(files.path / TOKENIZER, tmp / TOKENIZER)
-        if (files.path / SCOPE_FILE).is_file():
-            shutil.copy(files.path / SCOPE_FILE, tmp / SCOPE_FILE)
+        if (files.path / JUDGE_FILE).is_file():
+            shutil.copy(files.path / JUDGE_FILE, tmp / JUDGE_FILE)
         ref = ModelRef(name=files.name, fingerprint=files.fingerprint, dim=files.dim)
         ServingModel.describe(tmp, ref, files.max_seq_length)
         try:
@@ -49,6 +50,20 @@ def export_onnx(files: ModelFiles, models_dir: Path) -> ServingModel:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return ServingModel.open(target)
+
+
+def _sync_judge(source: Path, target: Path) -> None:
+    """The model's abstention judge, re-fitted without new weights, reaches its export too."""
+    given = source / JUDGE_FILE
+    if not given.is_file():
+        return
+    text = given.read_text(encoding="utf-8")
+    held = target / JUDGE_FILE
+    if held.is_file() and held.read_text(encoding="utf-8") == text:
+        return
+    tmp = target / f".{JUDGE_FILE}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(held)
 
 
 def _export(files: ModelFiles, path: Path) -> None:

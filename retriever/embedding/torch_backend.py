@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from retriever.abstention import Scope
+from retriever.abstention import Calibration, read_calibration
 from retriever.embedding.model import ModelFiles, TokenCounter, offline
 from retriever.errors import ModelLoadError
 
@@ -34,8 +34,8 @@ class TorchEmbedder:
         return self.files.dim
 
     @property
-    def scope(self) -> Scope | None:
-        return Scope.load(self.files.path)
+    def calibration(self) -> Calibration | None:
+        return read_calibration(self.files.path)
 
     @property
     def model(self) -> Any:

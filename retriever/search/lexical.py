@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from functools import lru_cache
 from threading import Lock
 from typing import Any
 
@@ -38,6 +39,8 @@ class LexicalIndex:
     def __init__(self, bm25: Any) -> None:
         self.bm25 = bm25
         self._vocab = set(bm25.vocab_dict)
+        # Retrieval and abstention's evidence both score the question: once is enough.
+        self.scores = lru_cache(maxsize=256)(self._scores)
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
@@ -56,7 +59,7 @@ class LexicalIndex:
     def save(self, path: Path) -> None:
         self.bm25.save(str(path))
 
-    def scores(self, question: str) -> np.ndarray:
+    def _scores(self, question: str) -> np.ndarray:
         """BM25 score of every chunk (zeros when no question term is in the index)."""
         tokens = [t for t in tokenize([question])[0] if t in self._vocab]
         n = int(self.bm25.scores["num_docs"])

@@ -11,10 +11,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from config.settings import Settings
-from evaluation.calibration import DevSplitCalibrator
 from ingest.build import run_ingest
 from retriever.qa import QA
-from tests.helpers import EVAL_DIR, FIXTURES, GUIDE, fake_settings_for
+from tests.helpers import FIXTURES, GUIDE, fake_settings_for
 
 GUIDES = {"ai-vs-ml-engineering-career-guide", "mlops-primer", "prompt-engineering-guide"}
 
@@ -27,7 +26,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     for path in [GUIDE, *FIXTURES.iterdir()]:
         shutil.copy(path, corpus / path.name)
     settings = fake_settings_for(home, admin_token="s3cret", reload_seconds=0)
-    run_ingest(settings, calibrator=DevSplitCalibrator(EVAL_DIR))
+    run_ingest(settings)
     return settings
 
 

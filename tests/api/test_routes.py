@@ -103,8 +103,10 @@ def test_health_and_ready(client: TestClient) -> None:
     assert body["model"] == "fake-embedder" and body["documents"] == 1
     assert body["chunks"] > 40 and body["index_built_at"].startswith("20")
     # Which abstention threshold is in force, and where it came from (here: ingest's calibration).
-    assert 0 < body["min_score"] < 1
-    assert body["min_score_source"].startswith("fitted on the dev split of")
+    # Which abstention rule is in force, and where it came from: the fake model has no judge,
+    # so the measured fallback on the best cosine.
+    assert body["abstention"] == "cosine" and 0 < body["abstain_below"] < 1
+    assert body["abstention_source"].startswith("fallback")
 
 
 def test_openapi_has_examples(client: TestClient) -> None:

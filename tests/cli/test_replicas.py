@@ -23,10 +23,9 @@ import httpx
 import pytest
 
 from config.settings import Settings
-from evaluation.calibration import DevSplitCalibrator
 from ingest.build import run_ingest
 from ingest.bundle import write_bundle
-from tests.helpers import EVAL_DIR, GUIDE, fake_settings_for, live_server_process
+from tests.helpers import GUIDE, fake_settings_for, live_server_process
 from tests.nginx import nginx_binary, nginx_in_front
 
 pytestmark = pytest.mark.server
@@ -54,7 +53,7 @@ def bundles(fake_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> t
     assert edited != GUIDE.read_text(encoding="utf-8")
     (corpus / GUIDE.name).write_text(edited, encoding="utf-8")
     settings = fake_settings_for(folder / "home-v2", corpus_dir=corpus)
-    run_ingest(settings, calibrator=DevSplitCalibrator(EVAL_DIR))
+    run_ingest(settings)
     v2 = write_bundle(settings.paths.index, settings.paths.models, folder / "v2.tar").path
     return v1, v2
 

@@ -1,83 +1,96 @@
-"""Calibration: the threshold fit itself, and which questions a build is calibrated on."""
+"""Calibration: the threshold fit itself, and that an index records the model's abstention rule
+whatever guides it holds."""
 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from config.settings import Settings
-from evaluation.calibration import DevSplitCalibrator, Fit, fit_abstention
+from evaluation.calibration import fit_threshold
 from ingest.build import run_ingest
-from retriever.abstention import Signals
+from retriever.abstention import Abstention, Calibration, Judge
 from retriever.embedding import FakeEmbedder
+from retriever.evidence import FEATURES, Evidence
 from retriever.index import load_index
 from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE
-from tests.helpers import EVAL_DIR, FIXTURES, fake_settings_for
+from tests.helpers import FIXTURES
+
+JUDGE = Judge(
+    features=FEATURES, mean=(0.0,) * len(FEATURES), scale=(1.0,) * len(FEATURES),
+    weights=(4.0, *(0.0,) * (len(FEATURES) - 1)), bias=-1.0,
+)  # fmt: skip
 
 
-def fit_threshold(in_scope: list[float], out_of_scope: list[float]) -> Fit:
-    """The cosine threshold alone: a model without a scope classifier."""
-    return fit_abstention(
-        [Signals(c, 1.0) for c in in_scope], [Signals(c, 1.0) for c in out_of_scope]
-    )
+class JudgedFake(FakeEmbedder):
+    """The fake model with an abstention calibration, as `guide-rag tune` gives a real one."""
+
+    def __init__(self, threshold: float = 0.4) -> None:
+        super().__init__()
+        self.calibration = Calibration(  # type: ignore[misc]
+            judge=JUDGE, threshold=threshold, source="judge of a test",
+            fitted={"dev_false_abstention": 0.0},
+        )  # fmt: skip
 
 
 def test_threshold_keeps_in_scope_and_splits_the_gap() -> None:
-    fitted = fit_threshold([0.6, 0.7, 0.8], [0.1, 0.2, 0.3])
-    assert fitted.min_score == pytest.approx(0.45)
+    fitted = fit_threshold([0.6, 0.7, 0.8], [0.1, 0.2, 0.3], 0.0)
+    assert fitted.threshold == pytest.approx(0.45)
     assert (fitted.false_abstention, fitted.abstained) == (0.0, 1.0)
 
 
 def test_threshold_prefers_in_scope_questions_when_distributions_overlap() -> None:
-    fitted = fit_threshold([0.3, 0.6, 0.7, 0.8], [0.1, 0.5])
-    assert fitted.false_abstention == 0.0 and fitted.min_score < 0.3
+    fitted = fit_threshold([0.3, 0.6, 0.7, 0.8], [0.1, 0.5], 0.0)
+    assert fitted.false_abstention == 0.0 and fitted.threshold < 0.3
+    budget = fit_threshold([0.3, 0.6, 0.7, 0.8], [0.1, 0.5], 0.25)  # one in four may abstain
+    assert budget.false_abstention == 0.25 and budget.abstained == 1.0
+    assert 0.5 < budget.threshold < 0.6
     with pytest.raises(ValueError):
         fit_threshold([], [0.1])
 
 
-def test_the_shipped_guide_is_calibrated_on_its_dev_split(fake_settings: Settings) -> None:
-    run_ingest(fake_settings, embedder=FakeEmbedder(), calibrator=DevSplitCalibrator(EVAL_DIR))
-    calibration = load_index(fake_settings.paths.index).manifest.calibration
-    assert calibration.source.startswith("fitted on the dev split of")
-    assert "81 in scope, 30 out of scope" in calibration.source
-
-
-def test_explicit_guides_the_eval_set_does_not_cover_are_up_to_date_on_the_second_run(
-    tmp_path: Path,
+def test_an_index_records_its_models_rule_and_adding_a_guide_keeps_it(
+    fake_settings: Settings,
 ) -> None:
-    # The eval set lies around (corpus/eval) but is about another guide: a fallback is recorded,
-    # and an unchanged guide is then up to date instead of republished every time.
-    settings = fake_settings_for(tmp_path)
-    guide = [FIXTURES / "prompt-engineering-guide.md"]
-    calibrator = DevSplitCalibrator(EVAL_DIR)
-    first = run_ingest(settings, guide, embedder=FakeEmbedder(), calibrator=calibrator)
-    again = run_ingest(settings, guide, embedder=FakeEmbedder(), calibrator=calibrator)
-    assert again.up_to_date and again.build_id == first.build_id
-    calibration = load_index(settings.paths.index).manifest.calibration
-    assert (calibration.min_score, calibration.source) == (
-        FALLBACK_MIN_SCORE,
-        FALLBACK_SOURCE,
-    )
+    run_ingest(fake_settings, embedder=JudgedFake())
+    alone = load_index(fake_settings.paths.index).manifest.calibration
+    assert alone is not None and alone.judge == JUDGE and alone.threshold == 0.4
+    shutil.copy(FIXTURES / "prompt-engineering-guide.md", fake_settings.paths.corpus)
+    run_ingest(fake_settings, embedder=JudgedFake())
+    mixed = load_index(fake_settings.paths.index)
+    assert len(mixed.manifest.documents) == 2 and mixed.manifest.calibration == alone
 
 
-def test_several_guides_fall_back_rather_than_use_one_guides_questions(
-    fake_settings: Settings, corpus_copy: Path
+def test_a_model_without_a_judge_falls_back_to_the_measured_cosine(
+    fake_settings: Settings,
 ) -> None:
-    shutil.copy(FIXTURES / "prompt-engineering-guide.md", corpus_copy)
-    run_ingest(fake_settings, embedder=FakeEmbedder(), calibrator=DevSplitCalibrator(EVAL_DIR))
+    run_ingest(fake_settings, embedder=FakeEmbedder())
+    assert load_index(fake_settings.paths.index).manifest.calibration is None
+    from retriever.qa import abstention_from
+
+    fallback = abstention_from(None)
+    assert (fallback.threshold, fallback.source, fallback.kind) == (
+        FALLBACK_MIN_SCORE, FALLBACK_SOURCE, "cosine",
+    )  # fmt: skip
+
+
+def test_a_recalibrated_model_republishes_without_re_embedding(fake_settings: Settings) -> None:
+    run_ingest(fake_settings, embedder=JudgedFake(0.4))
+    assert run_ingest(fake_settings, embedder=JudgedFake(0.4)).up_to_date
+    again = run_ingest(fake_settings, embedder=JudgedFake(0.5))
+    assert not again.up_to_date and again.embedded == 0
     calibration = load_index(fake_settings.paths.index).manifest.calibration
-    assert calibration.source == FALLBACK_SOURCE
+    assert calibration is not None and calibration.threshold == 0.5
 
 
-def test_a_changed_eval_set_recalibrates(fake_settings: Settings, tmp_path: Path) -> None:
-    eval_dir = tmp_path / "eval"
-    shutil.copytree(EVAL_DIR, eval_dir)
-    calibrator = DevSplitCalibrator(eval_dir)
-    run_ingest(fake_settings, embedder=FakeEmbedder(), calibrator=calibrator)
-    assert run_ingest(fake_settings, embedder=FakeEmbedder(), calibrator=calibrator).up_to_date
-    with (eval_dir / "out_of_scope.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write('{"id": "o999", "question": "best pizza", "kind": "everyday", "split": "dev"}\n')
-    rebuilt = run_ingest(fake_settings, embedder=FakeEmbedder(), calibrator=calibrator)
-    assert not rebuilt.up_to_date and rebuilt.embedded == 0  # re-calibrated, nothing re-embedded
+def test_the_judge_weighs_evidence_and_refuses_another_versions_features() -> None:
+    low = Evidence((0.1, *(0.0,) * (len(FEATURES) - 1)))
+    high = Evidence((0.9, *(0.0,) * (len(FEATURES) - 1)))
+    rule = Abstention(0.5, "test", JUDGE)
+    assert rule.abstains(low) and not rule.abstains(high)
+    raw = Calibration(judge=JUDGE, threshold=0.5, source="s").to_dict()
+    assert Calibration.from_dict(raw).judge == JUDGE
+    raw["judge"]["features"] = ["cos1"]
+    with pytest.raises(ValueError, match="re-run `guide-rag tune`"):
+        Calibration.from_dict(raw)

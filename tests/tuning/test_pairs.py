@@ -13,7 +13,7 @@ from retriever.embedding import TokenCounter
 from retriever.types import Chunk
 from tests.helpers import GUIDE, make_chunk, real_settings_for
 from tuning.pairs import training_pairs
-from tuning.tune import plan
+from tuning.plan import plan
 
 
 def chunk(cid: str, text: str) -> Chunk:
@@ -50,9 +50,9 @@ def test_every_chunk_of_the_guide_is_the_positive_of_several_train_questions() -
     # The train split covers every paragraph, list item, table row and FAQ pair of the guide.
     settings = real_settings_for(Path("/nonexistent"))
     p = plan(settings)
-    positives = Counter(pair.chunk_id for pair in p.pairs.pairs)
+    positives = Counter(pair.chunk_id for pair in p.general.pairs)
     docs, _ = load_guides(discover([GUIDE]), strict=True)
     count = TokenCounter(p.base.tokenizer())
     chunks = chunk_document(docs[0], count, settings.ingest.max_chunk_tokens)
     assert min(positives[c.id] for c in chunks) >= 3
-    assert p.pairs.skipped == ()
+    assert p.general.skipped == ()

@@ -1,0 +1,99 @@
+"""The abstention judge of a model: a logistic regression over the evidence of train questions
+in and out of scope (several guides), its threshold calibrated on dev questions (the dev guides
+and the shipped guide's dev split). Never a dev or test question trains it; never a train
+question calibrates it.
+
+Each set of questions is asked of an index of its own guides beside the shipped one, as users
+ask them: the evidence a question gives depends on what the index holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from evaluation.calibration import MAX_FALSE_ABSTENTION, fit_threshold
+from evaluation.evalset import EvalSet
+from ingest.vectors import embed_chunks
+from retriever.abstention import Abstention, Calibration, Judge
+from retriever.embedding import Embedder, ref_of
+from retriever.evidence import FEATURES, Evidence
+from retriever.index import FORMAT_VERSION, IndexBuild, Manifest
+from retriever.limits import Mode
+from retriever.qa import QA
+from retriever.types import Chunk
+
+C = 1.0  # inverse L2 strength: eight features, hundreds of questions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Questions:
+    """Questions to ask of an index of `chunks` (their guides and the shipped one)."""
+
+    chunks: tuple[Chunk, ...]
+    sets: tuple[EvalSet, ...]
+
+
+def evidence_of(
+    embedder: Embedder, questions: Questions, mode: Mode
+) -> tuple[list[Evidence], list[Evidence]]:
+    """(in scope, out of scope): the evidence of every question, asked as /ask asks it."""
+    qa = _qa(embedder, questions.chunks, mode)
+    ins = [qa.judge(q.question) for s in questions.sets for q in s.questions]
+    outs = [qa.judge(o.question) for s in questions.sets for o in s.out_of_scope]
+    return ins, outs
+
+
+def fit_judge(ins: Sequence[Evidence], outs: Sequence[Evidence]) -> Judge:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([e.values for e in [*ins, *outs]], dtype=np.float64)
+    y = np.array([1] * len(ins) + [0] * len(outs))
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+    model.fit((x - mean) / scale, y)
+    return Judge(
+        features=FEATURES,
+        mean=tuple(mean.tolist()),
+        scale=tuple(scale.tolist()),
+        weights=tuple(model.coef_[0].tolist()),
+        bias=float(model.intercept_[0]),
+    )
+
+
+def calibrate(
+    judge: Judge, ins: Sequence[Evidence], outs: Sequence[Evidence], source: str
+) -> Calibration:
+    rule = Abstention(0.0, source, judge)
+    fit = fit_threshold([rule.score(e) for e in ins], [rule.score(e) for e in outs],
+                        MAX_FALSE_ABSTENTION)  # fmt: skip
+    return Calibration(
+        judge=judge, threshold=round(fit.threshold, 4), source=source,
+        fitted={"dev_false_abstention": round(fit.false_abstention, 4),
+                "dev_out_of_scope_abstained": round(fit.abstained, 4),
+                "dev_in_scope": len(ins), "dev_out_of_scope": len(outs)},
+    )  # fmt: skip
+
+
+def _qa(embedder: Embedder, chunks: Sequence[Chunk], mode: Mode) -> QA:
+    views, sentences = embed_chunks(chunks, embedder)
+    manifest = Manifest(
+        format_version=FORMAT_VERSION, build_id="judge", built_at="", model=ref_of(embedder),
+        max_chunk_tokens=0, documents=(), chunk_count=len(chunks),
+    )  # fmt: skip
+    build = IndexBuild.in_memory(manifest, chunks, views, np.concatenate(sentences))
+    # No threshold: the judge reads evidence, which does not depend on one.
+    return QA.assemble(build, embedder, Abstention(-1.0, "judge"), mode)
+
+
+def source_of(train: Questions, dev: Questions, folder: Path) -> str:
+    guides = {c.document_id for c in dev.chunks}
+    return (
+        f"judge trained on {sum(len(s.questions) + len(s.out_of_scope) for s in train.sets)} "
+        f"train questions; threshold on the dev questions of {len(guides)} guides "
+        f"({', '.join(sorted(guides))}), with {folder.name}"
+    )

@@ -1,0 +1,131 @@
+"""What a tune would train on, worked out without loading a model: the human questions of the
+general stage (the shipped guide's train split, the train guides' questions, readers' feedback)
+paired with the chunks that hold their facts, and the self-supervised pairs of the guides being
+adapted to. Digests say whether each stage's model exists already."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from config.settings import Settings
+from evaluation.evalset import EvalSet, Question, load_eval_set
+from evaluation.guides import load_guides
+from ingest.budgets import budgets_of
+from ingest.build import chunk_guides
+from ingest.build import load_guides as read_guides
+from ingest.discovery import discover
+from retriever.embedding import ModelFiles, TokenCounter
+from retriever.types import Chunk
+from tuning.pairs import Pair, Pairs, training_pairs
+from tuning.selfsup import Mix, self_supervised_pairs
+from tuning.train import Recipe, native_bf16
+
+FORMAT = 2  # bump when what a tuned folder holds changes: every model is made again
+# Chosen on the dev guides and the shipped guide's dev split (docs/tuning.md, the ablation).
+SOURCES = Mix(weights={"ict": 1.0})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    base: ModelFiles
+    corpus: tuple[Chunk, ...]  # the guides being adapted to, chunked as ingest chunks them
+    general: Pairs  # human questions of every guide that has them
+    adapt: tuple[Pair, ...]  # self-supervised pairs of the corpus
+    train: EvalSet  # the train questions in and out of scope (the judge's training data)
+    judge_chunks: tuple[Chunk, ...]  # the guides those questions ask about
+    dev: EvalSet  # dev questions (the judge's threshold), and the guides they ask about
+    dev_chunks: tuple[Chunk, ...]
+    recipe: Recipe
+    adapt_recipe: Recipe
+    mix: Mix
+    general_digest: str
+    digest: str  # of everything that goes into the adapted model
+
+
+def plan(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    extra: Sequence[Question] = (),
+    limit: int | None = None,
+) -> Plan:
+    base = ModelFiles.of(settings.model.base_model)
+    count = TokenCounter(base.tokenizer())
+    eval_dir = settings.paths.eval
+    corpus = _chunks(settings, list(paths or [settings.paths.corpus]), count)
+    career = load_eval_set(eval_dir)
+    questions = [*career.split("train").questions, *extra]
+    t = settings.tune
+    if limit is not None:  # a seeded subset: the learning curve's smaller training sets
+        questions = random.Random(t.seed).sample(questions, min(limit, len(questions)))
+    # The general stage reads the guides its questions are about, not whatever else is served:
+    # the shipped guide's questions go with the documents that hold their facts.
+    pairs = training_pairs(questions, corpus)
+    asked_about = {p.chunk_id for p in pairs.pairs}
+    documents = {c.document_id for c in corpus if c.id in asked_about}
+    shipped = [c for c in corpus if c.document_id in documents]
+    train_sets, judge_chunks = [career.split("train")], list(shipped)
+    for guide in load_guides(eval_dir, ("train",)):
+        chunks = _chunks(settings, [guide.path], count, guide.id)
+        asked = guide.questions()
+        more = training_pairs(asked.questions, chunks)
+        pairs = Pairs(pairs.pairs + more.pairs, pairs.skipped + more.skipped)
+        train_sets.append(asked)
+        judge_chunks += chunks
+    dev_sets, dev_chunks = [career.split("dev")], list(shipped)
+    for guide in load_guides(eval_dir, ("dev",)):
+        dev_chunks += _chunks(settings, [guide.path], count, guide.id)
+        dev_sets.append(guide.questions())
+    general = Pairs(tuple(random.Random(t.seed).sample(pairs.pairs, len(pairs.pairs))),
+                    pairs.skipped)  # fmt: skip
+    bf16 = native_bf16()
+    recipe = Recipe(epochs=t.epochs, learning_rate=t.learning_rate, batch_size=t.batch_size,
+                    seed=t.seed, bf16=bf16)  # fmt: skip
+    adapt_recipe = Recipe(epochs=t.adapt_epochs, learning_rate=t.learning_rate,
+                          batch_size=t.batch_size, seed=t.seed, bf16=bf16)  # fmt: skip
+    train, dev = _merged(train_sets), _merged(dev_sets)
+    general_digest = digest(
+        FORMAT, base.fingerprint, [asdict(p) for p in general.pairs], recipe.to_dict(),
+        [asdict(q) for q in train.questions], [asdict(o) for o in train.out_of_scope],
+        [asdict(q) for q in dev.questions], [asdict(o) for o in dev.out_of_scope],
+        [c.embed_text for c in (*judge_chunks, *dev_chunks)], settings.retrieval.retriever,
+    )  # fmt: skip
+    adapt = self_supervised_pairs(corpus, SOURCES)
+    return Plan(
+        base=base, corpus=tuple(corpus), general=general, adapt=tuple(adapt), train=train,
+        judge_chunks=tuple(_unique(judge_chunks)), dev=dev, dev_chunks=tuple(_unique(dev_chunks)),
+        recipe=recipe, adapt_recipe=adapt_recipe, mix=SOURCES, general_digest=general_digest,
+        digest=digest(general_digest, [asdict(p) for p in adapt], adapt_recipe.to_dict(),
+                      SOURCES.to_dict()),
+    )  # fmt: skip
+
+
+def digest(*parts: object) -> str:
+    """sha256 of a JSON rendering: the same inputs give the same key on every machine."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _chunks(
+    settings: Settings, paths: list[Path], count: TokenCounter, doc_id: str | None = None
+) -> list[Chunk]:
+    found = discover(paths, follow_symlinks=settings.ingest.follow_symlinks)
+    budgets = budgets_of(settings)
+    docs, _ = read_guides(found, strict=False, budgets=budgets)
+    if doc_id is not None:  # an eval guide: its document id is its own, as the eval indexes it
+        docs = [replace(d, id=doc_id) for d in docs]
+    per_doc = chunk_guides(docs, count, settings.ingest.max_chunk_tokens, budgets)
+    return [c for cs in per_doc for c in cs]
+
+
+def _merged(sets: Sequence[EvalSet]) -> EvalSet:
+    return EvalSet(
+        tuple(q for s in sets for q in s.questions), tuple(o for s in sets for o in s.out_of_scope)
+    )
+
+
+def _unique(chunks: Sequence[Chunk]) -> list[Chunk]:
+    return list({c.id: c for c in chunks}.values())

@@ -1,0 +1,93 @@
+"""The two stages of `guide-rag tune`, each a model folder made whole in a temporary folder:
+
+1. general (cached by its inputs under models/general/): the base model trained on human
+   questions of several guides, and its abstention judge (trained on train questions, its
+   threshold calibrated on dev questions);
+2. adapted: the general model trained on self-supervised pairs of the guides being served,
+   keeping the general model's judge.
+
+A new or edited guide re-runs only the second stage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+from config.settings import Settings
+from ingest.embedder import embedder_of
+from retriever.abstention import JUDGE_FILE
+from retriever.embedding import ModelFiles
+from tuning.errors import TuneError
+from tuning.judge import Questions, calibrate, evidence_of, fit_judge, source_of
+from tuning.plan import Plan
+from tuning.train import fine_tune
+
+GENERAL = "general"
+
+
+def general_model(settings: Settings, p: Plan, progress: bool) -> ModelFiles:
+    """The general model for `p`: made now unless a folder with its digest exists."""
+    folder = settings.paths.models / GENERAL / p.general_digest[:16]
+    if (folder / "config.json").is_file() and (folder / JUDGE_FILE).is_file():
+        return ModelFiles(str(folder), folder)
+    if not p.general.pairs:
+        raise TuneError(
+            f"no training pairs: none of the train questions in {settings.paths.eval} has a "
+            "fact in the guides; add train questions (see corpus/eval/README.md)"
+        )
+    with _building(folder) as tmp:
+        fine_tune(p.base, p.general.pairs, p.recipe, tmp, progress)
+        if p.train.out_of_scope and p.dev.out_of_scope:
+            # ONNX runs it several times faster than torch; named for where it will live.
+            embedder = embedder_of(settings, ModelFiles(str(folder), tmp))
+            train = Questions(chunks=p.judge_chunks, sets=(p.train,))
+            dev = Questions(chunks=p.dev_chunks, sets=(p.dev,))
+            judge = fit_judge(*evidence_of(embedder, train, settings.retrieval.retriever))
+            calibration = calibrate(
+                judge, *evidence_of(embedder, dev, settings.retrieval.retriever),
+                source_of(train, dev, folder),
+            )  # fmt: skip
+            (tmp / JUDGE_FILE).write_text(json.dumps(calibration.to_dict(), indent=2), "utf-8")
+    return ModelFiles(str(folder), folder)
+
+
+def adapted_model(p: Plan, general: ModelFiles, out: Path, progress: bool) -> None:
+    """The general model adapted to the corpus, written whole to `out` (with the judge)."""
+    fine_tune(general, p.adapt, p.adapt_recipe, out, progress)
+    shutil.rmtree(out / ".trainer", ignore_errors=True)
+    if (general.path / JUDGE_FILE).is_file():
+        shutil.copy(general.path / JUDGE_FILE, out / JUDGE_FILE)
+
+
+class _building:
+    """A model folder made in a temporary sibling and renamed into place when whole."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.tmp = Path()
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-", dir=self.target.parent))
+        return self.tmp
+
+    def __exit__(self, kind: object, value: object, trace: object) -> None:
+        shutil.rmtree(self.tmp / ".trainer", ignore_errors=True)
+        if kind is None:
+            swap(self.tmp, self.target)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def swap(new: Path, target: Path) -> None:
+    """Replace `target` by the complete folder `new`. A crash in between leaves the old model or
+    no model (the next tune makes it again), never a half-written one."""
+    old = target.with_name(f".{target.name}-old-{uuid.uuid4().hex[:6]}")
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
