@@ -26,16 +26,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Tune adapts the embedding model to the guide (a few minutes once; then a no-op until the
-# guides or the train split change). Ingest is incremental: unchanged, it says "up to date".
+# Tune adapts the embedding model to the guides (about 3 minutes from nothing, a minute or two
+# for a new guide, a no-op when nothing changed). Ingest is incremental: it embeds with the
+# adapted model when there is one, else the base model, and says "up to date" when unchanged.
 tune: install
 	$(BIN)/guide-rag tune
 
-ingest: tune
+ingest: install
 	$(BIN)/guide-rag ingest
 
+# Serves as soon as the index is built; adapts meanwhile and swaps the adapted model in.
 run: ingest
-	$(BIN)/guide-rag serve
+	$(BIN)/guide-rag serve --adapt
 
 # The fast suite (fake embedder, real FAISS, real servers) needs no trained model: it runs first,
 # so a broken contract shows in about a minute. Then the model is adapted (a no-op when nothing

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
 from api import errors, feedback, openai, routes
+from api.adaptation import Adaptation
 from api.mcp import build_server
 from api.mcp_http import McpEndpoint
 from api.middleware import ASGIApp, Gate, Metrics, ServiceMiddleware
@@ -30,9 +31,12 @@ from retriever.qa import QA
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings | None = None, qa: QA | None = None) -> Starlette:
-    """The whole server; pass `qa` to serve an already loaded one (tests share one model)."""
-    service = Service(settings or load(), qa)
+def create_app(
+    settings: Settings | None = None, qa: QA | None = None, adaptation: Adaptation | None = None
+) -> Starlette:
+    """The whole server; pass `qa` to serve an already loaded one (tests share one model), and
+    `adaptation` to adapt the model beside serving (`guide-rag serve --adapt`)."""
+    service = Service(settings or load(), qa, adaptation)
     server = service.settings.server
     gate = Gate(Metrics(), server.max_concurrency)
     mcp = McpEndpoint(build_server(service.require), server)
@@ -45,6 +49,7 @@ def create_app(settings: Settings | None = None, qa: QA | None = None) -> Starle
         limiter.total_tokens = server.worker_threads
         if not service.loaded.is_set():
             threading.Thread(target=service.load, name="guide-rag-load", daemon=True).start()
+        service.adaptation.start()
         stop = threading.Event()
         if server.reload_seconds > 0:
             threading.Thread(

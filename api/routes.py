@@ -167,8 +167,11 @@ async def ready(service: ServiceDep) -> ReadyResponse:
     if qa is None:
         raise NotReadyError(str(service.error) if service.error else "loading the index and model")
     m = qa.build.manifest
+    adapting = service.adaptation.status
     return ReadyResponse(
         model=m.model.name,
+        adaptation=adapting.state,
+        adaptation_detail=adapting.detail,
         documents=len(m.documents),
         chunks=m.chunk_count,
         build_id=m.build_id,

@@ -132,7 +132,12 @@ class HealthResponse(BaseModel):
 
 
 class ReadyResponse(BaseModel):
-    model: str
+    model: str = Field(description="The model serving: the one the published index was built with.")
+    adaptation: str = Field(
+        description="`off`, or the model's adaptation to the guides beside serving: `waiting`, "
+        "`running`, `done` (the adapted model and its index are swapped in together), `failed`."
+    )
+    adaptation_detail: str
     documents: int
     chunks: int
     build_id: str

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import anyio
 
+from api.adaptation import Adaptation
 from api.errors import NotReadyError, RateLimitedError
 from config.settings import Settings
 from feedback.open import open_store
@@ -75,7 +76,10 @@ class RateLimit:
 
 
 class Service:
-    def __init__(self, settings: Settings, qa: QA | None = None) -> None:
+    def __init__(
+        self, settings: Settings, qa: QA | None = None, adaptation: Adaptation | None = None
+    ) -> None:
+        self.adaptation = adaptation or Adaptation()
         self.settings = settings
         self.serving = settings.serving()
         self.qa = qa

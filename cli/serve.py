@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +17,9 @@ from cli.edge import err, settings
 from cli.options import IndexDir
 from config.settings import Settings
 from retriever.errors import GuideRagError
+
+if TYPE_CHECKING:
+    from api.adaptation import Adaptation
 
 
 class ServeOptionsError(GuideRagError):
@@ -34,17 +38,27 @@ def serve(
             "file by file first (GUIDE_RAG_BUNDLE).",
         ),
     ] = None,
+    adapt: Annotated[
+        bool,
+        typer.Option(
+            "--adapt",
+            help="Meanwhile adapt the model to the guides (`guide-rag tune`, then `ingest`) and "
+            "serve the adapted model and index when they are published (`make run` does).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API with uvicorn: the published index and the model it was built with, or
     everything from one bundle."""
     if bundle is not None and index_dir is not None:
         raise ServeOptionsError("give --bundle or --index-dir, not both: a bundle holds its index")
+    if bundle is not None and adapt:
+        raise ServeOptionsError("a bundle is served as it was made: --adapt needs --index-dir")
     s = settings(host=host, port=port, index_dir=index_dir, bundle=bundle)
     if s.paths.bundle is None:
         from retriever.index import current_build
 
         current_build(s.paths.index)  # fail here, in one line, rather than serve nothing
-        _run(s)
+        _run(s, _adaptation(s) if adapt else None)
         return
     from retriever.bundle import open_bundle
 
@@ -80,7 +94,18 @@ def _terminate_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run(s: Settings) -> None:
+def _adaptation(s: Settings) -> Adaptation:
+    """`guide-rag tune`, then `guide-rag ingest` into the served index: this very command line,
+    in subprocesses that see the same settings."""
+    from api.adaptation import Adaptation
+
+    cli = [sys.executable, "-c", "from cli.app import main; main()"]
+    index = ["--index-dir", str(s.paths.index)]
+    model = ["--model", str(s.tuned_dir)]
+    return Adaptation([[*cli, "tune", "--json"], [*cli, "ingest", *index, *model, "--json"]])
+
+
+def _run(s: Settings, adaptation: Adaptation | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
@@ -94,7 +119,7 @@ def _run(s: Settings) -> None:
     # The MCP SDK logs every stateless exchange at /mcp ("Terminating session") at INFO.
     logging.getLogger("mcp.server.streamable_http").setLevel(logging.WARNING)
     uvicorn.run(
-        create_app(s),
+        create_app(s, adaptation=adaptation),
         host=s.server.host,
         port=s.server.port,
         access_log=False,  # the app logs one JSON line per request instead

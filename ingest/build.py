@@ -23,7 +23,7 @@ from ingest.loaders import document_id, load_document
 from ingest.publish import index_lock, previous_build, publish
 from ingest.report import IngestReport, changes, section_count, up_to_date
 from ingest.structure import Document
-from ingest.vectors import vectors_for
+from ingest.vectors import reusable_rows, vectors_for
 from retriever.embedding import Embedder
 from retriever.embedding import ref_of as model_ref
 from retriever.index import FORMAT_VERSION, DocumentInfo, IndexBuild, Manifest, SectionInfo
@@ -83,7 +83,7 @@ def run_ingest(
         docs, per_doc, skipped = _chunk_within_budget(docs, embedder, settings, skipped, strict)
         chunks = [c for doc_chunks in per_doc for c in doc_chunks]
         # The vectors of chunks the live build already holds are reused: same text, same model.
-        reusable = {c.id: i for i, c in enumerate(live.chunks)} if live is not None else {}
+        reusable = reusable_rows(chunks, live)
         kept = sum(1 for c in chunks if c.id in reusable)
         infos = tuple(_info(d, cs) for d, cs in zip(docs, per_doc, strict=True))
         build_id = previous.manifest.build_id if previous is not None and dry_run else ""

@@ -13,6 +13,7 @@ from retriever.text import split_sentences
 from retriever.types import Chunk
 
 TokenCounter = Callable[[str], int]
+LEAD_WORDS = 10  # a list intro this long carries an answer of its own, not only "It covers:"
 
 
 def embed_text(section: str, text: str) -> str:
@@ -38,6 +39,7 @@ def chunk_document(
     guard = (budgets or Budgets()).start(doc.source)
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
+    quoted: set[tuple[str, str]] = set()  # (section, lead) of lists whose intro is quotable
     for section in doc.sections:
         if section.navigation:
             continue
@@ -67,7 +69,15 @@ def chunk_document(
                     embed_text=embedded,
                     lead=unit.lead,
                 )
-                spans = sentence_spans(chunk.kind, chunk.text, chunk.own_text)
+                # A list's intro is quotable once, from its first item, when it says something
+                # of its own ("In the review, the officer and an engineer look at:").
+                key = (section.title, unit.lead)
+                lead = unit.lead if kind == "list_item" and key not in quoted else ""
+                if lead and len(lead.split()) >= LEAD_WORDS:
+                    quoted.add(key)
+                else:
+                    lead = ""
+                spans = sentence_spans(chunk.kind, chunk.text, chunk.own_text, lead)
                 chunks.append(replace(chunk, sentences=spans))
     return chunks
 

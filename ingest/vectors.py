@@ -44,7 +44,7 @@ def vectors_for(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """(views, sentence vectors, texts embedded) for `chunks`: the chunks `live` holds (same id,
     same model) are copied from it, the others embedded."""
-    reusable = {c.id: i for i, c in enumerate(live.chunks)} if live is not None else {}
+    reusable = reusable_rows(chunks, live)
     fresh = [c for c in chunks if c.id not in reusable]
     total = sum(len(VIEWS) + len(c.sentences) for c in fresh)
     views, sentences = embed_chunks(fresh, embedder, on_batch(total) if on_batch else None)
@@ -53,6 +53,19 @@ def vectors_for(
     all_views = np.stack([r[0] for r in rows]).astype(np.float32)
     all_sentences = np.concatenate([r[1] for r in rows]).astype(np.float32)
     return all_views, all_sentences, total
+
+
+def reusable_rows(chunks: Sequence[Chunk], live: IndexBuild | None) -> dict[str, int]:
+    """Rows of `live` whose vectors a new chunk can keep: same id (same text, same context) and
+    the same sentences (a rule for what is quotable may have changed)."""
+    if live is None:
+        return {}
+    rows = {c.id: i for i, c in enumerate(live.chunks)}
+    return {
+        c.id: rows[c.id]
+        for c in chunks
+        if c.id in rows and live.chunks[rows[c.id]].sentences == c.sentences
+    }
 
 
 def _copied(live: IndexBuild | None, i: int) -> tuple[np.ndarray, np.ndarray]:

@@ -45,6 +45,7 @@ class Indexed(Protocol):
     @property
     def lexical(self) -> LexicalIndex: ...
 
+
 FEATURES = ("cos1", "gap", "smax", "cover", "unknown", "agree", "bm25", "terms", "figure_missing")
 DEPTH = 5  # the passages evidence reads, whatever top_k a caller asks for
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d+\b")

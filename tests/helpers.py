@@ -109,6 +109,7 @@ def live_server_process(
     ready_within: float = 120,
     command: Sequence[str] = CLI,
     cwd: Path | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`guide-rag serve` (`command` runs guide-rag) in a subprocess on a free loopback port;
     yields (base URL, process) once /ready answers 200."""
@@ -116,7 +117,7 @@ def live_server_process(
     env = {**os.environ, **env, "GUIDE_RAG_PORT": str(port), "GUIDE_RAG_HOST": "127.0.0.1"}
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [*command, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd
+            [*command, "serve", *args], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd
         )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -15,24 +15,36 @@ from retriever.text import split_sentences
 from retriever.types import Chunk, ChunkKind, Span
 
 
-def sentence_spans(kind: ChunkKind, text: str, own_text: str) -> tuple[Span, ...]:
-    """Offsets in `text` of the sentences an answer may quote (never a list intro or FAQ
-    question): a list item or table row whole, prose sentence by sentence."""
+def sentence_spans(kind: ChunkKind, text: str, own_text: str, lead: str = "") -> tuple[Span, ...]:
+    """Offsets in `text` of the sentences an answer may quote: a list item or table row whole,
+    prose sentence by sentence; a FAQ's question never, a list's intro only when given as
+    `lead` (then its sentences come first)."""
     base = len(text) - len(own_text)
+    intro = _prose(text, lead, 0) if lead and text.startswith(lead) else []
     if kind in ("table_row", "list_item"):
-        return ((base, len(text)),)
+        return (*intro, (base, len(text)))
+    return (*intro, *_prose(text, own_text, base))
+
+
+def _prose(text: str, part: str, base: int) -> list[Span]:
+    """The sentences of `part`, which starts at `base` in `text`, as offsets in `text`."""
     spans: list[Span] = []
     at = base
-    for sentence in split_sentences(own_text):
+    for sentence in split_sentences(part):
         start = text.index(sentence, at)
         spans.append((start, start + len(sentence)))
         at = start + len(sentence)
-    return tuple(spans)
+    return spans
 
 
 def embedded_sentences(chunk: Chunk) -> list[str]:
-    """What gets embedded for each answer sentence: its chunk's lead, then the sentence."""
-    return [f"{chunk.lead} {s}".strip() for s in chunk.answer_sentences]
+    """What gets embedded for each answer sentence: its chunk's lead, then the sentence (a
+    sentence of the lead itself alone)."""
+    intro = len(chunk.lead)
+    return [
+        chunk.text[a:b] if b <= intro else f"{chunk.lead} {chunk.text[a:b]}".strip()
+        for a, b in chunk.sentences
+    ]
 
 
 class SentenceVectors:
