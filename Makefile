@@ -40,16 +40,16 @@ run: ingest
 	$(BIN)/guide-rag serve --adapt
 
 # The fast suite (fake embedder, real FAISS, real servers) needs no trained model: it runs first,
-# so a broken contract shows in about a minute. Then the model is adapted (a no-op when nothing
-# changed) and the model and quality tests run.
+# on both cores, so a broken contract shows in about a minute. Then the model is adapted (a no-op
+# when nothing changed) and the model, quality and system tests (venvs, nginx) run.
 test: test-fast test-model
 
 test-fast: install-dev
-	$(BIN)/python -m pytest -m "not model" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not model and not system" -n 2 $(PYTEST_ARGS)
 
 test-model: install-dev
 	$(BIN)/guide-rag tune
-	$(BIN)/python -m pytest -m model $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "model or system" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

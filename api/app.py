@@ -90,7 +90,7 @@ def _main_app(service: Service, gate: Gate) -> FastAPI:
         gate=gate,
         max_body_bytes=server.max_body_bytes,
         shape=errors.ours,
-        body_hint="send a shorter question (GUIDE_RAG_MAX_BODY_BYTES)",
+        body_hint="send a shorter question, or raise GUIDE_RAG_MAX_BODY_BYTES",
     )
     if server.cors_origins:  # off unless asked for: the API serves its own page
         app.add_middleware(
@@ -123,9 +123,12 @@ def _openai_app(service: Service, gate: Gate) -> FastAPI:
     app.add_middleware(
         ServiceMiddleware,
         gate=gate,
-        max_body_bytes=server.max_body_bytes,
+        max_body_bytes=server.max_chat_body_bytes,
         shape=errors.openai,
-        body_hint="send a shorter conversation (GUIDE_RAG_MAX_BODY_BYTES)",
+        body_hint=(
+            "the conversation is too long; start a new one (only its last 20 questions are "
+            "read), or raise GUIDE_RAG_MAX_CHAT_BODY_BYTES"
+        ),
     )
     if server.cors_origins:
         app.add_middleware(
@@ -144,7 +147,7 @@ def _mcp_app(endpoint: McpEndpoint, gate: Gate, server: ServerSection) -> ASGIAp
         gate=gate,
         max_body_bytes=server.max_body_bytes,
         shape=errors.jsonrpc,
-        body_hint="send a shorter call (GUIDE_RAG_MAX_BODY_BYTES)",
+        body_hint="send a shorter call, or raise GUIDE_RAG_MAX_BODY_BYTES",
     )
     if server.cors_origins:  # browser-based hosts (the MCP Inspector) read these headers
         app = CORSMiddleware(

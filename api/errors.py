@@ -41,6 +41,27 @@ class PayloadTooLargeError(GuideRagError):
     """A request body over its route's cap."""
 
 
+class InvalidBodyError(InvalidQueryError):
+    """A body that is not UTF-8 JSON (the field is `body`)."""
+
+    def __init__(self, reason: str) -> None:
+        GuideRagError.__init__(self, f"body {reason}")
+        self.field = "body"
+        self.reason = reason
+
+
+class BadRequestLineError(GuideRagError):
+    """A request the HTTP parser cannot read."""
+
+
+class UriTooLongError(BadRequestLineError):
+    """A request line over the server's limit."""
+
+
+class HeadersTooLargeError(BadRequestLineError):
+    """Request headers over the server's limit."""
+
+
 class RateLimitedError(GuideRagError):
     """More feedback than the rate allows."""
 
@@ -75,6 +96,7 @@ class Refusal:
 # Most specific first: the first class an error is an instance of decides.
 TABLE: dict[type[GuideRagError], Refusal] = {
     UnknownModelError: Refusal(404, "model_not_found"),
+    InvalidBodyError: Refusal(400, "invalid_body"),
     InvalidQueryError: Refusal(422, "invalid_request"),
     IndexNotFoundError: Refusal(503, "index_not_ready", 5),
     IndexCorruptError: Refusal(503, "index_not_ready", 5),
@@ -83,6 +105,9 @@ TABLE: dict[type[GuideRagError], Refusal] = {
     NotReadyError: Refusal(503, "not_ready", 2),
     OverloadedError: Refusal(503, "overloaded", 1),
     PayloadTooLargeError: Refusal(413, "payload_too_large"),
+    UriTooLongError: Refusal(414, "uri_too_long"),
+    HeadersTooLargeError: Refusal(431, "headers_too_large"),
+    BadRequestLineError: Refusal(400, "bad_request"),
     RateLimitedError: Refusal(429, "rate_limited", 1),
     UnknownAnswerError: Refusal(404, "unknown_answer"),
     AdminOffError: Refusal(404, "not_found"),

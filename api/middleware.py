@@ -1,9 +1,10 @@
 """One ASGI middleware for what every request needs: an id, a log line, metrics and limits.
 
 Pure ASGI rather than BaseHTTPMiddleware: it adds no task per request and can refuse a request
-(413, 503) before the app reads a byte of its body. Each mounted app (ours, /v1) has its own
-instance, with its own body cap and error shape; they share one `Gate`, so the bound on
-requests in flight holds for the whole server.
+(413, 503) before the app reads a byte of its body, or one whose body is not UTF-8 (400 naming
+the offset: the framework would say only "There was an error parsing the body"). Each mounted
+app (ours, /v1, /mcp) has its own instance, with its own body cap and error shape; they share
+one `Gate`, so the bound on requests in flight holds for the whole server.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from api.errors import OverloadedError, PayloadTooLargeError, Shape, domain_response
+from api.errors import (
+    InvalidBodyError,
+    OverloadedError,
+    PayloadTooLargeError,
+    Shape,
+    domain_response,
+)
 from retriever.errors import GuideRagError
 
 Scope = MutableMapping[str, Any]
@@ -86,7 +93,8 @@ class ServiceMiddleware:
         self.metrics = gate.metrics
         self.max_body = max_body_bytes
         self.shape = shape
-        self.body_hint = body_hint  # what to do about a 413, and which setting raises the cap
+        # Which cap a 413 hit (its setting) and what to do about it.
+        self.body_hint = body_hint
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,15 +117,19 @@ class ServiceMiddleware:
         gate = self.gate
         try:
             refusal = self._refusal(scope, bounded)
-            unsized = _header(scope, b"content-length") is None
-            if refusal is None and unsized and scope["method"] in _WITH_BODY:
-                buffered = await self._buffered(receive)
-                if buffered is None:
+            if refusal is None and scope["method"] in _WITH_BODY:
+                # Bodies are capped, so reading one whole here costs little, and lets a body
+                # over the cap (sent without Content-Length) or not UTF-8 be refused cleanly.
+                body = await self._read(receive)
+                if body is None:
                     refusal = self._too_large()
                 else:
-                    receive = buffered
+                    refusal = _not_utf8(body)
+                    receive = _replay(body, receive)
             if refusal is not None:
-                reason = "overloaded" if isinstance(refusal, OverloadedError) else "body_too_large"
+                reason = {OverloadedError: "overloaded", InvalidBodyError: "invalid_body"}.get(
+                    type(refusal), "body_too_large"
+                )
                 self.metrics.rejected.labels(reason).inc()
                 await domain_response(self.shape, refusal)(scope, receive, send_with_id)
                 return
@@ -134,7 +146,9 @@ class ServiceMiddleware:
             self._record(scope, status, time.perf_counter() - started, request_id)
 
     def _too_large(self) -> PayloadTooLargeError:
-        return PayloadTooLargeError(f"request body over {self.max_body} bytes: {self.body_hint}")
+        return PayloadTooLargeError(
+            f"request body over {self.max_body} bytes, this route's cap: {self.body_hint}"
+        )
 
     def _refusal(self, scope: Scope, bounded: bool) -> GuideRagError | None:
         length = _header(scope, b"content-length")
@@ -146,8 +160,8 @@ class ServiceMiddleware:
             )
         return None
 
-    async def _buffered(self, receive: Receive) -> Receive | None:
-        """Read a body sent without Content-Length, up to the cap; None once it passes it.
+    async def _read(self, receive: Receive) -> bytes | None:
+        """The whole body, read up to the cap; None once it passes it.
 
         Done here because an error raised while the app reads its body turns into a 400.
         """
@@ -163,12 +177,7 @@ class ServiceMiddleware:
                 return None
             if not message.get("more_body", False):
                 break
-        replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
-
-        async def replayed() -> Message:
-            return replay.pop() if replay else await receive()
-
-        return replayed
+        return b"".join(chunks)
 
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
         matched = getattr(scope.get("route"), "path", None)
@@ -184,6 +193,26 @@ class ServiceMiddleware:
             "event": "request", "request_id": request_id, "method": method, "route": route,
             "status": status, "ms": round(seconds * 1000, 2), "abstained": abstained,
         }))  # fmt: skip
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    replay = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> Message:
+        return replay.pop() if replay else await receive()
+
+    return replayed
+
+
+def _not_utf8(body: bytes) -> InvalidBodyError | None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InvalidBodyError(
+            f"is not valid UTF-8 JSON: byte 0x{body[exc.start]:02x} at offset {exc.start} "
+            "cannot be decoded; send the body encoded as UTF-8"
+        )
+    return None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -87,7 +87,9 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     model: str
-    messages: Annotated[list[Message], Field(min_length=1, max_length=200)]
+    # Clients send the whole conversation every turn; the body cap bounds it, and only the last
+    # 20 user turns are read.
+    messages: Annotated[list[Message], Field(min_length=1, max_length=5000)]
     stream: bool = False
     stream_options: StreamOptions | None = None
     n: int | None = Field(default=None, description="How many answers: only 1 is served.")

@@ -80,6 +80,7 @@ def _guides(s: Settings, as_json: bool) -> None:
     from retriever.limits import BASE_MODEL
     from tuning.tune import run_tune
 
+    s = s.override(eval_dir=s.paths.eval)  # the eval set stays put when the corpus moves
     with tempfile.TemporaryDirectory(prefix="guide-rag-guides-") as tmp:
         folder, held_out = corpus(s, Path(tmp) / "corpus")
         # Adapted as `guide-rag tune` adapts a user's corpus: the guides' own text, no question.

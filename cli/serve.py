@@ -109,6 +109,7 @@ def _run(s: Settings, adaptation: Adaptation | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.protocol import GuardedHttpTools
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     access = logging.getLogger("guide_rag.access")  # one bare JSON object per line
@@ -122,6 +123,7 @@ def _run(s: Settings, adaptation: Adaptation | None = None) -> None:
         create_app(s, adaptation=adaptation),
         host=s.server.host,
         port=s.server.port,
+        http=GuardedHttpTools,  # JSON 414/431/400 for what the HTTP parser refuses
         access_log=False,  # the app logs one JSON line per request instead
         timeout_graceful_shutdown=30,  # SIGTERM: stop accepting, finish what is in flight
     )

@@ -140,7 +140,7 @@ class TuneSection(Section):
     )
     # Chosen on the dev guides and the shipped guide's dev split (docs/tuning.md); recorded in
     # the model's card.
-    epochs: int = Field(default=1, ge=1, le=20, description="Epochs of the general stage.")
+    epochs: int = Field(default=2, ge=1, le=20, description="Epochs of the general stage.")
     adapt_epochs: int = Field(default=1, ge=1, le=20, description="Epochs of the adaptation.")
     learning_rate: float = Field(default=5e-5, gt=0, le=1e-3)
     batch_size: int = Field(default=16, ge=2, le=256)
@@ -155,7 +155,19 @@ class ServerSection(Section):
     reload_seconds: float = Field(
         default=2.0, ge=0, description="How often the server looks for a new index; 0 = never."
     )
-    max_body_bytes: int = Field(default=16_384, ge=1024, description="Larger bodies get 413.")
+    max_body_bytes: int = Field(
+        default=16_384,
+        ge=1024,
+        description="/ask, /search, /feedback, /mcp: larger bodies get 413.",
+    )
+    max_chat_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description=(
+            "/v1/chat/completions, which gets the whole conversation every turn: larger bodies "
+            "get 413 (bench/chat.py: a 100-turn chat of full answers is 68 KB)."
+        ),
+    )
     worker_threads: int = Field(
         default=4,
         ge=1,

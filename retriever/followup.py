@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -93,9 +93,10 @@ class Reading:
     focus: str = ""
     form: Form = "alone"
     also: tuple[str, ...] = ()  # other readings whose rankings retrieval fuses with this one's
+    asked: str = ""  # the turn as the user typed it
 
 
-Items = Callable[[str, Sequence[str]], Sequence[str]]  # the answer's items to (question, history)
+Items = Callable[["Reading"], Sequence[str]]  # the items of the answer to an earlier reading
 Embed = Callable[[str], np.ndarray]
 
 
@@ -106,13 +107,24 @@ class Reader:
         self.items = items
 
     def read(self, question: str, history: Sequence[str]) -> Reading:
-        if not history:
+        # Each turn is read once, oldest first, with the reading of the turn before it: a
+        # chain of follow-ups ("and in Germany?", "and ML?") carries its subject along in
+        # linear time, however many turns ask about items.
+        earlier: Reading | None = None
+        for turn in history:
+            earlier = self._read_one(turn, earlier)
+        return self._read_one(question, earlier)
+
+    def _read_one(self, question: str, earlier: Reading | None) -> Reading:
+        return replace(self._interpret(question, earlier), asked=question.strip())
+
+    def _interpret(self, question: str, earlier: Reading | None) -> Reading:
+        if earlier is None:
             return Reading(question, focus=question)
-        earlier = self.read(history[-1], history[:-1])
-        previous = history[-1].strip()
+        previous = earlier.asked
         item = _ITEM.search(question)
         if item and len(words(question)) <= 12:
-            listed = self.items(previous, history[:-1])
+            listed = self.items(earlier)
             n = _ORDINALS.get((item.group("nth") or "").lower()) or int(item.group("num") or 0)
             if listed and n and -len(listed) <= (n - 1 if n > 0 else n) < len(listed):
                 chosen = listed[n - 1 if n > 0 else n]

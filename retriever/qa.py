@@ -121,8 +121,10 @@ class QA:
     ) -> Answer:
         """A cited answer; `history` holds the chat's earlier user questions, oldest first."""
         reading = self._asked(check_query(question, k), history)
+        return self._answer(reading, k, self._keep(documents))
+
+    def _answer(self, reading: Reading, k: int, keep: Keep | None) -> Answer:
         question = reading.text
-        keep = self._keep(documents)
         query = self.query(question)
         pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
         evidence = self.evidence.read(pool, query.vector, question, reading.focus)
@@ -178,9 +180,9 @@ class QA:
         fused = reciprocal_rank_fusion(rankings)[:n]
         return [Candidate(i, self.build.dense.score(query.vector, i)) for i, _ in fused]
 
-    def _items(self, question: str, history: Sequence[str]) -> list[str]:
+    def _items(self, earlier: Reading) -> list[str]:
         """The items (or sentences) of the answer to an earlier question, in order."""
-        answer = self.ask(question, history=history)
+        answer = self._answer(earlier, 5, None)
         bullets = [p.text for p in answer.parts if p.bullet]
         return bullets or [p.text for p in answer.parts]
 

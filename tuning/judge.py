@@ -3,8 +3,9 @@ in and out of scope (several guides), its threshold calibrated on dev questions 
 and the shipped guide's dev split). Never a dev or test question trains it; never a train
 question calibrates it.
 
-Each set of questions is asked of an index of its own guides beside the shipped one, as users
-ask them: the evidence a question gives depends on what the index holds.
+Each guide's questions are asked twice, as users ask them: of an index of that guide alone, and
+of one holding every guide of the set. Evidence depends on what the index holds (how rare a word
+is, how many passages compete), and abstention must mean the same whichever guides are served.
 """
 
 from __future__ import annotations
@@ -30,20 +31,41 @@ C = 1.0  # inverse L2 strength: eight features, hundreds of questions
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Questions:
-    """Questions to ask of an index of `chunks` (their guides and the shipped one)."""
+class Asked:
+    """One guide's questions (in and out of scope) and its chunks, as ingest chunks them."""
 
     chunks: tuple[Chunk, ...]
-    sets: tuple[EvalSet, ...]
+    questions: EvalSet
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Questions:
+    """Guides whose questions are asked of each guide alone and of all of them together."""
+
+    guides: tuple[Asked, ...]
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        return tuple(c for g in self.guides for c in g.chunks)
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.questions.questions) + len(g.questions.out_of_scope) for g in self.guides)
 
 
 def evidence_of(
     embedder: Embedder, questions: Questions, mode: Mode
 ) -> tuple[list[Evidence], list[Evidence]]:
-    """(in scope, out of scope): the evidence of every question, asked as /ask asks it."""
-    qa = _qa(embedder, questions.chunks, mode)
-    ins = [qa.judge(q.question) for s in questions.sets for q in s.questions]
-    outs = [qa.judge(o.question) for s in questions.sets for o in s.out_of_scope]
+    """(in scope, out of scope): the evidence of every question, asked as /ask asks it, of its
+    guide alone and of all the guides together."""
+    together = (questions.chunks, tuple(g.questions for g in questions.guides))
+    alone = [(g.chunks, (g.questions,)) for g in questions.guides]
+    ins: list[Evidence] = []
+    outs: list[Evidence] = []
+    for chunks, sets in (*alone, together) if len(alone) > 1 else alone:
+        qa = _qa(embedder, chunks, mode)
+        ins += [qa.judge(q.question) for s in sets for q in s.questions]
+        outs += [qa.judge(o.question) for s in sets for o in s.out_of_scope]
     return ins, outs
 
 
@@ -93,7 +115,7 @@ def _qa(embedder: Embedder, chunks: Sequence[Chunk], mode: Mode) -> QA:
 def source_of(train: Questions, dev: Questions, folder: Path) -> str:
     guides = {c.document_id for c in dev.chunks}
     return (
-        f"judge trained on {sum(len(s.questions) + len(s.out_of_scope) for s in train.sets)} "
-        f"train questions; threshold on the dev questions of {len(guides)} guides "
+        f"judge trained on {train.count} train questions (each asked of its guide alone and of "
+        f"all together); threshold on the dev questions of {len(guides)} guides "
         f"({', '.join(sorted(guides))}), with {folder.name}"
     )

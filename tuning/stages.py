@@ -23,7 +23,7 @@ from ingest.embedder import embedder_of
 from retriever.abstention import JUDGE_FILE
 from retriever.embedding import ModelFiles
 from tuning.errors import TuneError
-from tuning.judge import Questions, calibrate, evidence_of, fit_judge, source_of
+from tuning.judge import calibrate, evidence_of, fit_judge, source_of
 from tuning.plan import Plan
 from tuning.train import fine_tune
 
@@ -42,24 +42,28 @@ def general_model(settings: Settings, p: Plan, progress: bool) -> ModelFiles:
         )
     with _building(folder) as tmp:
         fine_tune(p.base, p.general.pairs, p.recipe, tmp, progress)
-        if p.train.out_of_scope and p.dev.out_of_scope:
+        if any(g.questions.out_of_scope for g in p.train.guides) and any(
+            g.questions.out_of_scope for g in p.dev.guides
+        ):
             # ONNX runs it several times faster than torch; named for where it will live.
             embedder = embedder_of(settings, ModelFiles(str(folder), tmp))
-            train = Questions(chunks=p.judge_chunks, sets=(p.train,))
-            dev = Questions(chunks=p.dev_chunks, sets=(p.dev,))
-            judge = fit_judge(*evidence_of(embedder, train, settings.retrieval.retriever))
+            judge = fit_judge(*evidence_of(embedder, p.train, settings.retrieval.retriever))
             calibration = calibrate(
-                judge, *evidence_of(embedder, dev, settings.retrieval.retriever),
-                source_of(train, dev, folder),
+                judge, *evidence_of(embedder, p.dev, settings.retrieval.retriever),
+                source_of(p.train, p.dev, folder),
             )  # fmt: skip
             (tmp / JUDGE_FILE).write_text(json.dumps(calibration.to_dict(), indent=2), "utf-8")
     return ModelFiles(str(folder), folder)
 
 
 def adapted_model(p: Plan, general: ModelFiles, out: Path, progress: bool) -> None:
-    """The general model adapted to the corpus, written whole to `out` (with the judge)."""
-    fine_tune(general, p.adapt, p.adapt_recipe, out, progress)
-    shutil.rmtree(out / ".trainer", ignore_errors=True)
+    """The general model adapted to the corpus, written whole to `out` (with the judge); the
+    general model itself when every guide served has human questions (nothing to adapt to)."""
+    if p.adapt:
+        fine_tune(general, p.adapt, p.adapt_recipe, out, progress)
+        shutil.rmtree(out / ".trainer", ignore_errors=True)
+    else:
+        shutil.copytree(general.path, out, ignore=shutil.ignore_patterns(".*"))
     if (general.path / JUDGE_FILE).is_file():
         shutil.copy(general.path / JUDGE_FILE, out / JUDGE_FILE)
 

@@ -28,7 +28,7 @@ from ingest.bundle import write_bundle
 from tests.helpers import GUIDE, fake_settings_for, live_server_process
 from tests.nginx import nginx_binary, nginx_in_front
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.system]
 QUESTION = "What salary do entry level AI engineers typically start at?"
 OLD, NEW = "$90,000 to $130,000", "$95,000 to $135,000"
 Replica = tuple[str, subprocess.Popen[bytes]]

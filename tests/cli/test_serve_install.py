@@ -15,7 +15,7 @@ from ingest.bundle import write_bundle
 from tests.helpers import live_server_process
 from tests.slim import HEAVY, serve_venv
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.system]
 QUESTION = "What salary do entry level AI engineers typically start at?"
 
 
