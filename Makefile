@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # run = tune + ingest + serve (+ eval): every layer but the test tools. A replica needs only
-# `pip install '.[serve]'` (no torch); see "Serving anywhere" in README.md.
+# `pip install '.[serve]'` (no torch); see docs/deployment.md (Serving anywhere).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet $(TORCH)
 	$(BIN)/pip install --quiet -e '.[serve,tune,eval]'

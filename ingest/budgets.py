@@ -30,10 +30,10 @@ SETTINGS = {
 
 @dataclass(frozen=True, slots=True)
 class Budgets:
-    """Per-guide limits. Each default is 6-12x what the largest of 13 real guides needs (README,
-    "Ingest budgets"); the PDF and .docx ones also keep one hostile file's peak RSS under 1 GB,
-    where pdfplumber holds ~2.5 KB per character of a page and ~8 KB per shape, and python-docx
-    ~35x the XML it parses."""
+    """Per-guide limits. Each default is 6-12x what the largest of 13 real guides needs
+    (docs/cli.md, "Ingest budgets"); the PDF and .docx ones also keep one hostile file's peak
+    RSS under 1 GB, where pdfplumber holds ~2.5 KB per character of a page and ~8 KB per shape,
+    and python-docx ~35x the XML it parses."""
 
     part_bytes: int = 10_000_000  # one .docx part or PDF stream unpacked, and all of them
     guide_chars: int = 250_000

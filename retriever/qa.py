@@ -28,7 +28,7 @@ from retriever.types import Answer, Hit
 
 QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
 # Used when neither GUIDE_RAG_MIN_SCORE nor the build's calibration gives a threshold. Measured:
-# the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (README, Abstention).
+# the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (docs/abstention.md).
 FALLBACK_MIN_SCORE = 0.20
 FALLBACK_SOURCE = (
     "fallback: the best cosine, fitted on the shipped guide's dev split (all-MiniLM-L6-v2); "
@@ -128,7 +128,8 @@ class QA:
         query = self.query(question)
         pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
         evidence = self.evidence.read(pool, query.vector, question, reading.focus)
-        if self.abstention.abstains(evidence):
+        # Nothing retrieved (BM25 knows no word of it) is out of scope at any threshold.
+        if not pool or self.abstention.abstains(evidence):
             return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
         shape = shape_of(question)

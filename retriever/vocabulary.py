@@ -3,7 +3,8 @@
 Applied to passages and questions alike, so "ML", "machine learning" and "machine-learning"
 meet, and "pay", "earn" and "compensation" all reach the salary paragraph. The served (dense)
 path no longer uses it: the tuned model learned these from the train split, and on dev every
-rule that spelled out abbreviations for the dense query cost more than it gave (README).
+rule that spelled out abbreviations for the dense query cost more than it gave
+(docs/evaluation.md).
 """
 
 from __future__ import annotations

@@ -51,6 +51,7 @@ def plan(
     paths: Sequence[Path] | None = None,
     extra: Sequence[Question] = (),
     limit: int | None = None,
+    mix: Mix = SOURCES,
 ) -> Plan:
     base = ModelFiles.of(settings.model.base_model)
     count = TokenCounter(base.tokenizer())
@@ -62,11 +63,16 @@ def plan(
     if limit is not None:  # a seeded subset: the learning curve's smaller training sets
         questions = random.Random(t.seed).sample(questions, min(limit, len(questions)))
     # The general stage reads the guides its questions are about, not whatever else is served:
-    # the shipped guide's questions go with the documents that hold their facts.
-    pairs = training_pairs(questions, corpus)
+    # the shipped guide beside the eval folder (its questions' guide, even when the served
+    # corpus is another; the served version when it is served) and the served guides readers
+    # asked about (feedback questions).
+    served = {c.document_id for c in corpus}
+    beside = [c for c in _chunks(settings, [eval_dir.parent], count)
+              if c.document_id not in served] if eval_dir.parent.is_dir() else []  # fmt: skip
+    pairs = training_pairs(questions, [*corpus, *beside])
     asked_about = {p.chunk_id for p in pairs.pairs}
-    documents = {c.document_id for c in corpus if c.id in asked_about}
-    shipped = [c for c in corpus if c.document_id in documents]
+    documents = {c.document_id for c in (*corpus, *beside) if c.id in asked_about}
+    shipped = [c for c in (*corpus, *beside) if c.document_id in documents]
     train_guides = [Asked(chunks=tuple(shipped), questions=career.split("train"))]
     for guide in load_guides(eval_dir, ("train",)):
         chunks = _chunks(settings, [guide.path], count, guide.id)
@@ -96,12 +102,12 @@ def plan(
     # sentences as queries pulled the model away from what its 1,068 questions taught (test
     # hit@1 0.924 -> 0.899, answer facts 0.899 -> 0.873; docs/tuning.md).
     unasked = [c for c in corpus if c.document_id not in documents]
-    adapt = self_supervised_pairs(unasked, SOURCES)
+    adapt = self_supervised_pairs(unasked, mix)
     return Plan(
         base=base, corpus=tuple(corpus), general=general, adapt=tuple(adapt), train=train, dev=dev,
-        recipe=recipe, adapt_recipe=adapt_recipe, mix=SOURCES, general_digest=general_digest,
+        recipe=recipe, adapt_recipe=adapt_recipe, mix=mix, general_digest=general_digest,
         digest=digest(general_digest, [asdict(p) for p in adapt], adapt_recipe.to_dict(),
-                      SOURCES.to_dict()),
+                      mix.to_dict()),
     )  # fmt: skip
 
 

@@ -19,7 +19,8 @@ from evaluation.evalset import Question
 from ingest.embedder import embedder_for
 from retriever.abstention import read_calibration
 from tuning.card import Card, read_card
-from tuning.plan import Plan, plan
+from tuning.plan import SOURCES, Plan, plan
+from tuning.selfsup import Mix
 from tuning.stages import adapted_model, general_model, swap
 
 
@@ -42,9 +43,11 @@ def run_tune(
     extra: Sequence[Question] = (),
     progress: bool = False,
     force: bool = False,
+    mix: Mix = SOURCES,
 ) -> TuneReport:
+    """`mix`: the self-supervised sources of the adaptation stage (the ablation varies it)."""
     started = time.perf_counter()
-    p = plan(settings, paths, extra)
+    p = plan(settings, paths, extra, mix=mix)
     target = settings.tuned_dir
     card = read_card(target)
     up_to_date = card is not None and card.inputs == p.digest and not force

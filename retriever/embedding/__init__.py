@@ -71,4 +71,6 @@ def open_embedder(
         return TorchEmbedder(ModelFiles.of(ref.name), threads=threads)
     from retriever.embedding.onnx_backend import OnnxEmbedder
 
-    return OnnxEmbedder(ServingModel.open(serving_dir(models_dir, ref.fingerprint)), threads)
+    return OnnxEmbedder(
+        ServingModel.open(serving_dir(models_dir, ref.fingerprint), ref.name), threads
+    )

@@ -24,7 +24,7 @@ def export_onnx(files: ModelFiles, models_dir: Path) -> ServingModel:
     target = serving_dir(models_dir, files.fingerprint)
     if target.is_dir():
         _sync_judge(files.path, target)
-        return ServingModel.open(target)
+        return ServingModel.open(target, name=files.name)
     offline()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
@@ -49,7 +49,7 @@ def export_onnx(files: ModelFiles, models_dir: Path) -> ServingModel:
         ) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return ServingModel.open(target)
+    return ServingModel.open(target, name=files.name)
 
 
 def _sync_judge(source: Path, target: Path) -> None:

@@ -33,12 +33,15 @@ class ServingModel:
     max_seq_length: int
 
     @classmethod
-    def open(cls, path: Path) -> ServingModel:
-        """The export at `path`; ModelLoadError saying what to run when it is missing or bad."""
+    def open(cls, path: Path, name: str | None = None) -> ServingModel:
+        """The export at `path`; ModelLoadError saying what to run when it is missing or bad.
+
+        Exports are shared by weights: `name` is the model asked for (a tuned model that is a
+        copy of the general one serves the general one's export under its own name)."""
         described = path / DESCRIPTION
         try:
             raw: dict[str, Any] = json.loads(described.read_text(encoding="utf-8"))
-            ref = ModelRef(name=str(raw["name"]), fingerprint=str(raw["fingerprint"]),
+            ref = ModelRef(name=name or str(raw["name"]), fingerprint=str(raw["fingerprint"]),
                            dim=int(raw["dim"]))  # fmt: skip
             if int(raw["format"]) != FORMAT:
                 raise ValueError(f"format {raw['format']}, this guide-rag reads {FORMAT}")

@@ -20,66 +20,66 @@ from tuning.tune import run_tune
 
 pytestmark = pytest.mark.model
 
-# (metric, target, at most?) on guides no question was written for, pooled over the test guides.
-UNSEEN = {
-    "fact@3": 0.92, "answer_facts": 0.85, "citation_precision": 0.85, "oos_abstained": 0.80,
+# Issue 16's targets: on guides no question was written for (pooled over the test guides), and
+# on the shipped guide's test split in the same index. (metric: (at least?, target))
+TARGETS: dict[str, dict[str, tuple[bool, float]]] = {
+    "test guides/test": {
+        "fact@3": (True, 0.92), "answer_facts": (True, 0.85), "citation_precision": (True, 0.85),
+        "oos_abstained": (True, 0.80), "false_abstention": (False, 0.05), "chars@3": (False, 1000),
+    },
+    f"{SHIPPED}/test": {
+        "hit@1": (True, 0.93), "oos_abstained": (True, 0.90), "false_abstention": (False, 0.02),
+    },
 }  # fmt: skip
-UNSEEN_MAX = {"false_abstention": 0.05, "chars@3": 1000.0}
-# The career guide's test split, in the same index.
-CAREER = {"hit@1": 0.93, "oos_abstained": 0.90}
-CAREER_MAX = {"false_abstention": 0.02}
-# Unmet targets: the floor asserted today (measured value less the run-to-run spread) and why.
-# Measured with `guide-rag eval --guides` (reports/eval-guides.md, docs/evaluation.md).
-UNMET: dict[tuple[str, str], float] = {}
+# Targets not met yet, and the floor each holds meanwhile: the value measured by `guide-rag eval
+# --guides` on 2026-11-26 (docs/evaluation.md) less two or three questions' worth of run-to-run
+# and machine-to-machine spread. Measured: unseen fact@3 0.855, answer facts 0.765, off-topic
+# abstained 0.362 (80 questions); shipped guide hit@1 0.823, off-topic abstained 0.700 (30).
+UNMET: dict[tuple[str, str], float] = {
+    ("test guides/test", "fact@3"): 0.82,
+    ("test guides/test", "answer_facts"): 0.73,
+    ("test guides/test", "oos_abstained"): 0.32,
+    (f"{SHIPPED}/test", "hit@1"): 0.78,
+    (f"{SHIPPED}/test", "oos_abstained"): 0.63,
+}
 
 
 @pytest.fixture(scope="module")
 def rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Metrics]:
     home = tmp_path_factory.mktemp("guides")
-    base: Settings = real_settings_for(home)
-    base = base.override(eval_dir=EVAL_DIR)
+    base: Settings = real_settings_for(home).override(eval_dir=EVAL_DIR)
     folder, guides = corpus(base, home / "corpus")
-    # The same adapted model `guide-rag eval --guides` makes (cached by its inputs).
+    # The model `guide-rag tune` adapts to that corpus, as `guide-rag eval --guides` makes it
+    # (and cached by its inputs under the same folder).
     tuned = base.override(corpus_dir=folder, tuned_dir=base.paths.models / "eval-adapted")
-    report = run_tune(tuned)
-    embedder = embedder_for(base, str(report.model_dir))
+    embedder = embedder_for(base, str(run_tune(tuned).model_dir))
     test_guides = [g for g in guides if g.split == "test"]
     found = evaluate_guides(base, {"adapted": embedder}, folder, test_guides,
                             modes=(base.retrieval.retriever,))  # fmt: skip
     return {f"{r.guide}/{r.split}": r.metrics for r in found}
 
 
-def _check(metrics: Metrics, targets: dict[str, float], most: dict[str, float], where: str,
-           unmet: bool) -> None:  # fmt: skip
-    for metric, target in targets.items():
-        floor = UNMET.get((where, metric))
-        if (floor is not None) != unmet:
-            continue
-        assert metrics[metric] >= (floor if floor is not None else target), (where, metric)
-    for metric, ceiling in most.items():
-        if unmet:
-            continue
-        assert metrics[metric] <= ceiling, (where, metric)
+def _holds(value: float, at_least: bool, bound: float) -> bool:
+    return value >= bound if at_least else value <= bound
 
 
-def test_unseen_guides_meet_the_targets(rows: dict[str, Metrics]) -> None:
-    _check(rows["test guides/test"], UNSEEN, UNSEEN_MAX, "unseen", unmet=False)
+def test_the_met_targets_hold(rows: dict[str, Metrics]) -> None:
+    missed = {
+        (where, metric): round(rows[where][metric], 3)
+        for where, targets in TARGETS.items()
+        for metric, (at_least, target) in targets.items()
+        if (where, metric) not in UNMET and not _holds(rows[where][metric], at_least, target)
+    }
+    assert not missed, f"below target: {missed}"
 
 
-def test_the_shipped_guide_keeps_its_quality_beside_them(rows: dict[str, Metrics]) -> None:
-    _check(rows[f"{SHIPPED}/test"], CAREER, CAREER_MAX, "career", unmet=False)
+def test_the_unmet_targets_hold_their_floor(rows: dict[str, Metrics]) -> None:
+    fell = {key: round(rows[key[0]][key[1]], 3) for key, floor in UNMET.items()
+            if rows[key[0]][key[1]] < floor}  # fmt: skip
+    assert not fell, f"below the measured floor: {fell}"
 
 
-def test_unmet_targets_hold_their_measured_floor(rows: dict[str, Metrics]) -> None:
-    _check(rows["test guides/test"], UNSEEN, {}, "unseen", unmet=True)
-    _check(rows[f"{SHIPPED}/test"], CAREER, {}, "career", unmet=True)
-
-
-@pytest.mark.xfail(strict=True, reason="targets not met yet: see UNMET and docs/evaluation.md")
-def test_unmet_targets_are_met(rows: dict[str, Metrics]) -> None:
-    if not UNMET:
-        pytest.fail("no unmet target: drop this test's xfail")  # strict xfail: passes as xfail
-    for where, metric in UNMET:
-        key = "test guides/test" if where == "unseen" else f"{SHIPPED}/test"
-        target = (UNSEEN if where == "unseen" else CAREER)[metric]
-        assert rows[key][metric] >= target, (where, metric)
+@pytest.mark.xfail(strict=True, reason="issue 16's targets in UNMET are not met yet")
+def test_the_unmet_targets(rows: dict[str, Metrics]) -> None:
+    # Strict: the day every one is met this passes, turns the suite red, and UNMET goes.
+    assert all(rows[where][metric] >= TARGETS[where][metric][1] for where, metric in UNMET)

@@ -133,7 +133,7 @@ def test_an_archived_table_is_made_anew(postgres_url: str) -> None:
     assert [store.add(verdict(n)) for n in range(6)] == [1, 2, 3, 4, 5, 6]
     with pytest.raises(FeedbackFullError):
         store.add(verdict(6))
-    # The operator exports, then archives (README): the table is renamed away.
+    # The operator exports, then archives (docs/api.md): the table is renamed away.
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE feedback RENAME TO feedback_2024")
     assert store.add(verdict(7)) == 1  # a fresh table, and room again

@@ -98,6 +98,23 @@ def test_salary_answer_carries_the_figures(qa: QA) -> None:
     assert any(c.section == CAREER and "$90,000 to $130,000" in c.text for c in answer.citations)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My name is Zanzibar Quill: how much do entry-level AI engineers earn?",
+        "I live in Reykjavik. How much do entry-level AI engineers earn?",
+    ],
+)
+def test_names_and_places_do_not_make_an_in_scope_question_out_of_scope(
+    qa: QA, question: str
+) -> None:
+    # The scope classifier this judge replaced refused these: it had learned one guide's topics
+    # from near misses that ask about other countries (docs/abstention.md).
+    answer = qa.ask(question)
+    assert not answer.abstained
+    assert "$90,000 to $130,000" in answer.text
+
+
 def test_list_question_lists_the_items(qa: QA) -> None:
     answer = qa.ask("What career paths exist for ML engineers?")
     assert_grounded(answer)

@@ -1,6 +1,6 @@
 """A guide nobody wrote questions for, as a user adds one: copied into a corpus of its own, then
 `guide-rag tune` and `guide-rag ingest` through the CLI, then asked over HTTP. The guide is a
-test guide (its questions chose nothing); its first three questions are asked, none picked."""
+test guide (its questions chose nothing); its first ten questions are asked, none picked."""
 
 from __future__ import annotations
 
@@ -42,7 +42,10 @@ def test_a_new_guide_is_adapted_to_indexed_and_answered_with_its_sections(
     built = _cli(env, "ingest")
     assert built["documents"] == 1
 
-    questions = guide.questions().questions[:3]
+    # The first ten, none picked. The adapted model puts a right section first for 0.90 of this
+    # guide's questions (docs/evaluation.md): one miss in ten is what the evaluation measures.
+    questions = guide.questions().questions[:10]
+    right: list[str] = []
     with live_server_process(env, tmp_path / "server.log") as (base, _):
         assert httpx.get(f"{base}/ready", timeout=5).json()["model"] == str(tmp_path / "tuned")
         for q in questions:
@@ -50,6 +53,7 @@ def test_a_new_guide_is_adapted_to_indexed_and_answered_with_its_sections(
             assert r.status_code == 200, r.text
             answer = r.json()
             assert not answer["abstained"], q.question
-            cited = [c["section"] for c in answer["citations"]]
-            assert any(s in q.sections for s in cited), (q.question, cited, q.sections)
             assert all(c["document"] == GUIDE for c in answer["citations"])
+            if any(c["section"] in q.sections for c in answer["citations"]):
+                right.append(q.id)
+    assert len(right) >= 8, f"cited a section that answers it: {right}"

@@ -27,7 +27,10 @@ def test_the_served_model_is_the_tuned_one_and_describes_itself() -> None:
     assert card is not None, "run `guide-rag tune` (make test does)"
     assert card.inputs == plan(settings).digest  # adapted to today's guides and questions
     assert card.base_model == "all-MiniLM-L6-v2"
-    assert card.general_pairs >= card.questions >= 400 and card.adapt_pairs > 50
+    assert card.general_pairs >= card.questions >= 400
+    # Every served guide has human questions: nothing is self-supervised (tests/tuning/
+    # test_new_guide.py adapts to one that has none).
+    assert card.adapt_pairs == 0
     assert card.recipe["seed"] == settings.tune.seed
     assert card.recipe["epochs"] == settings.tune.epochs
     assert card.guides == ["ai-vs-ml-engineering-career-guide"]
