@@ -148,6 +148,15 @@ class Reader:
             named = [s for s in spans if terms(s) & terms(old)]
             if named:
                 return _swap(before, named[0], new)
+        # "what about AI engineers?" after "... for ML engineers?": the span of as many words
+        # ending in the same word (an English phrase's head) is the one it stands for ("ML
+        # engineers", not "engineers", which would leave "ML AI engineers").
+        said_words = new.lower().split()
+        sharing = [s for s in spans if len(s.split()) == len(said_words)
+                   and s.lower().split()[-1] == said_words[-1]]  # fmt: skip
+        if sharing and len(said_words) > 1:
+            target = self.embed(new)
+            return _swap(before, max(sharing, key=lambda s: float(self.embed(s) @ target)), new)
         if spans:
             target = self.embed(new)
             similarity = [float(self.embed(s) @ target) for s in spans]

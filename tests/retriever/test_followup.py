@@ -1,0 +1,96 @@
+"""How a chat's new question is read with the ones before it (retriever/followup.py), with the
+deterministic fake embedder: the forms are rules over words, the embedder only breaks ties."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from retriever.answer.terms import TermWeights
+from retriever.embedding.fake import FakeEmbedder
+from retriever.followup import Reader, Reading
+from tests.helpers import make_chunk
+
+CHUNKS = [
+    make_chunk("c1", "Entry-level AI engineers earn $90,000 to $130,000 in the United States."),
+    make_chunk("c2", "ML engineers build training pipelines and deploy models to production."),
+    make_chunk("c3", "AI engineers integrate models into products with APIs and frameworks."),
+    make_chunk("c4", "Career paths lead to research scientist or ML platform engineer roles."),
+]
+PATHS = ["Research scientist positions", "ML platform engineer roles", "Specialized roles"]
+
+
+def _reader(items: Sequence[str] = PATHS) -> Reader:
+    fake = FakeEmbedder()
+
+    def embed(text: str) -> np.ndarray:
+        vector: np.ndarray = fake.encode([text])[0]
+        return vector
+
+    return Reader(TermWeights(CHUNKS), embed, lambda earlier: items)
+
+
+def _read(question: str, *history: str) -> Reading:
+    return _reader().read(question, list(history))
+
+
+def test_a_first_question_is_read_alone() -> None:
+    reading = _read("How much do entry-level AI engineers earn?")
+    assert reading.form == "alone" and reading.read_with == ()
+    assert reading.text == reading.focus == reading.asked
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        # The span of as many words that shares one with the new subject is replaced whole.
+        ("What career paths open up for AI engineers?", "what about ML engineers?",
+         "What career paths open up for ML engineers?"),
+        ("Does AI engineering lean toward breadth or depth?", "and ML engineering?",
+         "Does ML engineering lean toward breadth or depth?"),
+    ],
+)  # fmt: skip
+def test_a_new_subject_takes_the_place_of_the_one_it_stands_for(
+    previous: str, question: str, expected: str
+) -> None:
+    reading = _read(question, previous)
+    assert reading.form == "subject" and reading.read_with == (previous,)
+    assert reading.text == expected
+    assert reading.focus == question.removeprefix("what about ").removeprefix("and ").rstrip("?")
+
+
+def test_a_chain_of_follow_ups_keeps_its_subject() -> None:
+    reading = _read(
+        "and ML engineers?",
+        "How much do entry-level AI engineers earn?",
+        "what about senior AI engineers?",
+    )
+    assert "ML engineers" in reading.text and "earn" in reading.text
+    assert reading.read_with == ("what about senior AI engineers?",)
+
+
+def test_why_and_pronouns_lean_on_the_question_before() -> None:
+    previous = "Is it worth learning both AI and ML engineering skills?"
+    for question in ("why?", "what do they build?"):
+        reading = _read(question, previous)
+        assert reading.form == "lean"
+        assert reading.text == f"{previous} {question}" and reading.focus == question
+
+
+def test_an_ordinal_picks_the_item_of_the_previous_answer() -> None:
+    reading = _read("tell me more about the second one", "What career paths exist?")
+    assert reading.form == "item" and reading.focus == PATHS[1]
+    assert reading.text.startswith(PATHS[1])
+
+
+def test_an_ordinal_past_the_list_is_not_an_item() -> None:
+    reading = _reader(items=PATHS[:1]).read("and the third one?", ["What career paths exist?"])
+    assert reading.form != "item"
+
+
+def test_a_topic_switch_stands_alone() -> None:
+    question = "Which frameworks do AI engineers use to integrate models into products?"
+    reading = _read(question, "How much do entry-level AI engineers earn?")
+    assert reading.form == "alone" and reading.text == question and reading.read_with == ()
