@@ -26,9 +26,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Tune adapts the embedding model to the guides (about 3 minutes from nothing, a minute or two
-# for a new guide, a no-op when nothing changed). Ingest is incremental: it embeds with the
-# adapted model when there is one, else the base model, and says "up to date" when unchanged.
+# Tune adapts the embedding model to the guides (about 4 minutes from nothing, 20 seconds for
+# a new guide, a no-op when nothing changed; docs/tuning.md). Ingest is incremental: it embeds
+# with the adapted model when there is one, else the base model, and says "up to date" when
+# unchanged.
 tune: install
 	$(BIN)/guide-rag tune
 
@@ -40,7 +41,7 @@ run: ingest
 	$(BIN)/guide-rag serve --adapt
 
 # The fast suite (fake embedder, real FAISS, real servers) needs no trained model: it runs first,
-# on both cores, so a broken contract shows in about a minute. Then the model is adapted (a no-op
+# on both cores, so a broken contract shows in under two minutes. Then the model is adapted (a no-op
 # when nothing changed) and the model, quality and system tests (venvs, nginx) run.
 test: test-fast test-model
 

@@ -63,8 +63,10 @@ def evidence_of(
     embedder = _Remembered(embedder)
     # Every question in batches, once: asked one by one (as /ask asks) and of two indexes, they
     # were most of a tune's time (py-spy: 51% in single-question ONNX runs, 35% in chunks).
-    embedder.encode([q.question for g in questions.guides for q in g.questions.questions]
-                    + [o.question for g in questions.guides for o in g.questions.out_of_scope])
+    embedder.encode(
+        [q.question for g in questions.guides for q in g.questions.questions]
+        + [o.question for g in questions.guides for o in g.questions.out_of_scope]
+    )
     ins: list[Evidence] = []
     outs: list[Evidence] = []
     for chunks, sets in (*alone, together) if len(alone) > 1 else alone:
