@@ -13,6 +13,7 @@ import anyio
 import httpx
 import httpx2
 import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
@@ -30,7 +31,7 @@ GUIDE_ID = "ai-vs-ml-engineering-career-guide"
 CAREER = "Career growth opportunities and market demand in AI and ML fields"
 CAREER_URI = f"guide://{GUIDE_ID}/Career%20growth%20opportunities%20and%20market%20demand%20in%20AI%20and%20ML%20fields"
 T = TypeVar("T")
-Connect = Callable[[], AbstractAsyncContextManager[Client]]
+Run = Callable[[Callable[[Client], Awaitable[Any]]], Any]
 
 
 @pytest.fixture(scope="module")
@@ -64,32 +65,61 @@ async def over_stdio(settings: Settings, mode: str = "auto", **env: str) -> Asyn
         yield client
 
 
+# One stdio server per protocol era for the module, as a host keeps one session open: each
+# test's scenario runs on it in a blocking portal's event loop (a fresh `guide-rag mcp` per test
+# cost 2 s of imports each; tests/api/test_mcp.py was the fast suite's slowest module).
+@pytest.fixture(scope="module")
+def portal() -> Iterator[BlockingPortal]:
+    with start_blocking_portal() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def stdio_clients(portal: BlockingPortal, fake_index: Settings) -> Iterator[dict[str, Client]]:
+    with (
+        portal.wrap_async_context_manager(over_stdio(fake_index, "auto")) as auto,
+        portal.wrap_async_context_manager(over_stdio(fake_index, "legacy")) as legacy,
+    ):
+        yield {"auto": auto, "legacy": legacy}
+
+
+def fresh(connection: Callable[[], AbstractAsyncContextManager[Client]]) -> Run:
+    """A new connection for each scenario."""
+
+    def run(scenario: Callable[[Client], Awaitable[Any]]) -> Any:
+        async def go() -> Any:
+            async with connection() as client:
+                return await scenario(client)
+
+        return anyio.run(go)
+
+    return run
+
+
 # Each transport in both protocol eras: "auto" settles on the SDK's newest (2026-07-28, no
 # handshake); "legacy" is the initialize handshake (2025-11-25) the hosts in use today speak.
 @pytest.fixture(params=["stdio-auto", "stdio-legacy", "http-auto", "http-legacy"])
-def connect(request: pytest.FixtureRequest, fake_index: Settings) -> Connect:
+def connect(request: pytest.FixtureRequest) -> Run:
     transport, mode = request.param.split("-")
     if transport == "stdio":
-        return lambda: over_stdio(fake_index, mode)
+        portal: BlockingPortal = request.getfixturevalue("portal")
+        client: Client = request.getfixturevalue("stdio_clients")[mode]
+        return lambda scenario: portal.call(scenario, client)
     url = f"{request.getfixturevalue('base')}/mcp"
-    return lambda: over_http(url, mode=mode)
+    return fresh(lambda: over_http(url, mode=mode))
 
 
-def session(connect: Connect, scenario: Callable[[Client], Awaitable[T]]) -> T:
-    """`scenario` run against a fresh connection."""
-
-    async def run() -> T:
-        async with connect() as client:
-            return await scenario(client)
-
-    return anyio.run(run)
+def session(connect: Run, scenario: Callable[[Client], Awaitable[T]]) -> T:
+    """`scenario` run against the transport's client."""
+    result: T = connect(scenario)
+    return result
 
 
-def call(connect: Connect, tool: str, arguments: dict[str, Any]) -> Any:
+def call(connect: Run, tool: str, arguments: dict[str, Any]) -> Any:
     return session(connect, lambda c: c.call_tool(tool, arguments))
 
 
-def test_lists_the_tools_with_typed_schemas(connect: Connect) -> None:
+def test_lists_the_tools_with_typed_schemas(connect: Run) -> None:
     tools = {t.name: t for t in session(connect, lambda c: c.list_tools()).tools}
     assert set(tools) == {"ask_guide", "search_guide", "list_guides"}
     ask = tools["ask_guide"].input_schema
@@ -112,7 +142,7 @@ def test_lists_the_tools_with_typed_schemas(connect: Connect) -> None:
     assert {"document", "section", "chunk_id", "score"} <= set(citation)
 
 
-def test_ask_guide_gives_cited_text_and_structured_citations(connect: Connect) -> None:
+def test_ask_guide_gives_cited_text_and_structured_citations(connect: Run) -> None:
     result = call(connect, "ask_guide", {"question": ASK_SALARY})
     assert not result.is_error
     text = result.content[0].text
@@ -125,13 +155,13 @@ def test_ask_guide_gives_cited_text_and_structured_citations(connect: Connect) -
     assert SALARY in first["text"] and first["chunk_id"] and 0 < first["score"] <= 1
 
 
-def test_ask_guide_reads_a_follow_up_with_its_history(connect: Connect) -> None:
+def test_ask_guide_reads_a_follow_up_with_its_history(connect: Run) -> None:
     result = call(connect, "ask_guide", {"question": "and ML engineers?", "history": [ASK_SALARY]})
     assert "ML engineers see similar ranges" in result.content[0].text
     assert result.structured_content["read_with"] == [ASK_SALARY]
 
 
-def test_an_abstention_is_a_normal_result(connect: Connect) -> None:
+def test_an_abstention_is_a_normal_result(connect: Run) -> None:
     result = call(connect, "ask_guide", {"question": "zyzzyva quokka marmalade?"})
     assert not result.is_error
     assert "does not cover" in result.content[0].text
@@ -139,7 +169,7 @@ def test_an_abstention_is_a_normal_result(connect: Connect) -> None:
     assert result.structured_content["citations"] == []
 
 
-def test_search_guide_gives_passages_with_their_sections(connect: Connect) -> None:
+def test_search_guide_gives_passages_with_their_sections(connect: Run) -> None:
     args = {"query": ASK_SALARY, "k": 3, "documents": [GUIDE_ID]}
     result = call(connect, "search_guide", args)
     hits = result.structured_content["hits"]
@@ -148,7 +178,7 @@ def test_search_guide_gives_passages_with_their_sections(connect: Connect) -> No
     assert f"1. {CAREER} — {GUIDE_ID}" in result.content[0].text
 
 
-def test_list_guides_names_documents_and_sections(connect: Connect) -> None:
+def test_list_guides_names_documents_and_sections(connect: Run) -> None:
     result = call(connect, "list_guides", {})
     (guide,) = result.structured_content["guides"]
     assert guide["id"] == GUIDE_ID
@@ -158,7 +188,7 @@ def test_list_guides_names_documents_and_sections(connect: Connect) -> None:
     assert f"- {CAREER} (" in result.content[0].text
 
 
-def test_each_section_is_a_resource_read_in_order(connect: Connect, fake_qa: QA) -> None:
+def test_each_section_is_a_resource_read_in_order(connect: Run, fake_qa: QA) -> None:
     async def scenario(c: Client) -> tuple[Any, Any, Any]:
         return (
             await c.list_resources(),
@@ -180,7 +210,7 @@ def test_each_section_is_a_resource_read_in_order(connect: Connect, fake_qa: QA)
     assert content.text == "\n\n".join(c.text for c in chunks) and SALARY in content.text
 
 
-def test_an_unknown_section_is_not_found(connect: Connect) -> None:
+def test_an_unknown_section_is_not_found(connect: Run) -> None:
     async def scenario(c: Client) -> MCPError | None:
         try:
             await c.read_resource(f"guide://{GUIDE_ID}/Nope")
@@ -206,7 +236,7 @@ BAD = [
 ]  # fmt: skip
 
 
-def test_bad_arguments_are_tool_errors_naming_the_field(connect: Connect) -> None:
+def test_bad_arguments_are_tool_errors_naming_the_field(connect: Run) -> None:
     async def scenario(c: Client) -> tuple[list[Any], Any]:
         results = [await c.call_tool(tool, args) for tool, args, _ in BAD]
         return results, await c.call_tool("ask_guide", {"question": ASK_SALARY})
@@ -285,6 +315,6 @@ def test_stdio_follows_a_newly_published_index(fake_settings: Settings) -> None:
                 await anyio.sleep(0.1)
 
     before, after = session(
-        lambda: over_stdio(fake_settings, GUIDE_RAG_RELOAD_SECONDS="0.2"), scenario
+        fresh(lambda: over_stdio(fake_settings, GUIDE_RAG_RELOAD_SECONDS="0.2")), scenario
     )
     assert SALARY in before and new in after and SALARY not in after
