@@ -140,7 +140,9 @@ class Reader:
 
     def _replace(self, before: str, new: str, question: str) -> str:
         """`before` with `new` in place of the phrase it stands for: the one the question says
-        it replaces ("not the tools"), else the phrase most like it; else `before` and `new`."""
+        it replaces ("not the tools"), else the one of as many words with the same last word,
+        else the phrase most like it; else a new topic about the same roles; else `before` and
+        `new`."""
         said = _NOT.search(question)
         spans = _phrases(before)
         if said:
@@ -163,6 +165,14 @@ class Reader:
             best = int(np.argmax(similarity))  # the first, longest, of equals
             if similarity[best] >= SIMILAR:
                 return _swap(before, spans[best], new)
+            # Nothing it stands for ("and their tools?" after a salary question): the new
+            # subject takes the place of what the question asked about (its distinctive words),
+            # and keeps whom it asked about (the words the guide uses everywhere).
+            kept = [s for s in spans if len(s.split()) == 1
+                    and not any(self.weights.distinctive(t) for t in terms(s))]  # fmt: skip
+            # ("the breadth one" is elliptical: it stands for something the reader cannot find.)
+            if kept and len(said_words) <= 3 and not {"one", "ones"}.intersection(said_words):
+                return f"{new} {' '.join(kept)}"
         return f"{before} {new}"
 
 

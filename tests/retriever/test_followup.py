@@ -18,6 +18,8 @@ CHUNKS = [
     make_chunk("c2", "ML engineers build training pipelines and deploy models to production."),
     make_chunk("c3", "AI engineers integrate models into products with APIs and frameworks."),
     make_chunk("c4", "Career paths lead to research scientist or ML platform engineer roles."),
+    make_chunk("c5", "Day to day, ML engineers tune models and AI engineers ship features."),
+    make_chunk("c6", "AI engineers and ML engineers both need strong Python skills."),
 ]
 PATHS = ["Research scientist positions", "ML platform engineer roles", "Specialized roles"]
 
@@ -94,3 +96,19 @@ def test_a_topic_switch_stands_alone() -> None:
     question = "Which frameworks do AI engineers use to integrate models into products?"
     reading = _read(question, "How much do entry-level AI engineers earn?")
     assert reading.form == "alone" and reading.text == question and reading.read_with == ()
+
+
+def test_a_new_topic_keeps_whom_the_question_was_about() -> None:
+    # Nothing of "What do ML engineers build day to day?" resembles "tools": the new subject
+    # takes the place of what was asked (its distinctive words), the roles the guide names
+    # everywhere stay.
+    reading = _read("and their tools?", "What do ML engineers build day to day?")
+    assert reading.form == "subject"
+    assert reading.text.startswith("their tools") and "ML" in reading.text
+    assert "day" not in reading.text
+
+
+def test_an_elliptical_one_is_not_a_new_topic() -> None:
+    previous = "What's the ML engineering depth point in the key takeaways?"
+    reading = _read("and the breadth one?", previous)
+    assert reading.text.startswith(previous.rstrip("?"))
