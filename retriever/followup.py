@@ -110,25 +110,29 @@ class Reader:
         # Each turn is read once, oldest first, with the reading of the turn before it: a
         # chain of follow-ups ("and in Germany?", "and ML?") carries its subject along in
         # linear time, however many turns ask about items.
-        earlier: Reading | None = None
+        earlier: list[Reading] = []
         for turn in history:
-            earlier = self._read_one(turn, earlier)
+            earlier.append(self._read_one(turn, earlier))
         return self._read_one(question, earlier)
 
-    def _read_one(self, question: str, earlier: Reading | None) -> Reading:
+    def _read_one(self, question: str, earlier: Sequence[Reading]) -> Reading:
         return replace(self._interpret(question, earlier), asked=question.strip())
 
-    def _interpret(self, question: str, earlier: Reading | None) -> Reading:
-        if earlier is None:
+    def _interpret(self, question: str, readings: Sequence[Reading]) -> Reading:
+        if not readings:
             return Reading(question, focus=question)
+        earlier = readings[-1]
         previous = earlier.asked
         item = _ITEM.search(question)
         if item and len(words(question)) <= 12:
-            listed = self.items(earlier)
             n = _ORDINALS.get((item.group("nth") or "").lower()) or int(item.group("num") or 0)
-            if listed and n and -len(listed) <= (n - 1 if n > 0 else n) < len(listed):
-                chosen = listed[n - 1 if n > 0 else n]
-                return Reading(f"{chosen} {question}", (previous,), chosen, "item")
+            # The latest answer that has such an item: "what was the third path again?" after
+            # a question on pay goes back to the answer that listed the paths.
+            for source in reversed(readings) if n else ():
+                listed = self.items(source)
+                if listed and -len(listed) <= (n - 1 if n > 0 else n) < len(listed):
+                    chosen = listed[n - 1 if n > 0 else n]
+                    return Reading(f"{chosen} {question}", (source.asked,), chosen, "item")
         subject = _NEW_SUBJECT.match(question)
         new = _subject(subject.group("subject")) if subject else ""
         if new and terms(new) and not _QUESTION.match(new) and len(words(question)) <= 14:

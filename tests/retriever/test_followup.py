@@ -112,3 +112,16 @@ def test_an_elliptical_one_is_not_a_new_topic() -> None:
     previous = "What's the ML engineering depth point in the key takeaways?"
     reading = _read("and the breadth one?", previous)
     assert reading.text.startswith(previous.rstrip("?"))
+
+
+def test_an_ordinal_goes_back_to_the_latest_answer_that_has_such_an_item() -> None:
+    fake = FakeEmbedder()
+
+    def items(earlier: Reading) -> Sequence[str]:
+        return PATHS if "paths" in earlier.asked else ["Salaries vary by location."]
+
+    reader = Reader(TermWeights(CHUNKS), lambda t: fake.encode([t])[0], items)
+    history = ["What career paths exist?", "and how much do they earn?"]
+    reading = reader.read("what was the third path again?", history)
+    assert reading.form == "item" and reading.focus == PATHS[2]
+    assert reading.read_with == ("What career paths exist?",)
