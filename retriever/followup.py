@@ -154,6 +154,15 @@ class Reader:
             named = [s for s in spans if terms(s) & terms(old)]
             if named:
                 return _swap(before, named[0], new)
+        # "and the ML ones?" after "... AI engineers ...?": "ones" stands for the last word of
+        # the span of as many words whose others are most like the new ones ("AI" for "ML").
+        content = [w for w in new.split() if w.lower() not in ("the", "a", "an")]
+        if len(content) >= 2 and content[-1].lower() in ("one", "ones"):
+            others = self.embed(" ".join(content[:-1]))
+            options = [s.split() for s in spans if len(s.split()) == len(content)]
+            if options:
+                fills = max(options, key=lambda o: float(self.embed(" ".join(o[:-1])) @ others))
+                return _swap(before, " ".join(fills), " ".join([*content[:-1], fills[-1]]))
         # "what about AI engineers?" after "... for ML engineers?": the span of as many words
         # ending in the same word (an English phrase's head) is the one it stands for ("ML
         # engineers", not "engineers", which would leave "ML AI engineers").

@@ -108,10 +108,14 @@ def test_a_new_topic_keeps_whom_the_question_was_about() -> None:
     assert "day" not in reading.text
 
 
-def test_an_elliptical_one_is_not_a_new_topic() -> None:
-    previous = "What's the ML engineering depth point in the key takeaways?"
-    reading = _read("and the breadth one?", previous)
-    assert reading.text.startswith(previous.rstrip("?"))
+def test_an_elliptical_one_fills_a_phrase_of_the_question() -> None:
+    # Which phrase "the breadth one" fills is a matter of meaning (the real model picks "depth
+    # point"); whatever the fake embedder picks, "one" is filled, not left dangling.
+    reading = _read(
+        "and the breadth one?", "What's the ML engineering depth point in the takeaways?"
+    )
+    assert reading.form == "subject" and "breadth" in reading.text
+    assert "one" not in reading.text.lower().split() and reading.text.endswith("takeaways?")
 
 
 def test_an_ordinal_goes_back_to_the_latest_answer_that_has_such_an_item() -> None:
@@ -125,3 +129,9 @@ def test_an_ordinal_goes_back_to_the_latest_answer_that_has_such_an_item() -> No
     reading = reader.read("what was the third path again?", history)
     assert reading.form == "item" and reading.focus == PATHS[2]
     assert reading.read_with == ("What career paths exist?",)
+
+
+def test_one_and_ones_stand_for_the_head_of_the_phrase_they_fill() -> None:
+    reading = _read("and the ML ones?", "What do AI engineers build day to day?")
+    assert reading.form == "subject"
+    assert reading.text == "What do ML engineers build day to day?"
