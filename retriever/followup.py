@@ -201,8 +201,9 @@ def _subject(phrase: str) -> str:
 def _phrases(text: str) -> list[str]:
     """Spans of one to three content words of a question (noun-phrase-like), longest first."""
     runs: list[list[str]] = [[]]
-    for token in re.findall(r"[\w'-]+", text):
-        if token.lower() in STOP_WORDS or token.lower() in PRONOUNS:
+    # Punctuation ends a phrase too: a span is swapped back into the text as written.
+    for token in re.findall(r"[\w'-]+|[^\w\s'-]", text):
+        if token.lower() in STOP_WORDS or token.lower() in PRONOUNS or not token[0].isalnum():
             runs.append([])
         else:
             runs[-1].append(token)

@@ -10,7 +10,7 @@ import pytest
 
 from retriever.answer.terms import TermWeights
 from retriever.embedding.fake import FakeEmbedder
-from retriever.followup import Reader, Reading
+from retriever.followup import Reader, Reading, _phrases
 from tests.helpers import make_chunk
 
 CHUNKS = [
@@ -135,3 +135,10 @@ def test_one_and_ones_stand_for_the_head_of_the_phrase_they_fill() -> None:
     reading = _read("and the ML ones?", "What do AI engineers build day to day?")
     assert reading.form == "subject"
     assert reading.text == "What do ML engineers build day to day?"
+
+
+def test_a_phrase_never_spans_punctuation() -> None:
+    # A phrase is swapped back into the text as written: one across a comma would never match.
+    spans = _phrases("what do ML engineers do on a normal day, responsibilities-wise?")
+    assert "normal day" in spans and "responsibilities-wise" in spans
+    assert not any("day responsibilities" in s for s in spans)
