@@ -63,8 +63,7 @@ def main() -> int:
             report = run_tune(settings, mix=mix)
             seconds = time.perf_counter() - started
             embedder = embedder_for(base, str(report.model_dir))
-            found = evaluate_guides(base.override(eval_dir=base.paths.eval),
-                                    {slug: embedder}, folder, dev,
+            found = evaluate_guides(base, {slug: embedder}, folder, dev,
                                     modes=(base.retrieval.retriever,))  # fmt: skip
             by = {(r.guide, r.split): r.metrics for r in found}
             result["rows"][name] = {

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -166,6 +167,42 @@ SMALL_GUIDE: list[tuple[str, list[tuple[str, object]]]] = [
               "Senior engineers earn $150,000 or more."),
     ]),
 ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What /ask answered (the answer texts) and how it failed, in order."""
+
+    answers: list[str]
+    failures: list[str]
+
+
+@contextmanager
+def asking_in_a_loop(base: str, body: dict[str, str], most: int = 5000) -> Iterator[Asked]:
+    """POST `body` to /ask on a thread, one request after another, until the block ends (or
+    `most` requests): what a server must keep answering while it swaps index or model."""
+    asked = Asked(answers=[], failures=[])
+    stop = threading.Event()
+
+    def loop() -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while not stop.is_set() and len(asked.answers) + len(asked.failures) < most:
+                try:
+                    response = client.post("/ask", json=body)
+                    if response.status_code == 200:
+                        asked.answers.append(response.json()["answer"])
+                    else:
+                        asked.failures.append(f"{response.status_code} {response.text[:200]}")
+                except httpx.HTTPError as exc:
+                    asked.failures.append(repr(exc))
+
+    worker = threading.Thread(target=loop)
+    worker.start()
+    try:
+        yield asked
+    finally:
+        stop.set()
+        worker.join(timeout=60)
 
 
 def write_small_guide(fmt: str, path: Path, *, outline: bool = True) -> Path:

@@ -66,13 +66,11 @@ def plan(
     # the shipped guide beside the eval folder (its questions' guide, even when the served
     # corpus is another; the served version when it is served) and the served guides readers
     # asked about (feedback questions).
-    served = {c.document_id for c in corpus}
-    beside = [c for c in _chunks(settings, [eval_dir.parent], count)
-              if c.document_id not in served] if eval_dir.parent.is_dir() else []  # fmt: skip
-    pairs = training_pairs(questions, [*corpus, *beside])
+    known = [*corpus, *_beside(settings, eval_dir.parent, corpus, paths, count)]
+    pairs = training_pairs(questions, known)
     asked_about = {p.chunk_id for p in pairs.pairs}
-    documents = {c.document_id for c in (*corpus, *beside) if c.id in asked_about}
-    shipped = [c for c in (*corpus, *beside) if c.document_id in documents]
+    documents = {c.document_id for c in known if c.id in asked_about}
+    shipped = [c for c in known if c.document_id in documents]
     train_guides = [Asked(chunks=tuple(shipped), questions=career.split("train"))]
     for guide in load_guides(eval_dir, ("train",)):
         chunks = _chunks(settings, [guide.path], count, guide.id)
@@ -114,6 +112,22 @@ def plan(
 def digest(*parts: object) -> str:
     """sha256 of a JSON rendering: the same inputs give the same key on every machine."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _beside(
+    settings: Settings,
+    folder: Path,
+    corpus: Sequence[Chunk],
+    paths: Sequence[Path] | None,
+    count: TokenCounter,
+) -> list[Chunk]:
+    """The guides in `folder` (beside the eval set) that the served corpus does not hold; none
+    read when `folder` is what is served (the default: it was chunked once already)."""
+    served_paths = {p.resolve() for p in (paths or [settings.paths.corpus])}
+    if not folder.is_dir() or folder.resolve() in served_paths:
+        return []
+    served = {c.document_id for c in corpus}
+    return [c for c in _chunks(settings, [folder], count) if c.document_id not in served]
 
 
 def _chunks(

@@ -3,7 +3,6 @@ adapted beside it, then serves the adapted model and its index, without a failed
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from config.settings import Settings
 from ingest.build import run_ingest
 from retriever.limits import BASE_MODEL
-from tests.helpers import env_for, live_server_process, real_settings_for
+from tests.helpers import asking_in_a_loop, env_for, live_server_process, real_settings_for
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 QUESTION = {"question": "How much do entry-level AI engineers earn?"}
@@ -28,23 +27,8 @@ def test_serving_goes_on_while_the_model_is_adapted_and_swapped_in(tmp_path: Pat
     with live_server_process(env, log, args=["--adapt"]) as (base, _):
         first = httpx.get(f"{base}/ready", timeout=5).json()
         assert first["model"] == BASE_MODEL and first["adaptation"] in ("waiting", "running")
-        failures: list[str] = []
         models: list[str] = []
-        stop = threading.Event()
-
-        def ask() -> None:
-            with httpx.Client(base_url=base, timeout=30) as client:
-                while not stop.is_set():
-                    try:
-                        r = client.post("/ask", json=QUESTION)
-                        if r.status_code != 200:
-                            failures.append(f"{r.status_code} {r.text[:200]}")
-                    except httpx.HTTPError as exc:
-                        failures.append(repr(exc))
-
-        worker = threading.Thread(target=ask)
-        worker.start()
-        try:
+        with asking_in_a_loop(base, QUESTION) as asked:
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:
                 ready = httpx.get(f"{base}/ready", timeout=5).json()
@@ -56,8 +40,6 @@ def test_serving_goes_on_while_the_model_is_adapted_and_swapped_in(tmp_path: Pat
                 time.sleep(0.5)
             else:
                 pytest.fail(f"not adapted in time:\n{log.read_text()[-2000:]}")
-        finally:
-            stop.set()
-            worker.join(timeout=60)
+    failures = asked.failures
     assert failures == []
     assert models[-1] == str(settings.tuned_dir)  # the adapted model, with its index
