@@ -48,7 +48,7 @@ run: ingest
 test: test-fast test-model
 
 test-fast: install-dev
-	$(BIN)/python -m pytest -m "not model and not system" -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not model and not system" -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-model: install-dev
 	$(BIN)/guide-rag tune

@@ -88,7 +88,7 @@ class Service:
         self._lock = threading.Lock()
         self._tried: str | None = None  # the published build the last failed first load tried
         self.answers = RecentAnswers()
-        threads = settings.server.worker_threads
+        threads = settings.feedback.feedback_threads
         self.feedback = open_store(url=settings.feedback_url, db=settings.feedback_db,
                                    max_rows=settings.feedback.feedback_max_rows,
                                    connections=threads)  # fmt: skip

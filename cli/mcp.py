@@ -19,7 +19,10 @@ def mcp(index_dir: IndexDir = None) -> None:
     list_guides, and each section as a guide:// resource. An MCP host runs it."""
     from api.mcp import build_server
     from api.service import Service
+    from cli.serve import serving_process
     from retriever.qa import QA
+
+    serving_process()
 
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"

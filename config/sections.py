@@ -92,6 +92,15 @@ class ModelSection(Section):
             "two requests fighting over both."
         ),
     )
+    micro_batch: int = Field(
+        default=8,
+        ge=1,
+        le=32,
+        description=(
+            "Questions of concurrent requests encoded in one model call, at most (1: each "
+            "alone). One call per core at a time either way."
+        ),
+    )
 
 
 class RetrievalSection(Section):
@@ -132,6 +141,15 @@ class IngestSection(Section):
         le=256,
         description="Threads that embed guides at ingest (all cores; serving has its own).",
     )
+    embed_batch: int = Field(
+        default=32,
+        ge=1,
+        le=256,
+        description=(
+            "Texts per model call at ingest, sorted by length (bench/ingest.py: 8 to 64 within "
+            "5% of each other on 2 cores)."
+        ),
+    )
 
 
 class TuneSection(Section):
@@ -169,10 +187,13 @@ class ServerSection(Section):
         ),
     )
     worker_threads: int = Field(
-        default=4,
+        default=32,
         ge=1,
         le=64,
-        description="Threads that run /ask and /search (bench/load.py measured 4 on 2 cores).",
+        description=(
+            "Threads that run /ask and /search: enough that questions queue at the model, "
+            "where micro-batching combines them (bench/load.py, docs/benchmarks.md)."
+        ),
     )
     max_concurrency: int = Field(
         default=64, ge=1, description="Requests in flight beyond which /ask and /search get 503."
@@ -202,6 +223,12 @@ class FeedbackSection(Section):
     )
     feedback_max_rows: int = Field(
         default=100_000, ge=1, description="Beyond this many rows POST /feedback answers 507."
+    )
+    feedback_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Threads (and PostgreSQL connections kept) that write feedback.",
     )
     feedback_per_second: float = Field(
         default=20.0, gt=0, description="POST /feedback beyond this rate (burst 2x) gets 429."

@@ -109,6 +109,7 @@ class Settings(BaseSettings):
             min_score=self.retrieval.min_score,
             backend=self.model.backend,
             threads=self.model.threads,
+            micro_batch=self.model.micro_batch,
         )
 
     @property

@@ -37,4 +37,7 @@ def embedder_of(settings: Settings, files: ModelFiles) -> Embedder:
     from retriever.embedding.onnx_backend import OnnxEmbedder
     from retriever.embedding.onnx_export import export_onnx
 
-    return OnnxEmbedder(export_onnx(files, settings.paths.models), settings.ingest.embed_threads)
+    ingest = settings.ingest
+    return OnnxEmbedder(
+        export_onnx(files, settings.paths.models), ingest.embed_threads, ingest.embed_batch
+    )

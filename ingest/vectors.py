@@ -24,7 +24,7 @@ def embed_chunks(
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """(views of shape (chunks, views, dim), each chunk's sentence vectors), in chunk order."""
     sentences = [embedded_sentences(c) for c in chunks]
-    texts = [t for c, s in zip(chunks, sentences, strict=True) for t in (*view_texts(c), *s)]
+    texts = texts_to_embed(chunks, sentences)
     if not texts:
         return np.zeros((0, len(VIEWS), embedder.dim), dtype=np.float32), []
     vectors = embedder.encode(texts, on_batch=on_batch)
@@ -34,6 +34,16 @@ def embed_chunks(
         per_chunk.append(vectors[row + len(VIEWS) : row + len(VIEWS) + len(s)])
         row += len(VIEWS) + len(s)
     return np.stack(views).astype(np.float32), per_chunk
+
+
+def texts_to_embed(
+    chunks: Sequence[Chunk], sentences: Sequence[Sequence[str]] | None = None
+) -> list[str]:
+    """Every text `embed_chunks` sends to the model, in its order: each chunk's views, then its
+    answer sentences."""
+    if sentences is None:
+        sentences = [embedded_sentences(c) for c in chunks]
+    return [t for c, s in zip(chunks, sentences, strict=True) for t in (*view_texts(c), *s)]
 
 
 def vectors_for(

@@ -7,6 +7,7 @@ given whole, so an evaluation variant is a QA built from other parts.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -17,6 +18,7 @@ import numpy as np
 from retriever.abstention import ABSTAIN_DEPTH, Abstention, Calibration
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, open_embedder
+from retriever.embedding.batching import MicroBatching
 from retriever.errors import IndexMismatchError, InvalidQueryError
 from retriever.evidence import Evidence, EvidenceReader
 from retriever.followup import Reader, Reading
@@ -46,6 +48,7 @@ class Serving:
     min_score: float | None = None  # overrides the build's calibrated cosine threshold
     backend: Backend = "onnx"
     threads: int = 1
+    micro_batch: int = 1  # questions of concurrent requests per model call, at most
 
 
 class QA:
@@ -96,6 +99,9 @@ class QA:
             embedder = open_embedder(
                 ref, serving.models_dir, backend=serving.backend, threads=serving.threads
             )
+            if serving.micro_batch > 1:
+                slots = max(1, (os.cpu_count() or 1) // serving.threads)
+                embedder = MicroBatching(embedder, slots=slots, max_batch=serving.micro_batch)
         check_model(build, embedder)
         abstention = abstention_for(serving, build, embedder)
         return cls.assemble(build, embedder, abstention, serving.retriever)

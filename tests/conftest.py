@@ -22,6 +22,18 @@ from tests.helpers import GUIDE, FeedbackTarget, fake_settings_for, real_setting
 from tests.postgres import NOT_INSTALLED, PostgresServer, bindir, postgres_server
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` (make test-fast): the tests of a module that share a
+    module-scoped fixture (a server, a browser) run on one worker, which starts it once; every
+    other test goes to whichever worker is free. Before xdist reads the groups (tryfirst)."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope == "module" for chain in defs for d in chain):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _hermetic_environment() -> Iterator[None]:
     """A developer's GUIDE_RAG_* variables must not change what the tests see."""

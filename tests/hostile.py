@@ -6,6 +6,7 @@ file-size cap alone lets through but that, unbounded, would take the machine or 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -166,6 +167,22 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "stream-bomb.pdf": stream_bomb_pdf,
     "nested.html": nested_html,
 }
+
+
+def made_once(cache: Path) -> dict[str, Path]:
+    """Every hostile file under `cache`, made there unless this version of the makers made it
+    already (named by the sha256 of this file). Safe with several test workers at once: each
+    file is written under a private name, then renamed."""
+    folder = cache / hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for name, make in HOSTILE.items():
+        path = folder / name
+        if not path.exists():
+            with tempfile.TemporaryDirectory(dir=folder) as tmp:
+                os.replace(make(Path(tmp) / name), path)
+        made[name] = path
+    return made
 
 
 # Stopped only by the deadline (GUIDE_RAG_FILE_SECONDS, 30 s): in bench/hostile.py, not in tests.

@@ -76,8 +76,9 @@ def convex_fusion(
     items = set(dense) | set(lexical)
     if not items:
         return []
-    d = _minmax({i: dense.get(i, min(dense.values(), default=0.0)) for i in items})
-    lex = _minmax({i: lexical.get(i, min(lexical.values(), default=0.0)) for i in items})
+    dense_min, lexical_min = min(dense.values(), default=0.0), min(lexical.values(), default=0.0)
+    d = _minmax({i: dense.get(i, dense_min) for i in items})
+    lex = _minmax({i: lexical.get(i, lexical_min) for i in items})
     fused = {i: alpha * d[i] + (1 - alpha) * lex[i] for i in items}
     return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
 

@@ -17,7 +17,7 @@ from retriever.vocabulary import normalize
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    import bm25s  # with numba and scipy: only where BM25 is used (not on the served path)
+    import bm25s  # with scipy (and numba, where installed and allowed): only where BM25 is used
     import Stemmer
 
     tokenized = bm25s.tokenize(

@@ -148,7 +148,8 @@ def test_a_hanging_database_never_holds_the_threads_that_answer(
 ) -> None:
     hanging = Hanging()
     url = f"postgresql://nobody@127.0.0.1:{hanging.port}/feedback?connect_timeout=120"
-    env = {**env_for(fake_index), "GUIDE_RAG_FEEDBACK_URL": url, "GUIDE_RAG_WORKER_THREADS": "2"}
+    env = {**env_for(fake_index), "GUIDE_RAG_FEEDBACK_URL": url,
+           "GUIDE_RAG_WORKER_THREADS": "2", "GUIDE_RAG_FEEDBACK_THREADS": "2"}  # fmt: skip
     try:
         with (
             live_server_process(env, tmp_path / "server.log") as (base, _),
@@ -158,7 +159,7 @@ def test_a_hanging_database_never_holds_the_threads_that_answer(
             vote = {"answer_id": answer.json()["id"], "verdict": "helpful"}
             pending: list[Future[httpx.Response]] = [
                 pool.submit(httpx.post, f"{base}/feedback", json=vote, timeout=180)
-                for _ in range(4)  # twice the worker threads
+                for _ in range(4)  # twice the store's threads, and the worker threads
             ]
             deadline = time.monotonic() + 60
             while len(hanging.held) < 2:  # the store's threads are stuck connecting

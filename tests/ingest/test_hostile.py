@@ -11,7 +11,7 @@ import pytest
 
 from retriever.index import CURRENT, load_index
 from tests.helpers import GUIDE
-from tests.hostile import HOSTILE, run_measured
+from tests.hostile import HOSTILE, made_once, run_measured
 
 MAX_RSS_MB = 1024
 STOPPED_BY = {
@@ -26,10 +26,11 @@ STOPPED_BY = {
 }
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("hostile")
-    return {name: make(folder / name) for name, make in HOSTILE.items()}
+@pytest.fixture(scope="session")
+def hostile(request: pytest.FixtureRequest) -> dict[str, Path]:
+    # Made once per version of their makers and kept in pytest's cache: the two bombs take
+    # seconds of zlib each. An empty cache (a clean clone) makes them from nothing.
+    return made_once(request.config.cache.mkdir("hostile"))
 
 
 def test_every_hostile_file_is_covered() -> None:
