@@ -41,10 +41,11 @@ run: ingest
 	$(BIN)/guide-rag serve --adapt
 
 # The fast suite (fake embedder, real FAISS, real servers) needs no trained model: it runs first,
-# on both cores, so a broken contract shows in about 80 s. Each worker takes whole files
-# (loadfile): a module's servers, browser and stdio MCP session start once, not once per switch
-# between modules (105 s with the default scheduling). Then the model is adapted (a no-op when
-# nothing changed) and the model, quality and system tests (venvs, nginx) run.
+# on both cores, so a broken contract shows in about 75 s. A module whose tests share a
+# module-scoped fixture (servers, the browser, stdio MCP sessions) runs on one worker, which starts
+# it once; every other test goes to whichever worker is free (loadgroup, tests/conftest.py). Then
+# the model is adapted (a no-op when nothing changed) and the model, quality and system tests
+# (venvs, nginx) run.
 test: test-fast test-model
 
 test-fast: install-dev

@@ -133,7 +133,7 @@ def live_server_process(
                 pass
             if time.monotonic() > deadline:
                 raise ServerError(f"server not ready in {ready_within} s:\n{log.read_text()}")
-            time.sleep(0.1)
+            time.sleep(0.02)
         yield base, proc
     finally:
         proc.terminate()

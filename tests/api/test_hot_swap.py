@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -16,6 +17,12 @@ QUESTION = {"question": "What salary do entry level AI engineers typically start
 OLD, NEW = "$90,000 to $130,000", "$95,000 to $140,000"
 
 
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_ask_loop_survives_a_publish_and_sees_the_new_text(fake_settings: Settings) -> None:
     settings = fake_settings
     guide = settings.paths.corpus / GUIDE.name
@@ -27,15 +34,13 @@ def test_ask_loop_survives_a_publish_and_sees_the_new_text(fake_settings: Settin
         live_server(env, tmp_path / "server.log") as base,
         asking_in_a_loop(base, QUESTION) as asked,
     ):
-        time.sleep(1.0)
+        wait_until(lambda: len(asked.answers) >= 10)  # asking on the old index
         guide.write_text(guide.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
         report = run_ingest(settings)
         assert report.added == 1
-        deadline = time.monotonic() + 30
-        while not (asked.answers and NEW in asked.answers[-1]) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: bool(asked.answers) and NEW in asked.answers[-1])
         served_before = len(asked.answers)
-        time.sleep(1.0)  # and it stays on the new index
+        wait_until(lambda: len(asked.answers) >= served_before + 20)  # and it stays on the new one
 
     answers, failures = asked.answers, asked.failures
     assert failures == []
