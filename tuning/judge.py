@@ -21,6 +21,7 @@ from evaluation.evalset import EvalSet
 from ingest.vectors import embed_chunks
 from retriever.abstention import Abstention, Calibration, Judge
 from retriever.embedding import Embedder, ref_of
+from retriever.embedding.wrapped import Wrapped
 from retriever.evidence import FEATURES, Evidence
 from retriever.index import FORMAT_VERSION, IndexBuild, Manifest
 from retriever.limits import Mode
@@ -76,36 +77,20 @@ def evidence_of(
     return ins, outs
 
 
-class _Remembered:
+class _Remembered(Wrapped):
     """An embedder that embeds each text once: a guide's chunks and questions go to the index
     of that guide alone and to the one of all guides together."""
 
     def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-        self.name = embedder.name
+        super().__init__(embedder)
         self._seen: dict[str, np.ndarray] = {}
-
-    @property
-    def fingerprint(self) -> str:
-        return self.embedder.fingerprint
-
-    @property
-    def dim(self) -> int:
-        return self.embedder.dim
-
-    @property
-    def calibration(self) -> Calibration | None:
-        return self.embedder.calibration
-
-    def count_tokens(self, text: str) -> int:
-        return self.embedder.count_tokens(text)
 
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._seen]
         if missing:
-            vectors = self.embedder.encode(missing, on_batch=on_batch)
+            vectors = self.inner.encode(missing, on_batch=on_batch)
             self._seen.update(zip(missing, vectors, strict=True))
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retriever.embedding.wrapped import Wrapped
+
 if TYPE_CHECKING:
-    from retriever.abstention import Calibration
     from retriever.embedding import Embedder
 
 
@@ -29,31 +30,15 @@ class _Job:
     done: bool = field(default=False)
 
 
-class MicroBatching:
+class MicroBatching(Wrapped):
     """An `Embedder` whose single-text encodes from concurrent threads share model calls."""
 
     def __init__(self, inner: Embedder, *, slots: int, max_batch: int) -> None:
-        self.inner = inner
-        self.name = inner.name
+        super().__init__(inner)
         self.max_batch = max_batch
         self._free = slots
         self._pending: list[_Job] = []
         self._cond = Condition()
-
-    @property
-    def fingerprint(self) -> str:
-        return self.inner.fingerprint
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    @property
-    def calibration(self) -> Calibration | None:
-        return self.inner.calibration
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
 
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
