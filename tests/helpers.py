@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -90,6 +90,13 @@ class FeedbackTarget:
         """For a subprocess."""
         return {"GUIDE_RAG_FEEDBACK_DB": str(self.db),
                 **({"GUIDE_RAG_FEEDBACK_URL": self.url} if self.url else {})}  # fmt: skip
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Poll `condition` until it holds or `seconds` pass (the caller's asserts say which)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 class ServerError(Exception):

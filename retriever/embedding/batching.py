@@ -10,7 +10,7 @@ without batching.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from threading import Condition
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ class _Job:
     text: str
     vector: np.ndarray | None = None
     error: BaseException | None = None
-    done: bool = field(default=False)
+    done: bool = False
 
 
 class MicroBatching(Wrapped):

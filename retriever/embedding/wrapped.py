@@ -3,10 +3,7 @@ requests', or each embedded once), not what it is: the model's facts pass throug
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 if TYPE_CHECKING:
     from retriever.abstention import Calibration
@@ -14,7 +11,7 @@ if TYPE_CHECKING:
 
 
 class Wrapped:
-    """An `Embedder` that is `inner` for everything but `encode`, which subclasses change."""
+    """`inner` for everything but `encode`, which each subclass defines (that is the point)."""
 
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
@@ -34,8 +31,3 @@ class Wrapped:
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
-
-    def encode(
-        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
-    ) -> np.ndarray:
-        return self.inner.encode(texts, on_batch=on_batch)

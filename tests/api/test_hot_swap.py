@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 
 from config.settings import Settings
 from ingest.build import run_ingest
-from tests.helpers import GUIDE, asking_in_a_loop, env_for, live_server
+from tests.helpers import GUIDE, asking_in_a_loop, env_for, live_server, wait_until
 
 pytestmark = pytest.mark.server
 # The fake model matches words: the question uses the guide's own.
 QUESTION = {"question": "What salary do entry level AI engineers typically start at?"}
 OLD, NEW = "$90,000 to $130,000", "$95,000 to $140,000"
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 def test_ask_loop_survives_a_publish_and_sees_the_new_text(fake_settings: Settings) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from retriever.embedding import FakeEmbedder
 from retriever.embedding.batching import MicroBatching
+from tests.helpers import wait_until
 
 
 class HeldFake(FakeEmbedder):
@@ -49,8 +50,7 @@ def test_questions_waiting_behind_a_call_are_run_together_each_with_its_vector()
         first = pool.submit(batching.encode, [QUESTIONS[0]])
         assert fake.started.wait(10)
         rest = [pool.submit(batching.encode, [q]) for q in QUESTIONS[1:]]
-        while len(batching._pending) < len(QUESTIONS) - 1:  # all queued behind the first
-            threading.Event().wait(0.001)
+        wait_until(lambda: len(batching._pending) == len(QUESTIONS) - 1)  # all queued behind it
         fake.release.set()
         vectors = [first.result(10)] + [f.result(10) for f in rest]
     assert [len(c) for c in fake.calls] == [1, 4, 4]
