@@ -9,6 +9,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -20,13 +21,15 @@ from starlette.routing import Mount, Route
 
 from api import errors, feedback, openai, routes
 from api.adaptation import Adaptation
-from api.mcp import build_server
 from api.mcp_http import McpEndpoint
 from api.middleware import ASGIApp, Gate, Metrics, ServiceMiddleware
 from api.service import Service
 from config.sections import ServerSection
 from config.settings import Settings, load
 from retriever.qa import QA
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,7 +42,7 @@ def create_app(
     service = Service(settings or load(), qa, adaptation)
     server = service.settings.server
     gate = Gate(Metrics(), server.max_concurrency)
-    mcp = McpEndpoint(build_server(service.require), server)
+    mcp = McpEndpoint(lambda: _mcp_server(service), server)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,6 +71,12 @@ def create_app(
     app.state.service = service
     app.state.metrics = gate.metrics
     return app
+
+
+def _mcp_server(service: Service) -> MCPServer[Any]:
+    from api.mcp import build_server  # the SDK, on the first call to /mcp
+
+    return build_server(service.require)
 
 
 def _main_app(service: Service, gate: Gate) -> FastAPI:

@@ -33,6 +33,7 @@ from mcp.types import Resource as ResourceInfo
 from pydantic import ValidationError
 from starlette.requests import Request
 
+from api.answer_text import message_text
 from api.mcp_schemas import (
     ASK,
     INSTRUCTIONS,
@@ -49,7 +50,6 @@ from api.mcp_schemas import (
     SearchResult,
     SectionRef,
 )
-from api.openai import message_text
 from retriever.errors import GuideRagError, InvalidQueryError
 from retriever.qa import QA
 from retriever.types import Hit

@@ -21,13 +21,13 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.answer_text import message_text
 from api.auth import allowed
 from api.deps import QADep, ServiceDep
 from api.errors import InvalidApiKeyError, UnknownModelError
 from api.service import Given
 from retriever.errors import InvalidQueryError
 from retriever.limits import MAX_HISTORY, MAX_QUESTION_CHARS
-from retriever.types import Answer
 
 MODEL_ID = "guide-rag"
 CREATED = 1_764_028_800  # 2025-11-25: when this API appeared, as OpenAI lists its models
@@ -173,14 +173,6 @@ def chat_completions(
                      "finish_reason": "stop", "logprobs": None}],
         "usage": usage, **extra, "abstained": answer.abstained,
     })  # fmt: skip
-
-
-def message_text(answer: Answer) -> str:
-    """The answer with its [n] markers, then one line per source."""
-    if not answer.citations:
-        return answer.text
-    sources = "\n".join(f"[{c.n}] {c.section} — {c.document}" for c in answer.citations)
-    return f"{answer.text}\n\nSources:\n{sources}"
 
 
 def _stream(

@@ -129,22 +129,29 @@ def live_server_process(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + ready_within
-        while True:
-            if proc.poll() is not None:
-                raise ServerError(f"server exited early:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise ServerError(f"server not ready in {ready_within} s:\n{log.read_text()}")
-            time.sleep(0.02)
+        _wait_ready(proc, f"{base}/ready", log, ready_within)
         yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], ready: str, log: Path, within: float) -> None:
+    # One client for the whole wait: httpx.get() builds a TLS context per call, 24 ms of CPU
+    # taken from the server that is starting, fifty times a second.
+    deadline = time.monotonic() + within
+    with httpx.Client(timeout=2) as client:
+        while True:
+            if proc.poll() is not None:
+                raise ServerError(f"server exited early:\n{log.read_text()}")
+            try:
+                if client.get(ready).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise ServerError(f"server not ready in {within} s:\n{log.read_text()}")
+            time.sleep(0.02)
 
 
 @contextmanager

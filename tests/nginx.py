@@ -98,15 +98,16 @@ class Nginx:
             raise NginxError(f"nginx -t refused the config:\n{checked.stderr}")
         self.proc = subprocess.Popen(self._nginx(), stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise NginxError(f"nginx exited:\n{self.error_log()}")
-            try:
-                if httpx.get(f"{self.base}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
+        with httpx.Client(timeout=2) as client:  # one TLS context, not one per try
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise NginxError(f"nginx exited:\n{self.error_log()}")
+                try:
+                    if client.get(f"{self.base}/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
         raise NginxError(f"nginx did not answer in 30 s:\n{self.error_log()}")
 
     def workers(self) -> set[int]:

@@ -4,6 +4,8 @@ stdio subprocess, and /mcp of a real `guide-rag serve` over streamable HTTP (wit
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -318,3 +320,31 @@ def test_stdio_follows_a_newly_published_index(fake_settings: Settings) -> None:
         fresh(lambda: over_stdio(fake_settings, GUIDE_RAG_RELOAD_SECONDS="0.2")), scenario
     )
     assert SALARY in before and new in after and SALARY not in after
+
+
+# Run in a fresh interpreter: this one imported the SDK long ago.
+LAZY_SDK = """
+import sys, time
+from starlette.testclient import TestClient
+from api.app import create_app
+from config.settings import load
+with TestClient(create_app(load()), base_url="http://127.0.0.1:8000") as client:
+    deadline = time.monotonic() + 60
+    while client.get("/ready").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    print("after /ready:", "mcp" in sys.modules)
+    ping = {"jsonrpc": "2.0", "id": 7, "method": "ping"}
+    accept = {"Accept": "application/json, text/event-stream"}
+    answered = client.post("/mcp", json=ping, headers=accept)
+    print("after /mcp:", "mcp" in sys.modules, answered.status_code, answered.json())
+"""
+
+
+def test_the_sdk_is_imported_by_the_first_call_not_at_start_up(fake_index: Settings) -> None:
+    env = {**os.environ, **env_for(fake_index)}
+    done = subprocess.run([sys.executable, "-c", LAZY_SDK], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "after /ready: False"
+    assert lines[1] == "after /mcp: True 200 {'jsonrpc': '2.0', 'id': 7, 'result': {}}"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from config.settings import Settings
 from tests.helpers import EVAL_DIR, GUIDE
 
 
@@ -120,9 +121,8 @@ def run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run(*args, env=FAKE, cwd=cwd)
 
 
-def test_a_malformed_eval_file_is_one_line(tmp_path: Path) -> None:
-    index = tmp_path / "index"
-    assert run_in(tmp_path, "ingest", str(GUIDE), "--index-dir", str(index)).returncode == 0
+def test_a_malformed_eval_file_is_one_line(tmp_path: Path, fake_index: Settings) -> None:
+    index = fake_index.paths.index
     bad = tmp_path / "eval"
     bad.mkdir()
     (bad / "questions.jsonl").write_text('{"id": "q1", "question": "hi"\n', encoding="utf-8")
@@ -131,9 +131,8 @@ def test_a_malformed_eval_file_is_one_line(tmp_path: Path) -> None:
     assert_one_line_error(result, "questions.jsonl", "not valid JSON lines")
 
 
-def test_a_malformed_follow_up_file_is_one_line(tmp_path: Path) -> None:
-    index = tmp_path / "index"
-    assert run_in(tmp_path, "ingest", str(GUIDE), "--index-dir", str(index)).returncode == 0
+def test_a_malformed_follow_up_file_is_one_line(tmp_path: Path, fake_index: Settings) -> None:
+    index = fake_index.paths.index
     bad = tmp_path / "eval"
     bad.mkdir()
     for name in ("questions.jsonl", "out_of_scope.jsonl"):
