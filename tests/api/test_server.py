@@ -74,15 +74,16 @@ def test_binds_loopback_only(server: str) -> None:
     assert listening_addresses(int(server.rsplit(":", 1)[1])) == {"0100007F"}
 
 
-def test_the_serving_process_never_loads_torch_or_numba(served: tuple[str, int]) -> None:
+def test_the_serving_process_never_loads_torch_numba_or_scipy(served: tuple[str, int]) -> None:
     base, pid = served
     assert httpx.post(f"{base}/ask", json={"question": "What do ML engineers do?"}).is_success
     # Every shared library the process mapped: torch's would be libtorch*.so, numba's JIT
-    # llvmlite's (bm25s, which scores the hybrid search, would import numba if allowed).
+    # llvmlite's, scipy's its own (bm25s, which scores the hybrid search, would import numba
+    # and scipy if allowed).
     maps = Path(f"/proc/{pid}/maps").read_text()
     assert "onnxruntime" in maps and "Stemmer" in maps
     assert "libtorch" not in maps and "/torch/" not in maps
-    assert "llvmlite" not in maps
+    assert "llvmlite" not in maps and "/scipy/" not in maps
 
 
 def test_probes_answer_while_ask_is_saturated(server: str) -> None:
