@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,8 +83,9 @@ def tree_rss_mb(pid: int) -> float:
     return round(total, 1)
 
 
-def floor_ms(index_dir: Path, samples: int = 300) -> float:
-    """The served model on ONNX Runtime, one thread, one unique question at a time: p50 ms."""
+def floor_encoder(index_dir: Path) -> Callable[[str], float]:
+    """The served model on ONNX Runtime, in-process, one thread, warmed up: a function that
+    encodes one question alone and returns its milliseconds."""
     from config.settings import load
     from retriever.embedding import open_embedder
     from retriever.index import load_index
@@ -93,12 +94,19 @@ def floor_ms(index_dir: Path, samples: int = 300) -> float:
     embedder = open_embedder(ref, load().paths.models, backend="onnx", threads=1)
     for n in range(20):
         embedder.encode([unique_question(-1 - n)])
-    times = []
-    for n in range(samples):
+
+    def encode(question: str) -> float:
         started = time.perf_counter()
-        embedder.encode([unique_question(100_000 + n)])
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 2)
+        embedder.encode([question])
+        return (time.perf_counter() - started) * 1000
+
+    return encode
+
+
+def floor_ms(index_dir: Path, samples: int = 300) -> float:
+    """The floor's p50 ms over `samples` unique questions, one at a time."""
+    encode = floor_encoder(index_dir)
+    return round(statistics.median(encode(unique_question(100_000 + n)) for n in range(samples)), 2)
 
 
 @dataclass(frozen=True)
