@@ -41,7 +41,7 @@ run: ingest
 	$(BIN)/guide-rag serve --adapt
 
 # The fast suite (fake embedder, real FAISS, real servers) needs no trained model: it runs first,
-# on both cores, so a broken contract shows in about 75 s. A module whose tests share a
+# on both cores, so a broken contract shows in about 65 s. A module whose tests share a
 # module-scoped fixture (servers, the browser, stdio MCP sessions) runs on one worker, which starts
 # it once; every other test goes to whichever worker is free (loadgroup, tests/conftest.py). Then
 # the model is adapted (a no-op when nothing changed) and the model, quality and system tests
