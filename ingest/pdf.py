@@ -16,6 +16,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,6 @@ class _Table:
 
 
 def parse_pdf(raw: bytes, guard: Guard) -> list[Block]:
-    import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -56,7 +56,7 @@ def parse_pdf(raw: bytes, guard: Guard) -> list[Block]:
     name = guard.name
     budget = PdfBudget(guard)
     try:
-        with bounded_streams(budget), pdfplumber.open(io.BytesIO(raw)) as pdf:
+        with bounded_streams(budget), _opened(raw) as pdf:
             outline = _outline(pdf, guard)
             lines, tables = _read(pdf, budget)
     except Exception as exc:  # pdfplumber wraps pdfminer's many error types in its own
@@ -70,6 +70,20 @@ def parse_pdf(raw: bytes, guard: Guard) -> list[Block]:
     if not lines and not tables:
         raise CorpusError(f"{name}: no text layer (a scanned PDF?); give a PDF with text")
     return _blocks(lines, tables, outline, guard)
+
+
+@contextmanager
+def _opened(raw: bytes) -> Iterator[Any]:
+    """pdfplumber's PDF of `raw`, let go without `PDF.close()`: that builds every page object
+    first, to close each one (a hostile file's 5,000 pages, seconds after the budget refused
+    it). `_read` closes each page it reads, and the stream is ours."""
+    import pdfplumber
+
+    pdf = pdfplumber.open(io.BytesIO(raw))
+    try:
+        yield pdf
+    finally:
+        pdf.flush_cache()
 
 
 def _outline(pdf: Any, guard: Guard) -> dict[str, int]:

@@ -68,6 +68,22 @@ def test_every_format_stops_at_every_budget(
     assert "\n" not in message
 
 
+def test_a_pdf_is_let_go_without_building_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pdfplumber's `PDF.pages` builds an object for every page of the file (`close()` asks for
+    # it): after the page budget refused a hostile file, that would read all its pages anyway.
+    import pdfplumber.pdf
+
+    def built(pdf: object) -> None:
+        raise AssertionError("PDF.pages built every page")
+
+    monkeypatch.setattr(pdfplumber.pdf.PDF, "pages", property(built))
+    with pytest.raises(OverBudget, match="GUIDE_RAG_MAX_PDF_PAGES"):
+        load(empty_pages_pdf(tmp_path / "pages.pdf", pages=3), pdf_pages=2)
+    assert load(write_small_guide("pdf", tmp_path / "small")).sections
+
+
 def test_pdf_pages_and_streams(tmp_path: Path) -> None:
     pages = empty_pages_pdf(tmp_path / "pages.pdf", pages=3)
     with pytest.raises(OverBudget, match=r"runs past 2 pages \(GUIDE_RAG_MAX_PDF_PAGES\)"):
