@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse
 
 from feedback.store import FeedbackFullError, FeedbackUnavailableError
 from retriever.errors import (
@@ -25,6 +23,10 @@ from retriever.errors import (
     InvalidQueryError,
     ModelLoadError,
 )
+
+if TYPE_CHECKING:  # FastAPI only where an app is built: `guide-rag mcp` (stdio) needs none
+    from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
 
 log = logging.getLogger("guide_rag.api")
 
@@ -197,6 +199,7 @@ def _reason(err: dict[str, Any]) -> str:
 def install(app: FastAPI, shape: Shape) -> None:
     """Every error of `app` answered in `shape`: domain errors by the table, invalid requests
     as 422 naming each field, unknown routes as 404, anything else as a logged 500."""
+    from fastapi.exceptions import RequestValidationError
 
     async def domain(request: Request, exc: GuideRagError) -> JSONResponse:
         return domain_response(shape, exc)
