@@ -348,3 +348,12 @@ def test_the_sdk_is_imported_by_the_first_call_not_at_start_up(fake_index: Setti
     lines = done.stdout.splitlines()
     assert lines[0] == "after /ready: False"
     assert lines[1] == "after /mcp: True 200 {'jsonrpc': '2.0', 'id': 7, 'result': {}}"
+
+
+def test_the_stdio_server_imports_no_fastapi() -> None:
+    # What `guide-rag mcp` imports (cli/mcp.py), in a fresh interpreter: FastAPI is 0.15 s of
+    # a start that MCP hosts wait for, and stdio serves no HTTP.
+    imports = "import sys, cli.app, cli.serve, api.mcp, api.service, retriever.qa"
+    done = subprocess.run([sys.executable, "-c", f"{imports}; print('fastapi' in sys.modules)"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
