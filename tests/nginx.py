@@ -14,9 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_answering
 
 # Retries: a request that never reached a replica (connection refused: it is gone or not yet
 # listening) goes to the next one, whatever its method; GET /search is also retried after an
@@ -97,18 +95,9 @@ class Nginx:
         if checked.returncode != 0:
             raise NginxError(f"nginx -t refused the config:\n{checked.stderr}")
         self.proc = subprocess.Popen(self._nginx(), stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        with httpx.Client(timeout=2) as client:  # one TLS context, not one per try
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise NginxError(f"nginx exited:\n{self.error_log()}")
-                try:
-                    if client.get(f"{self.base}/health").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.05)
-        raise NginxError(f"nginx did not answer in 30 s:\n{self.error_log()}")
+        failure = wait_answering(self.proc, f"{self.base}/health", 30)
+        if failure is not None:
+            raise NginxError(f"nginx {failure}:\n{self.error_log()}")
 
     def workers(self) -> set[int]:
         assert self.proc is not None
