@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from retriever.answer import Composer, RetrievedOnly, TermWeights
-from retriever.answer.composer import SEMANTIC
+from retriever.answer.composer import DEPTH, MARGIN, SEMANTIC
 from retriever.qa import QA, floor_of
 from retriever.search import ConvexHybrid, DenseSearch, LexicalSearch, RankFusionHybrid, Searcher
 
 Variant = Callable[[QA], QA]
+# A retriever's plain rows speak from its top 3 passages within 0.15 of the best cosine: the
+# served composer's wider reach (composer.MARGIN, DEPTH) was chosen with section focus, and
+# without it would cite other sections' passages, which says nothing about the retriever.
+PLAIN_MARGIN = 0.15
+PLAIN_DEPTH = 3
 
 
 def _with(
@@ -23,6 +28,8 @@ def _with(
     retrieved_only: bool = False,
     section_focus: bool = True,
     semantic: float = SEMANTIC,
+    margin: float = MARGIN,
+    depth: int = DEPTH,
 ) -> QA:
     build = qa.build
     weights = TermWeights(build.chunks)
@@ -31,6 +38,8 @@ def _with(
         floor_of(qa.abstention),
         build.chunks,
         build.sentences,
+        margin=margin,
+        depth=depth,
         section_focus=section_focus,
         semantic=semantic,
     )
@@ -47,8 +56,9 @@ def _with(
 def _plain(searcher: Callable[[QA], Searcher]) -> Variant:
     """A retriever on its own: no widening, no section focus, no sentence meaning."""
     return lambda qa: _with(
-        qa, searcher=searcher(qa), retrieved_only=True, section_focus=False, semantic=0.0
-    )
+        qa, searcher=searcher(qa), retrieved_only=True, section_focus=False, semantic=0.0,
+        margin=PLAIN_MARGIN, depth=PLAIN_DEPTH,
+    )  # fmt: skip
 
 
 def _bm25(qa: QA) -> Searcher:

@@ -25,6 +25,11 @@ _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
 MAX_SENTENCES = 3
 MAX_ITEMS = 8
 SEMANTIC = 2.0  # weight of a sentence's cosine to the question (dev: docs/evaluation.md)
+# Which retrieved passages of the top section may speak: the first DEPTH, within MARGIN of the
+# best cosine. Chosen on the dev guides and the shipped guide's dev split (docs/evaluation.md):
+# 0.15 and 3 before, when a section's fact-bearing passage ranked fourth went unsaid.
+MARGIN = 0.3
+DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +56,8 @@ class Composer:
         chunks: Sequence[Chunk] = (),
         sentences: SentenceVectors | None = None,
         *,
-        margin: float = 0.15,
-        depth: int = 3,
+        margin: float = MARGIN,
+        depth: int = DEPTH,
         section_focus: bool = True,
         semantic: float = SEMANTIC,
     ) -> None:
