@@ -4,6 +4,7 @@ made with the real tuned model (quality, the real backends)."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import shutil
 import uuid
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from config.settings import PREFIX, Settings
 from feedback.store import FeedbackStore
@@ -32,6 +34,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         defs = info.name2fixturedefs.values() if info is not None else ()
         if any(d.scope == "module" for chain in defs for d in chain):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest 9.2 ids no longer take the group xdist 3.8 appends to them (pytest-xdist#1386):
+    `--dist loadgroup` would then start every module's server and browser on both workers,
+    slower and in silence. pyproject.toml pins pytest under 9.2; say so if another is here."""
+    if config.getoption("dist", None) != "loadgroup":
+        return
+    pytest_version = Version(pytest.__version__)
+    xdist_version = Version(importlib.metadata.version("pytest-xdist"))
+    if pytest_version >= Version("9.2.0.dev0") and xdist_version <= Version("3.8.0"):
+        raise pytest.UsageError(
+            f"pytest {pytest_version} with pytest-xdist {xdist_version} ignores the test "
+            "groups (pytest-xdist#1386): run `make install-dev` for the pytest pyproject.toml pins"
+        )
 
 
 @pytest.fixture(autouse=True, scope="session")
