@@ -28,7 +28,9 @@ from retriever.text import STOP_WORDS, words
 
 Form = Literal["alone", "lean", "item", "subject"]
 SHORT = 4  # words: "and ML engineers?" is 3; at this length a question always leans back
-LEAN = 8  # words: up to here a pronoun or an unknown vocabulary also says it leans back
+LEAN = 10  # words: up to here a pronoun or an unknown vocabulary also says it leans back
+# What `words` leaves of a contraction's second half ("they'd" -> "they", "d"): not a word.
+CLITICS = frozenset(["s", "d", "re", "ve", "ll", "t", "m"])
 SIMILAR = 0.35  # cosine under which no part of the previous question is the one replaced
 # fmt: off
 PRONOUNS = frozenset([
@@ -124,7 +126,7 @@ class Reader:
         earlier = readings[-1]
         previous = earlier.asked
         item = _ITEM.search(question)
-        if item and len(words(question)) <= 12:
+        if item and _length(question) <= 12:
             n = _ORDINALS.get((item.group("nth") or "").lower()) or int(item.group("num") or 0)
             # The latest answer that has such an item: "what was the third path again?" after
             # a question on pay goes back to the answer that listed the paths.
@@ -135,7 +137,7 @@ class Reader:
                     return Reading(f"{chosen} {question}", (source.asked,), chosen, "item")
         subject = _NEW_SUBJECT.match(question)
         new = _subject(subject.group("subject")) if subject else ""
-        if new and terms(new) and not _QUESTION.match(new) and len(words(question)) <= 14:
+        if new and terms(new) and not _QUESTION.match(new) and _length(question) <= 14:
             return Reading(self._replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip
         if _WHY.match(question) or depends_on_history(question, self.weights):
@@ -213,9 +215,13 @@ def _phrases(text: str) -> list[str]:
     return list(dict.fromkeys(spans))
 
 
+def _length(question: str) -> int:
+    return sum(w not in CLITICS for w in words(question))
+
+
 def depends_on_history(question: str, weights: TermWeights) -> bool:
     said = words(question)
-    if len(said) <= SHORT:
+    if _length(question) <= SHORT:
         return True
     known = [t for t in terms(question) if weights.known(t)]
-    return len(said) <= LEAN and (bool(PRONOUNS.intersection(said)) or not known)
+    return _length(question) <= LEAN and (bool(PRONOUNS.intersection(said)) or not known)

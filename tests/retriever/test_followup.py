@@ -81,6 +81,13 @@ def test_why_and_pronouns_lean_on_the_question_before() -> None:
         assert reading.text == f"{previous} {question}" and reading.focus == question
 
 
+def test_a_contraction_is_one_word_when_a_question_is_counted() -> None:
+    # Ten words as typed; counted as twelve ("what", "s", "they", "d"), it was read alone.
+    question = "so what's the gap they'd need to close before that?"
+    reading = _read(question, "Can backend devs move into AI roles?")
+    assert reading.form == "lean"
+
+
 def test_an_ordinal_picks_the_item_of_the_previous_answer() -> None:
     reading = _read("tell me more about the second one", "What career paths exist?")
     assert reading.form == "item" and reading.focus == PATHS[1]
