@@ -126,7 +126,7 @@ class Reader:
         earlier = readings[-1]
         previous = earlier.asked
         item = _ITEM.search(question)
-        if item and _length(question) <= 12:
+        if item and _length(words(question)) <= 12:
             n = _ORDINALS.get((item.group("nth") or "").lower()) or int(item.group("num") or 0)
             # The latest answer that has such an item: "what was the third path again?" after
             # a question on pay goes back to the answer that listed the paths.
@@ -137,7 +137,7 @@ class Reader:
                     return Reading(f"{chosen} {question}", (source.asked,), chosen, "item")
         subject = _NEW_SUBJECT.match(question)
         new = _subject(subject.group("subject")) if subject else ""
-        if new and terms(new) and not _QUESTION.match(new) and _length(question) <= 14:
+        if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:
             return Reading(self._replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip
         if _WHY.match(question) or depends_on_history(question, self.weights):
@@ -215,13 +215,15 @@ def _phrases(text: str) -> list[str]:
     return list(dict.fromkeys(spans))
 
 
-def _length(question: str) -> int:
-    return sum(w not in CLITICS for w in words(question))
+def _length(said: Sequence[str]) -> int:
+    """How many words were typed: `words` of the question, less contractions' second halves."""
+    return sum(w not in CLITICS for w in said)
 
 
 def depends_on_history(question: str, weights: TermWeights) -> bool:
     said = words(question)
-    if _length(question) <= SHORT:
+    length = _length(said)
+    if length <= SHORT:
         return True
     known = [t for t in terms(question) if weights.known(t)]
-    return _length(question) <= LEAN and (bool(PRONOUNS.intersection(said)) or not known)
+    return length <= LEAN and (bool(PRONOUNS.intersection(said)) or not known)
