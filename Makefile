@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # torch first and pinned: 2.13.0 is the local CPU wheel; any other torch pulls CUDA wheels.
 TORCH  := torch==2.13.0
+# Python caches bytecode even where the environment says not to (these machines set it): else
+# every `guide-rag` process compiles our modules again, and pytest rewrites its plugins at every
+# start (tests/conftest.py does the same for a bare `pytest`).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast test-model install install-dev tune ingest bundle lint bench clean
 
@@ -41,7 +45,7 @@ run: ingest
 	$(BIN)/guide-rag serve --adapt
 
 # The fast suite (fake embedder, real FAISS, real servers) needs no trained model: it runs first,
-# on both cores, so a broken contract shows in about 65 s. A module whose tests share a
+# on both cores, so a broken contract shows in about a minute. A module whose tests share a
 # module-scoped fixture (servers, the browser, stdio MCP sessions) runs on one worker, which starts
 # it once; every other test goes to whichever worker is free (loadgroup, tests/conftest.py). Then
 # the model is adapted (a no-op when nothing changed) and the model, quality and system tests

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,9 +38,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """pytest 9.2 ids no longer take the group xdist 3.8 appends to them (pytest-xdist#1386):
+    """Bytecode is cached (before collection), and the xdist pin is checked.
+
+    With PYTHONDONTWRITEBYTECODE set (these machines set it), pytest rewrote all 281 test and
+    plugin modules at every start (2.7 s per worker), and each of the suite's ~75 `guide-rag`
+    subprocesses compiled every module of ours that had no .pyc: on a clean clone, all of them.
+    The Makefile unsets it too, for what pytest imports before this hook.
+
+    pytest 9.2 ids no longer take the group xdist 3.8 appends to them (pytest-xdist#1386):
     `--dist loadgroup` would then start every module's server and browser on both workers,
     slower and in silence. pyproject.toml pins pytest under 9.2; say so if another is here."""
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if config.getoption("dist", None) != "loadgroup":
         return
     pytest_version = Version(pytest.__version__)

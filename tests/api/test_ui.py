@@ -18,6 +18,7 @@ from tests.helpers import ROOT, env_for, live_server
 try:
     from playwright.sync_api import (
         Browser,
+        BrowserContext,
         Dialog,
         Locator,
         Page,
@@ -74,15 +75,26 @@ def browser() -> Iterator[Browser]:
             browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
+@pytest.fixture(scope="module")
+def context(browser: Browser, server: str) -> Iterator[BrowserContext]:
+    # One context, a fresh page (tab) per test: a new context cost 0.9 s more CPU than a new
+    # page, per test, in Chromium's processes. The page keeps nothing in cookies or storage, and
+    # routes and listeners belong to the page, so tests still start clean.
     context = browser.new_context(base_url=server)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
         yield page
     finally:
-        context.close()
+        page.close()
 
 
 def turns(page: Page) -> Locator:
