@@ -38,18 +38,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Bytecode is cached (before collection), and the xdist pin is checked.
+    _cache_bytecode()
+    _check_the_xdist_pin(config)
 
-    With PYTHONDONTWRITEBYTECODE set (these machines set it), pytest rewrote all 281 test and
-    plugin modules at every start (2.7 s per worker), and each of the suite's ~75 `guide-rag`
-    subprocesses compiled every module of ours that had no .pyc: on a clean clone, all of them.
-    The Makefile unsets it too, for what pytest imports before this hook.
 
-    pytest 9.2 ids no longer take the group xdist 3.8 appends to them (pytest-xdist#1386):
-    `--dist loadgroup` would then start every module's server and browser on both workers,
-    slower and in silence. pyproject.toml pins pytest under 9.2; say so if another is here."""
+def _cache_bytecode() -> None:
+    """Before collection. With PYTHONDONTWRITEBYTECODE set (these machines set it), pytest
+    rewrote all 281 test and plugin modules at every start (2.7 s per worker), and each of the
+    suite's ~75 `guide-rag` subprocesses compiled every module of ours that had no .pyc: on a
+    clean clone, all of them. The Makefile unsets it too, for what pytest imports before this."""
     sys.dont_write_bytecode = False
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+def _check_the_xdist_pin(config: pytest.Config) -> None:
+    """pytest 9.2 ids no longer take the group xdist 3.8 appends to them (pytest-xdist#1386):
+    `--dist loadgroup` would then start every module's server and browser on both workers,
+    slower and in silence. pyproject.toml pins pytest under 9.2; say so if another is here."""
     if config.getoption("dist", None) != "loadgroup":
         return
     pytest_version = Version(pytest.__version__)
