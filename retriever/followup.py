@@ -66,7 +66,7 @@ _ITEM = re.compile(
 )
 _NEW_SUBJECT = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|but|hmm|oh)\W+)*(?:"
-    r"(?:(?:no+|nope|sorry|oops|wait|ugh|actually)\W+)+(?:\w+\W+){0,2}?"
+    r"(?:(?:no+|nope|sorry|oops|wait|ugh|actually|my\s+bad)\W+)+(?:\w+\W+){0,2}?"
     r"(?:(?:i\s+)?(?:meant|mean)\b|typo\b)?"
     r"|(?:i\s+)?(?:meant|mean)\b|what\s+about|how\s+about|and\s+(?:for|in|with)?|same\s+for"
     r"|(?:and\s+)?(?:for|in)\b)\s*(?P<subject>.*)$",
@@ -83,6 +83,13 @@ _FILLER = re.compile(
     r"\b(?:then|instead|too|though|tho|pls|please|sorry|same q|same question|either|also)\b|[?!.]+",
     re.IGNORECASE,
 )
+# What a new subject starts with that is not the subject: "i meant to ask about moving over",
+# "how about for ML?" (a preposition before one word: the earlier question keeps its own).
+_LEADING = re.compile(
+    r"^(?:(?:to\s+)?ask(?:ing)?\s+about|about|(?:for|in|on|with|at)(?=\s+\S+$))\s+", re.IGNORECASE
+)
+_MEANT = re.compile(r"\b(?:i\s+)?meant?\b", re.IGNORECASE)
+_MEANT_LAST = re.compile(r"\W*\b(?:i\s+)?meant?\W*$", re.IGNORECASE)  # "AI engineers i mean"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +147,10 @@ class Reader:
         if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:
             return Reading(self._replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip
+        if subject and _QUESTION.match(new) and _MEANT.search(question[: subject.start("subject")]):
+            # "my bad, i meant how AI and ML engineers split the work, not challenges": the
+            # question meant, without the apology or what it is not about.
+            return Reading(new, focus=new)
         if _WHY.match(question) or depends_on_history(question, self.weights):
             return Reading(f"{earlier.text} {question}", (previous,), question, "lean")
         return Reading(question, focus=question)
@@ -197,7 +208,8 @@ def _swap(text: str, old: str, new: str) -> str:
 
 def _subject(phrase: str) -> str:
     """The new subject a follow-up names, without fillers or what it replaces ("not ai")."""
-    return _FILLER.sub(" ", _NOT.sub(" ", phrase)).strip(" ,")
+    said = _MEANT_LAST.sub("", _FILLER.sub(" ", _NOT.sub(" ", phrase)).strip(" ,"))
+    return _LEADING.sub("", said).strip(" ,")
 
 
 def _phrases(text: str) -> list[str]:

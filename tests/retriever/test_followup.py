@@ -10,7 +10,7 @@ import pytest
 
 from retriever.answer.terms import TermWeights
 from retriever.embedding.fake import FakeEmbedder
-from retriever.followup import Reader, Reading, _phrases
+from retriever.followup import Reader, Reading, _phrases, _subject
 from tests.helpers import make_chunk
 
 CHUNKS = [
@@ -149,3 +149,29 @@ def test_a_phrase_never_spans_punctuation() -> None:
     spans = _phrases("what do ML engineers do on a normal day, responsibilities-wise?")
     assert "normal day" in spans and "responsibilities-wise" in spans
     assert not any("day responsibilities" in s for s in spans)
+
+
+@pytest.mark.parametrize(
+    ("said", "subject"),
+    [
+        ("AI engineers i mean", "AI engineers"),  # the cue said last
+        ("for ML?", "ML"),  # a preposition before one word: the question keeps its own
+        ("on the ML side?", "on the ML side"),
+        ("to ask about moving over from regular dev, not degrees", "moving over from regular dev"),
+    ],
+)  # fmt: skip
+def test_a_new_subject_is_read_without_the_words_around_it(said: str, subject: str) -> None:
+    assert _subject(said) == subject
+
+
+def test_a_correction_names_the_subject_it_meant() -> None:
+    previous = "What career paths do ML engineers have?"
+    reading = _read("no no, AI engineers i mean", previous)
+    assert reading.form == "subject" and reading.text == "What career paths do AI engineers have?"
+
+
+def test_a_correction_that_asks_a_whole_question_is_read_as_that_question() -> None:
+    question = "my bad, i meant how AI and ML engineers split the work, not challenges"
+    reading = _read(question, "What are the main challenges for AI engineers?")
+    assert reading.form == "alone" and reading.read_with == ()
+    assert reading.text == reading.focus == "how AI and ML engineers split the work"
