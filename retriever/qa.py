@@ -26,6 +26,7 @@ from retriever.index import IndexBuild, load_index
 from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS, Backend, Mode
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.search.hybrid import reciprocal_rank_fusion
+from retriever.titles import Titles
 from retriever.types import Answer, Hit
 
 QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
@@ -73,6 +74,7 @@ class QA:
         self._embed = lru_cache(maxsize=QUERY_CACHE)(self._encode)
         self.reader = Reader(composer.weights, self._embed, self._items)
         self.evidence = EvidenceReader(build, composer.weights)
+        self.titles = Titles(build.chunks)
 
     @classmethod
     def assemble(
@@ -138,8 +140,13 @@ class QA:
         query = self.query(question)
         pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
         evidence = self.evidence.read(pool, query.vector, question, reading.focus)
-        # Nothing retrieved (BM25 knows no word of it) is out of scope at any threshold.
-        if not pool or self.abstention.abstains(evidence):
+        named = self.titles.named(reading.focus)
+        if named:
+            # "What are the key takeaways?": that section's passages answer, whatever ranks first.
+            pool = sorted(pool, key=lambda c: self.build.chunks[c.index].section not in named)
+        # Nothing retrieved (BM25 knows no word of it) is out of scope at any threshold; a
+        # question that asks for a section by its title is in scope.
+        if not pool or (self.abstention.abstains(evidence) and not named):
             return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
         shape = shape_of(question)

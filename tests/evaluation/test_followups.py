@@ -21,10 +21,10 @@ pytestmark = pytest.mark.model
 WITH_HISTORY = 0.90  # last-turn answer facts, read with the chat
 UNANSWERABLE = 0.80  # follow-ups the guide does not answer, abstained
 SWITCH_SLACK = 0.02  # topic switches: at least the single-question score less this
-# Measured 2026-11-27: 44 of 56 follow-ups answered with their facts (0.786; 0.518 asked alone)
+# Measured 2026-11-27: 45 of 56 follow-ups answered with their facts (0.804; 0.518 asked alone)
 # and 1 of 7 unanswerable follow-ups abstained. The floors leave two conversations of spread on
 # the first and none on the second (one abstention is the least it can hold).
-UNMET = {"with_history": 0.75, "unanswerable_abstained": 0.14}
+UNMET = {"with_history": 0.76, "unanswerable_abstained": 0.14}
 
 
 @pytest.fixture(scope="module")
