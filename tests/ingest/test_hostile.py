@@ -27,10 +27,14 @@ STOPPED_BY = {
 
 
 @pytest.fixture(scope="session")
-def hostile(request: pytest.FixtureRequest) -> dict[str, Path]:
+def hostile(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     # Made once per version of their makers and kept in pytest's cache: the two bombs take
-    # seconds of zlib each. An empty cache (a clean clone) makes them from nothing.
-    return made_once(request.config.cache.mkdir("hostile"))
+    # seconds of zlib each. An empty cache (a clean clone) makes them from nothing, and so does
+    # a run without one (-p no:cacheprovider).
+    cache = getattr(pytestconfig, "cache", None)
+    return made_once(Path(cache.mkdir("hostile")) if cache else tmp_path_factory.mktemp("hostile"))
 
 
 def test_every_hostile_file_is_covered() -> None:
