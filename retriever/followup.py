@@ -88,6 +88,14 @@ _FILLER = re.compile(
 _LEADING = re.compile(
     r"^(?:(?:to\s+)?ask(?:ing)?\s+about|about|(?:for|in|on|with|at)(?=\s+\S+$))\s+", re.IGNORECASE
 )
+# "totally different q:", "unrelated, but", "changing subject —": says the turn stands alone.
+_SWITCH = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|anyway)\W+)*(?:(?:totally|completely|a|an|now|on\s+an?)\s+)?"
+    r"(?:different|diff|new|other|another|separate|unrelated|switching|changing)"
+    r"(?:\s+(?:q|question|topic|topics|thing|subject|note))?\s*[,.:;!\u2014-]+\s*(?:but\s+)?"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
 _MEANT = re.compile(r"\b(?:i\s+)?meant?\b", re.IGNORECASE)
 _MEANT_LAST = re.compile(r"\W*\b(?:i\s+)?meant?\W*$", re.IGNORECASE)  # "AI engineers i mean"
 
@@ -128,6 +136,9 @@ class Reader:
         return replace(self._interpret(question, earlier), asked=question.strip())
 
     def _interpret(self, question: str, readings: Sequence[Reading]) -> Reading:
+        switch = _SWITCH.match(question)
+        if switch and terms(switch.group("rest")):
+            return Reading(switch.group("rest"), focus=switch.group("rest"))
         if not readings:
             return Reading(question, focus=question)
         earlier = readings[-1]

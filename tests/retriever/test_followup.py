@@ -175,3 +175,24 @@ def test_a_correction_that_asks_a_whole_question_is_read_as_that_question() -> N
     reading = _read(question, "What are the main challenges for AI engineers?")
     assert reading.form == "alone" and reading.read_with == ()
     assert reading.text == reading.focus == "how AI and ML engineers split the work"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "totally different q: which frameworks do AI engineers use?",
+        "unrelated, but which frameworks do AI engineers use?",
+        "ok different thing, which frameworks do AI engineers use?",
+        "changing subject — which frameworks do AI engineers use?",
+        "new topic. which frameworks do AI engineers use?",
+    ],
+)
+def test_a_turn_that_says_it_switches_topic_is_read_without_saying_so(said: str) -> None:
+    reading = _read(said, "How much do entry-level AI engineers earn?")
+    assert reading.form == "alone" and reading.read_with == ()
+    assert reading.text == reading.focus == "which frameworks do AI engineers use?"
+
+
+def test_a_new_subject_is_not_a_switch() -> None:
+    reading = _read("and a different role, ML engineers?", "How much do AI engineers earn?")
+    assert reading.form == "subject"
