@@ -88,6 +88,7 @@ _FILLER = re.compile(
 _LEADING = re.compile(
     r"^(?:(?:to\s+)?ask(?:ing)?\s+about|about|(?:for|in|on|with|at)(?=\s+\S+$))\s+", re.IGNORECASE
 )
+_PREPOSITION = re.compile(r"^(?:for|in|on|with|at)\s+(?=\S)", re.IGNORECASE)
 # "totally different q:", "unrelated, but", "changing subject —": says the turn stands alone.
 _SWITCH = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|anyway)\W+)*(?:(?:totally|completely|a|an|now|on\s+an?)\s+)?"
@@ -190,12 +191,16 @@ class Reader:
         # "what about AI engineers?" after "... for ML engineers?": the span of as many words
         # ending in the same word (an English phrase's head) is the one it stands for ("ML
         # engineers", not "engineers", which would leave "ML AI engineers").
-        said_words = new.lower().split()
+        # ("what about for ML engineers?": the phrase is "ML engineers"; the question keeps its
+        # own preposition.)
+        head = _PREPOSITION.sub("", new)
+        said_words = head.lower().split()
         sharing = [s for s in spans if len(s.split()) == len(said_words)
                    and s.lower().split()[-1] == said_words[-1]]  # fmt: skip
         if sharing and len(said_words) > 1:
-            target = self.embed(new)
-            return _swap(before, max(sharing, key=lambda s: float(self.embed(s) @ target)), new)
+            target = self.embed(head)
+            return _swap(before, max(sharing, key=lambda s: float(self.embed(s) @ target)), head)
+        said_words = new.lower().split()
         if spans:
             target = self.embed(new)
             similarity = [float(self.embed(s) @ target) for s in spans]

@@ -196,3 +196,10 @@ def test_a_turn_that_says_it_switches_topic_is_read_without_saying_so(said: str)
 def test_a_new_subject_is_not_a_switch() -> None:
     reading = _read("and a different role, ML engineers?", "How much do AI engineers earn?")
     assert reading.form == "subject"
+
+
+def test_a_preposition_before_the_new_subject_is_not_part_of_the_phrase_it_replaces() -> None:
+    # The phrase is "ML engineers": with "for" it would take the place of three words and lose
+    # "entry-level".
+    reading = _read("what about for ML engineers?", "How much do entry-level AI engineers earn?")
+    assert reading.text == "How much do entry-level ML engineers earn?"
