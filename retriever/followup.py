@@ -98,7 +98,8 @@ _SWITCH = re.compile(
     re.IGNORECASE,
 )
 _MEANT = re.compile(r"\b(?:i\s+)?meant?\b", re.IGNORECASE)
-_MEANT_LAST = re.compile(r"\W*\b(?:i\s+)?meant?\W*$", re.IGNORECASE)  # "AI engineers i mean"
+# "AI engineers i mean" (not "the mean"): the cue said last.
+_MEANT_LAST = re.compile(r"\W*\bi\s+meant?\W*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ class Titles:
         self._titles = {c.section: frozenset(terms(c.section)) for c in chunks}
 
     def named(self, question: str) -> frozenset[str]:
-        """The sections all of whose title holds every one of the question's own words."""
+        """The sections whose title holds every word of the question, less the GENERIC ones."""
         asked = terms(question) - GENERIC
         if not asked:
             return frozenset()

@@ -203,3 +203,7 @@ def test_a_preposition_before_the_new_subject_is_not_part_of_the_phrase_it_repla
     # "entry-level".
     reading = _read("what about for ML engineers?", "How much do entry-level AI engineers earn?")
     assert reading.text == "How much do entry-level ML engineers earn?"
+
+
+def test_a_subject_that_ends_in_mean_keeps_it() -> None:
+    assert _subject("the arithmetic mean?") == "the arithmetic mean"
