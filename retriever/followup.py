@@ -85,10 +85,11 @@ _FILLER = re.compile(
 )
 # What a new subject starts with that is not the subject: "i meant to ask about moving over",
 # "how about for ML?" (a preposition before one word: the earlier question keeps its own).
+_PREPOSITIONS = r"(?:for|in|on|with|at)"
 _LEADING = re.compile(
-    r"^(?:(?:to\s+)?ask(?:ing)?\s+about|about|(?:for|in|on|with|at)(?=\s+\S+$))\s+", re.IGNORECASE
+    rf"^(?:(?:to\s+)?ask(?:ing)?\s+about|about|{_PREPOSITIONS}(?=\s+\S+$))\s+", re.IGNORECASE
 )
-_PREPOSITION = re.compile(r"^(?:for|in|on|with|at)\s+(?=\S)", re.IGNORECASE)
+_PREPOSITION = re.compile(rf"^{_PREPOSITIONS}\s+(?=\S)", re.IGNORECASE)
 # "totally different q:", "unrelated, but", "changing subject —": says the turn stands alone.
 _SWITCH = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|anyway)\W+)*(?:(?:totally|completely|a|an|now|on\s+an?)\s+)?"
@@ -195,10 +196,10 @@ class Reader:
         # ("what about for ML engineers?": the phrase is "ML engineers"; the question keeps its
         # own preposition.)
         head = _PREPOSITION.sub("", new)
-        said_words = head.lower().split()
-        sharing = [s for s in spans if len(s.split()) == len(said_words)
-                   and s.lower().split()[-1] == said_words[-1]]  # fmt: skip
-        if sharing and len(said_words) > 1:
+        head_words = head.lower().split()
+        sharing = [s for s in spans if len(s.split()) == len(head_words)
+                   and s.lower().split()[-1] == head_words[-1]]  # fmt: skip
+        if sharing and len(head_words) > 1:
             target = self.embed(head)
             return _swap(before, max(sharing, key=lambda s: float(self.embed(s) @ target)), head)
         said_words = new.lower().split()
