@@ -48,6 +48,13 @@ from tests.helpers import free_port, wait_answering
 
 
 def timed(conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None) -> float:
+    return exchange(conn, method, path, body)[0]
+
+
+def exchange(
+    conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None
+) -> tuple[float, bytes]:
+    """(milliseconds, response body) of one request that must answer 200."""
     headers = {"content-type": "application/json"} if body else {}
     started = time.perf_counter()
     conn.request(method, path, body=body, headers=headers)
@@ -56,7 +63,7 @@ def timed(conn: http.client.HTTPConnection, method: str, path: str, body: bytes 
     elapsed = (time.perf_counter() - started) * 1000
     if response.status != 200:
         raise BenchError(f"{method} {path} returned {response.status}: {payload[:200]!r}")
-    return elapsed
+    return elapsed, payload
 
 
 def empty_app(requests: int) -> dict[str, float]:
@@ -77,10 +84,8 @@ def empty_app(requests: int) -> dict[str, float]:
         for ms in (0, 10):
             around = []
             for _ in range(requests):
-                started = time.perf_counter()
-                conn.request("GET", f"/compute?ms={ms}")
-                handler = json.loads(conn.getresponse().read())["handler_ms"]
-                around.append((time.perf_counter() - started) * 1000 - handler)
+                elapsed, payload = exchange(conn, "GET", f"/compute?ms={ms}", None)
+                around.append(elapsed - json.loads(payload)["handler_ms"])
             result[f"empty_app_around_{ms}ms_handler_p50_ms"] = round(statistics.median(around), 2)
         conn.close()
         return result
