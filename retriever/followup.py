@@ -202,7 +202,6 @@ class Reader:
         if sharing and len(head_words) > 1:
             target = self.embed(head)
             return _swap(before, max(sharing, key=lambda s: float(self.embed(s) @ target)), head)
-        said_words = new.lower().split()
         if spans:
             target = self.embed(new)
             similarity = [float(self.embed(s) @ target) for s in spans]
@@ -215,6 +214,7 @@ class Reader:
             kept = [s for s in spans if len(s.split()) == 1
                     and not any(self.weights.distinctive(t) for t in terms(s))]  # fmt: skip
             # ("the breadth one" is elliptical: it stands for something the reader cannot find.)
+            said_words = new.lower().split()
             if kept and len(said_words) <= 3 and not {"one", "ones"}.intersection(said_words):
                 return f"{new} {' '.join(kept)}"
         return f"{before} {new}"
