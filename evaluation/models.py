@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
-from ingest.vectors import embed_chunks
+from ingest.vectors import embedded_build
 from retriever.embedding import Embedder, ref_of
 from retriever.index import IndexBuild
 from retriever.limits import Mode
@@ -19,9 +17,7 @@ from retriever.qa import QA, abstention_from
 
 def rebuild_with(build: IndexBuild, embedder: Embedder) -> IndexBuild:
     """The same chunks, embedded by `embedder` (in memory only)."""
-    views, sentences = embed_chunks(build.chunks, embedder)
-    manifest = replace(build.manifest, model=ref_of(embedder))
-    return IndexBuild.in_memory(manifest, build.chunks, views, np.concatenate(sentences))
+    return embedded_build(replace(build.manifest, model=ref_of(embedder)), build.chunks, embedder)
 
 
 def calibrated_qa(build: IndexBuild, embedder: Embedder, mode: Mode = "dense") -> QA:

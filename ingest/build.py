@@ -90,9 +90,11 @@ def run_ingest(
         embedded = 0
         if not dry_run:
             bar = progress or Quiet()
-            vectors, sentences, embedded = vectors_for(chunks, embedder, live, bar.embedding)
+            vectors, sentences, tokens, embedded = vectors_for(
+                chunks, embedder, live, bar.embedding
+            )
             manifest = _manifest(settings, embedder, infos, len(chunks))
-            build = IndexBuild.in_memory(manifest, chunks, vectors, sentences)
+            build = IndexBuild.in_memory(manifest, chunks, vectors, sentences, tokens)
             if calibration is not None:
                 calibration = replace(calibration, inputs=inputs)
             build = replace(build, manifest=replace(build.manifest, calibration=calibration))

@@ -1,4 +1,5 @@
-"""Chunks → vectors: every view of each chunk and each of its answer sentences, in one pass.
+"""Chunks → vectors: every view of each chunk and each of its answer sentences, and the token
+states of each chunk's text alone (retriever/alignment.py), in one pass.
 
 Shared by ingest (new chunks only, the rest copied from the live build) and by evaluation (a
 build's chunks under another model).
@@ -11,9 +12,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ingest.chunking import view_texts
+from retriever.alignment import PassageTokens, passage_rows
 from retriever.answer.sentences import embedded_sentences
 from retriever.embedding import Embedder
-from retriever.index import VIEWS, IndexBuild
+from retriever.index import VIEWS, IndexBuild, Manifest
 from retriever.types import Chunk
 
 OnBatch = Callable[[int], None]
@@ -21,26 +23,42 @@ OnBatch = Callable[[int], None]
 
 def embed_chunks(
     chunks: Sequence[Chunk], embedder: Embedder, on_batch: OnBatch | None = None
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(views of shape (chunks, views, dim), each chunk's sentence vectors), in chunk order."""
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """(views of shape (chunks, views, dim), each chunk's sentence vectors, each chunk's token
+    states), in chunk order."""
     sentences = [embedded_sentences(c) for c in chunks]
-    texts = texts_to_embed(chunks, sentences)
-    if not texts:
-        return np.zeros((0, len(VIEWS), embedder.dim), dtype=np.float32), []
-    vectors = embedder.encode(texts, on_batch=on_batch)
+    if not chunks:
+        return np.zeros((0, len(VIEWS), embedder.dim), dtype=np.float32), [], []
+    in_context, alone_texts = zip(*(view_texts(c) for c in chunks), strict=True)
+    # The text-alone view is the one whose tokens are kept: the same call gives both.
+    alone, tokens = embedder.encode_tokens(alone_texts, on_batch=on_batch)
+    rest = [t for c, s in zip(in_context, sentences, strict=True) for t in (c, *s)]
+    vectors = embedder.encode(rest, on_batch=on_batch)
     views, per_chunk, row = [], [], 0
-    for s in sentences:
-        views.append(vectors[row : row + len(VIEWS)])
-        per_chunk.append(vectors[row + len(VIEWS) : row + len(VIEWS) + len(s)])
-        row += len(VIEWS) + len(s)
-    return np.stack(views).astype(np.float32), per_chunk
+    for n, s in enumerate(sentences):
+        views.append(np.stack([vectors[row], alone[n]]))
+        per_chunk.append(vectors[row + 1 : row + 1 + len(s)])
+        row += 1 + len(s)
+    return np.stack(views).astype(np.float32), per_chunk, [passage_rows(t) for t in tokens]
+
+
+def embedded_build(manifest: Manifest, chunks: Sequence[Chunk], embedder: Embedder) -> IndexBuild:
+    """`chunks` embedded by `embedder` into a build held in memory (to calibrate, to measure)."""
+    views, sentences, tokens = embed_chunks(chunks, embedder)
+    return IndexBuild.in_memory(
+        manifest, chunks, views, _rows(sentences, embedder.dim),
+        PassageTokens.stack(tokens, embedder.dim),
+    )  # fmt: skip
+
+
+def _rows(per_chunk: Sequence[np.ndarray], dim: int) -> np.ndarray:
+    return np.concatenate(per_chunk) if per_chunk else np.zeros((0, dim), dtype=np.float32)
 
 
 def texts_to_embed(
     chunks: Sequence[Chunk], sentences: Sequence[Sequence[str]] | None = None
 ) -> list[str]:
-    """Every text `embed_chunks` sends to the model, in its order: each chunk's views, then its
-    answer sentences."""
+    """Every text `embed_chunks` sends to the model: each chunk's views and answer sentences."""
     if sentences is None:
         sentences = [embedded_sentences(c) for c in chunks]
     return [t for c, s in zip(chunks, sentences, strict=True) for t in (*view_texts(c), *s)]
@@ -51,18 +69,18 @@ def vectors_for(
     embedder: Embedder,
     live: IndexBuild | None = None,
     on_batch: Callable[[int], OnBatch] | None = None,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """(views, sentence vectors, texts embedded) for `chunks`: the chunks `live` holds (same id,
-    same model) are copied from it, the others embedded."""
+) -> tuple[np.ndarray, np.ndarray, PassageTokens, int]:
+    """(views, sentence vectors, token states, texts embedded) for `chunks`: the chunks `live`
+    holds (same id, same model) are copied from it, the others embedded."""
     reusable = reusable_rows(chunks, live)
     fresh = [c for c in chunks if c.id not in reusable]
     total = sum(len(VIEWS) + len(c.sentences) for c in fresh)
-    views, sentences = embed_chunks(fresh, embedder, on_batch(total) if on_batch else None)
-    by_id = {c.id: (views[n], sentences[n]) for n, c in enumerate(fresh)}
+    views, sentences, tokens = embed_chunks(fresh, embedder, on_batch(total) if on_batch else None)
+    by_id = {c.id: (views[n], sentences[n], tokens[n]) for n, c in enumerate(fresh)}
     rows = [by_id[c.id] if c.id in by_id else _copied(live, reusable[c.id]) for c in chunks]
     all_views = np.stack([r[0] for r in rows]).astype(np.float32)
-    all_sentences = np.concatenate([r[1] for r in rows]).astype(np.float32)
-    return all_views, all_sentences, total
+    all_sentences = _rows([r[1] for r in rows], embedder.dim).astype(np.float32)
+    return all_views, all_sentences, PassageTokens.stack([r[2] for r in rows], embedder.dim), total
 
 
 def reusable_rows(chunks: Sequence[Chunk], live: IndexBuild | None) -> dict[str, int]:
@@ -78,6 +96,6 @@ def reusable_rows(chunks: Sequence[Chunk], live: IndexBuild | None) -> dict[str,
     }
 
 
-def _copied(live: IndexBuild | None, i: int) -> tuple[np.ndarray, np.ndarray]:
+def _copied(live: IndexBuild | None, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     assert live is not None  # only chunks of the live build are reusable
-    return live.vectors(i), live.sentences.of(i)
+    return live.vectors(i), live.sentences.of(i), live.tokens.of(i)

@@ -8,7 +8,10 @@ and by words, in measures that mean the same in any guide.
   unknown: the share the index has never seen ("nurses" in a guide about engineers);
 - agree: the words' ranking (BM25) has the meaning's best passage in its first five;
 - bm25: the words' best score; terms: how many content words the question has;
-- figure_missing: the question asks for a number and the best passages give none.
+- figure_missing: the question asks for a number and the best passages give none;
+- align: how much of the question the best passage holds, wordpiece by wordpiece, by meaning
+  (retriever/alignment.py): a near miss matches a passage's topic and leaves its own ask
+  unmatched.
 
 Only the words a turn itself brings count for cover and unknown ("and in Germany?"), so a
 follow-up is judged on what it adds.
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from retriever.alignment import PassageTokens, alignment
 from retriever.answer.terms import TermWeights, terms
 
 if TYPE_CHECKING:
@@ -43,10 +47,15 @@ class Indexed(Protocol):
     def sentences(self) -> SentenceVectors: ...
 
     @property
+    def tokens(self) -> PassageTokens: ...
+
+    @property
     def lexical(self) -> LexicalIndex: ...
 
 
-FEATURES = ("cos1", "gap", "smax", "cover", "unknown", "agree", "bm25", "terms", "figure_missing")
+FEATURES = (
+    "cos1", "gap", "smax", "cover", "unknown", "agree", "bm25", "terms", "figure_missing", "align",
+)  # fmt: skip
 DEPTH = 5  # the passages evidence reads, whatever top_k a caller asks for
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d+\b")
 _WANTS_FIGURE = re.compile(
@@ -76,13 +85,19 @@ class EvidenceReader:
         self._figures = [bool(_FIGURE.search(c.text)) for c in build.chunks]
 
     def read(
-        self, pool: Sequence[Candidate], vector: np.ndarray, text: str, focus: str
+        self,
+        pool: Sequence[Candidate],
+        vector: np.ndarray,
+        rows: np.ndarray,
+        text: str,
+        focus: str,
     ) -> Evidence:
-        """`pool`: the ranked candidates (best first) for `text`, read with `vector`; `focus`:
-        the words of the question itself (for a follow-up, the last turn)."""
+        """`pool`: the ranked candidates (best first) for `text`, read with `vector` and the
+        content-token states `rows` (retriever/alignment.py); `focus`: the words of the question
+        itself (for a follow-up, the last turn)."""
         top = list(pool[:DEPTH])
         if not top:
-            return Evidence((-1.0, 0.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0))
+            return Evidence((-1.0, 0.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0))
         cosines = [c.cosine for c in top]
         cos1 = max(cosines)
         rest = sorted(cosines, reverse=True)[1:]
@@ -105,5 +120,5 @@ class EvidenceReader:
         missing = float(wants and not any(self._figures[c.index] for c in top[:3]))
         return Evidence(
             (cos1, gap, smax, cover, unknown, agree, math.log1p(float(bm25.max(initial=0.0))),
-             math.log1p(len(asked)), missing)
+             math.log1p(len(asked)), missing, alignment(rows, self.build.tokens.of(top[0].index)))
         )  # fmt: skip

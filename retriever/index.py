@@ -3,7 +3,7 @@
 index/
   CURRENT              name of the published build (swapped with os.replace)
   builds/<build-id>/   manifest.json, chunks.jsonl, vectors.faiss, vectors-text.faiss,
-                       vectors-sentences.faiss, bm25/
+                       vectors-sentences.faiss, tokens.npz, bm25/
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import faiss
 import numpy as np
 
 from retriever.abstention import Calibration
+from retriever.alignment import PassageTokens
 from retriever.answer.sentences import SentenceVectors
 from retriever.embedding.model import ModelRef
 from retriever.errors import IndexCorruptError, IndexNotFoundError
@@ -29,8 +31,8 @@ from retriever.types import Chunk
 
 # 2: two embedded views per chunk, BM25, calibration; 3: chunk leads, model fingerprint;
 # 4: one vector per answer sentence; 5: sentence offsets stored, the model and the calibration
-# as typed records
-FORMAT_VERSION = 5
+# as typed records; 6: each passage's token states (retriever/alignment.py)
+FORMAT_VERSION = 6
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -38,6 +40,7 @@ CHUNKS = "chunks.jsonl"
 # Each chunk is embedded twice: with its section title before it, and alone. Both views score.
 VIEWS = ("vectors.faiss", "vectors-text.faiss")
 SENTENCES = "vectors-sentences.faiss"
+TOKENS = "tokens.npz"
 LEXICAL = "bm25"
 _FIX = "run `guide-rag ingest`"
 
@@ -111,6 +114,7 @@ class IndexBuild:
     chunks: tuple[Chunk, ...]
     dense: DenseIndex
     sentences: SentenceVectors
+    tokens: PassageTokens
     # BM25 loads on first use: the served (dense) path never pays for it.
     lexical_source: LazyLexical
 
@@ -125,21 +129,26 @@ class IndexBuild:
         chunks: Sequence[Chunk],
         vectors: np.ndarray,
         sentence_vectors: np.ndarray,
+        tokens: PassageTokens,
     ) -> IndexBuild:
         """A build not yet written: it can be searched (to calibrate), then `write_build` saves it.
 
-        `vectors` has shape (chunks, views, dim); `sentence_vectors` one row per answer sentence.
+        `vectors` has shape (chunks, views, dim); `sentence_vectors` one row per answer sentence;
+        `tokens` each chunk's token states.
         """
         if vectors.shape[:2] != (len(chunks), len(VIEWS)):
             raise ValueError(f"vectors of shape {vectors.shape} for {len(chunks)} chunks")
         if vectors.shape[2] != manifest.model.dim:
             raise ValueError(f"{vectors.shape[2]}-dim vectors for a {manifest.model.dim}-dim model")
+        if len(tokens) != len(chunks):
+            raise ValueError(f"token states of {len(tokens)} chunks for {len(chunks)} chunks")
         return cls(
             Path(),
             manifest,
             tuple(chunks),
             DenseIndex(_views(manifest.model.dim, vectors)),
             SentenceVectors(chunks, sentence_vectors),
+            tokens,
             LazyLexical(built=LexicalIndex.build(chunks)),
         )
 
@@ -180,6 +189,8 @@ def write_build(path: Path, build: IndexBuild) -> None:
     sentences = faiss.IndexFlatIP(build.manifest.model.dim)
     sentences.add(build.sentences.vectors)
     faiss.write_index(sentences, str(path / SENTENCES))
+    with (path / TOKENS).open("wb") as fh:
+        np.savez(fh, counts=build.tokens.counts, states=build.tokens.states)
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
         for chunk in build.chunks:
             fh.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
@@ -235,9 +246,15 @@ def read_build(build: Path) -> IndexBuild:
         views = tuple(faiss.read_index(str(build / name)) for name in VIEWS)
         stored = faiss.read_index(str(build / SENTENCES))
         sentences = SentenceVectors(chunks, stored.reconstruct_n(0, stored.ntotal))
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        with np.load(build / TOKENS, allow_pickle=False) as held:
+            tokens = PassageTokens(held["counts"].tolist(), held["states"])
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, BadZipFile) as exc:
         raise IndexCorruptError(f"index at {build} is unreadable ({exc}): {_FIX}") from exc
     dim = manifest.model.dim
+    if len(tokens) != len(chunks) or tokens.states.shape[1:] != (dim,):
+        raise IndexCorruptError(
+            f"index at {build} holds token states of {len(tokens)} chunks for {len(chunks)}: {_FIX}"
+        )
     for view in views:
         if not (len(chunks) == view.ntotal == manifest.chunk_count) or view.d != dim:
             raise IndexCorruptError(
@@ -245,7 +262,7 @@ def read_build(build: Path) -> IndexBuild:
                 f" of dim {view.d}, manifest says {manifest.chunk_count} of dim {dim}): {_FIX}"
             )
     return IndexBuild(
-        build, manifest, chunks, DenseIndex(views), sentences, LazyLexical(build / LEXICAL)
+        build, manifest, chunks, DenseIndex(views), sentences, tokens, LazyLexical(build / LEXICAL)
     )
 
 

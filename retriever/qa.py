@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from retriever.abstention import ABSTAIN_DEPTH, Abstention, Calibration
+from retriever.alignment import question_rows
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, open_embedder
 from retriever.embedding.batching import MicroBatching
@@ -29,7 +30,7 @@ from retriever.search.hybrid import reciprocal_rank_fusion
 from retriever.titles import Titles
 from retriever.types import Answer, Hit
 
-QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each)
+QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each, and 1.5 KB per content word)
 # Used when neither GUIDE_RAG_MIN_SCORE nor the build's calibration gives a threshold. Measured:
 # the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (docs/abstention.md).
 FALLBACK_MIN_SCORE = 0.20
@@ -37,6 +38,14 @@ FALLBACK_SOURCE = (
     "fallback: the best cosine, fitted on the shipped guide's dev split (all-MiniLM-L6-v2); "
     "`guide-rag tune` calibrates a judge"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A question as the model read it: its vector and its content words' token states."""
+
+    vector: np.ndarray
+    rows: np.ndarray
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,7 +81,7 @@ class QA:
         self.documents = frozenset(d.id for d in build.manifest.documents)
         # People ask the same questions again; the model call is most of a request's time.
         self._embed = lru_cache(maxsize=QUERY_CACHE)(self._encode)
-        self.reader = Reader(composer.weights, self._embed, self._items)
+        self.reader = Reader(composer.weights, self._vector, self._items)
         self.evidence = EvidenceReader(build, composer.weights)
         self.titles = Titles(build.chunks)
 
@@ -137,9 +146,10 @@ class QA:
         # before the model call, not after it, it runs while the CPU's caches still hold its
         # data, not the model's weights (0.2 ms of a 8.3 ms question, measured in-process).
         self.build.lexical.scores(question)
-        query = self.query(question)
+        encoded = self._embed(question)
+        query = Query(question, encoded.vector)
         pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
-        evidence = self.evidence.read(pool, query.vector, question, reading.focus)
+        evidence = self._evidence(pool, reading, encoded)
         named = self.titles.named(reading.focus)
         if named:
             # "What are the key takeaways?": that section's passages answer, whatever ranks first.
@@ -162,16 +172,27 @@ class QA:
         """What abstention weighs for a question (what the judge is trained and calibrated on),
         read as `ask` reads it, whatever `documents` it is filtered to."""
         reading = self._asked(check_query(question, ABSTAIN_DEPTH), history)
-        query = self.query(reading.text)
-        pool = self._pool(query, reading, ABSTAIN_DEPTH, None)
-        return self.evidence.read(pool, query.vector, reading.text, reading.focus)
+        encoded = self._embed(reading.text)
+        pool = self._pool(Query(reading.text, encoded.vector), reading, ABSTAIN_DEPTH, None)
+        return self._evidence(pool, reading, encoded)
 
     def warm_up(self) -> None:
         """Open the model's session now, so the first question does not pay for it."""
         self.embedder.encode(["warm up"])
 
     def query(self, question: str) -> Query:
-        return Query(question, self._embed(question))
+        return Query(question, self._vector(question))
+
+    def _vector(self, text: str) -> np.ndarray:
+        return self._embed(text).vector
+
+    def _evidence(self, pool: list[Candidate], reading: Reading, encoded: Encoded) -> Evidence:
+        # A follow-up's own words are aligned beside the question it was read as: "and in
+        # London?" must find London (dev conversations: docs/abstention.md).
+        rows = encoded.rows
+        if reading.focus and reading.focus != reading.text:
+            rows = np.concatenate([self._embed(reading.focus).rows, rows])
+        return self.evidence.read(pool, encoded.vector, rows, reading.text, reading.focus)
 
     def _asked(self, question: str, history: Sequence[str]) -> Reading:
         if len(history) > MAX_HISTORY:
@@ -204,10 +225,11 @@ class QA:
         bullets = [p.text for p in answer.parts if p.bullet]
         return bullets or [p.text for p in answer.parts]
 
-    def _encode(self, text: str) -> np.ndarray:
-        vector: np.ndarray = self.embedder.encode([text])[0]
+    def _encode(self, text: str) -> Encoded:
+        vectors, tokens = self.embedder.encode_tokens([text])
+        vector: np.ndarray = vectors[0]
         vector.setflags(write=False)  # shared by every caller of the cache
-        return vector
+        return Encoded(vector, question_rows(tokens[0]))
 
     def _hits(self, ranked: Sequence[Candidate]) -> list[Hit]:
         chunks = self.build.chunks

@@ -18,17 +18,17 @@ import numpy as np
 
 from evaluation.calibration import MAX_FALSE_ABSTENTION, fit_threshold
 from evaluation.evalset import EvalSet
-from ingest.vectors import embed_chunks
+from ingest.vectors import embedded_build
 from retriever.abstention import Abstention, Calibration, Judge
-from retriever.embedding import Embedder, ref_of
+from retriever.embedding import Embedder, Tokens, ref_of
 from retriever.embedding.wrapped import Wrapped
 from retriever.evidence import FEATURES, Evidence
-from retriever.index import FORMAT_VERSION, IndexBuild, Manifest
+from retriever.index import FORMAT_VERSION, Manifest
 from retriever.limits import Mode
 from retriever.qa import QA
 from retriever.types import Chunk
 
-C = 1.0  # inverse L2 strength: eight features, hundreds of questions
+C = 1.0  # inverse L2 strength: ten features, hundreds of questions
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,7 +64,7 @@ def evidence_of(
     embedder = _Remembered(embedder)
     # Every question in batches, once: asked one by one (as /ask asks) and of two indexes, they
     # were most of a tune's time (py-spy: 51% in single-question ONNX runs, 35% in chunks).
-    embedder.encode(
+    embedder.encode_tokens(
         [q.question for g in questions.guides for q in g.questions.questions]
         + [o.question for g in questions.guides for o in g.questions.out_of_scope]
     )
@@ -84,6 +84,7 @@ class _Remembered(Wrapped):
     def __init__(self, embedder: Embedder) -> None:
         super().__init__(embedder)
         self._seen: dict[str, np.ndarray] = {}
+        self._tokens: dict[str, Tokens] = {}
 
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
@@ -95,6 +96,16 @@ class _Remembered(Wrapped):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._seen[t] for t in texts])
+
+    def encode_tokens(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._tokens]
+        if missing:
+            vectors, tokens = self.inner.encode_tokens(missing, on_batch=on_batch)
+            self._seen.update(zip(missing, vectors, strict=True))
+            self._tokens.update(zip(missing, tokens, strict=True))
+        return self.encode(texts), [self._tokens[t] for t in texts]
 
 
 def fit_judge(ins: Sequence[Evidence], outs: Sequence[Evidence]) -> Judge:
@@ -130,12 +141,11 @@ def calibrate(
 
 
 def _qa(embedder: Embedder, chunks: Sequence[Chunk], mode: Mode) -> QA:
-    views, sentences = embed_chunks(chunks, embedder)
     manifest = Manifest(
         format_version=FORMAT_VERSION, build_id="judge", built_at="", model=ref_of(embedder),
         max_chunk_tokens=0, documents=(), chunk_count=len(chunks),
     )  # fmt: skip
-    build = IndexBuild.in_memory(manifest, chunks, views, np.concatenate(sentences))
+    build = embedded_build(manifest, chunks, embedder)
     # No threshold: the judge reads evidence, which does not depend on one.
     return QA.assemble(build, embedder, Abstention(-1.0, "judge"), mode)
 

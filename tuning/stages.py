@@ -20,8 +20,9 @@ from pathlib import Path
 
 from config.settings import Settings
 from ingest.embedder import embedder_of
-from retriever.abstention import JUDGE_FILE
+from retriever.abstention import JUDGE_FILE, read_calibration
 from retriever.embedding import ModelFiles
+from retriever.errors import ModelLoadError
 from tuning.errors import TuneError
 from tuning.judge import calibrate, evidence_of, fit_judge, source_of
 from tuning.plan import Plan
@@ -31,29 +32,49 @@ GENERAL = "general"
 
 
 def general_model(settings: Settings, p: Plan, progress: bool) -> ModelFiles:
-    """The general model for `p`: made now unless a folder with its digest exists."""
+    """The general model for `p`: made now unless a folder with its digest exists; its judge
+    fitted again, alone, when the evidence it weighs has changed since (a judge is cheap to fit,
+    a model is not)."""
     folder = settings.paths.models / GENERAL / p.general_digest[:16]
-    if (folder / "config.json").is_file() and (folder / JUDGE_FILE).is_file():
-        return ModelFiles(str(folder), folder)
-    if not p.general.pairs:
-        raise TuneError(
-            f"no training pairs: none of the train questions in {settings.paths.eval} has a "
-            "fact in the guides; add train questions (see corpus/eval/README.md)"
-        )
-    with _building(folder) as tmp:
-        fine_tune(p.base, p.general.pairs, p.recipe, tmp, progress)
-        if any(g.questions.out_of_scope for g in p.train.guides) and any(
-            g.questions.out_of_scope for g in p.dev.guides
-        ):
-            # ONNX runs it several times faster than torch; named for where it will live.
-            embedder = embedder_of(settings, ModelFiles(str(folder), tmp))
-            judge = fit_judge(*evidence_of(embedder, p.train, settings.retrieval.retriever))
-            calibration = calibrate(
-                judge, *evidence_of(embedder, p.dev, settings.retrieval.retriever),
-                source_of(p.train, p.dev, folder),
-            )  # fmt: skip
-            (tmp / JUDGE_FILE).write_text(json.dumps(calibration.to_dict(), indent=2), "utf-8")
+    if not (folder / "config.json").is_file():
+        if not p.general.pairs:
+            raise TuneError(
+                f"no training pairs: none of the train questions in {settings.paths.eval} has a "
+                "fact in the guides; add train questions (see corpus/eval/README.md)"
+            )
+        with _building(folder) as tmp:
+            fine_tune(p.base, p.general.pairs, p.recipe, tmp, progress)
+            _fit_judge(settings, p, folder, tmp)
+    elif not _judged(folder):
+        _fit_judge(settings, p, folder, folder)
     return ModelFiles(str(folder), folder)
+
+
+def _fit_judge(settings: Settings, p: Plan, folder: Path, at: Path) -> None:
+    """The abstention judge of the model at `at` (to live at `folder`), when there are
+    out-of-scope questions to train and calibrate it on."""
+    if not (any(g.questions.out_of_scope for g in p.train.guides)
+            and any(g.questions.out_of_scope for g in p.dev.guides)):  # fmt: skip
+        return
+    # ONNX runs it several times faster than torch; named for where it will live.
+    embedder = embedder_of(settings, ModelFiles(str(folder), at))
+    judge = fit_judge(*evidence_of(embedder, p.train, settings.retrieval.retriever))
+    calibration = calibrate(
+        judge, *evidence_of(embedder, p.dev, settings.retrieval.retriever),
+        source_of(p.train, p.dev, folder),
+    )  # fmt: skip
+    tmp = at / f".{JUDGE_FILE}.tmp"
+    tmp.write_text(json.dumps(calibration.to_dict(), indent=2), "utf-8")
+    os.replace(tmp, at / JUDGE_FILE)
+
+
+def _judged(folder: Path) -> bool:
+    """The folder's judge (if any) weighs the evidence this guide-rag reads."""
+    try:
+        read_calibration(folder)
+    except ModelLoadError:
+        return False
+    return True
 
 
 def adapted_model(p: Plan, general: ModelFiles, out: Path, progress: bool) -> None:

@@ -17,6 +17,7 @@ from retriever.abstention import Calibration
 from retriever.embedding.fake import FAKE_MODEL, FAKE_PREFIX, FakeEmbedder
 from retriever.embedding.model import BASE_NAMES, ModelFiles, ModelRef, TokenCounter
 from retriever.embedding.serving import ServingModel, serving_dir
+from retriever.embedding.tokens import Tokens
 from retriever.limits import Backend
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ModelRef",
     "ServingModel",
     "TokenCounter",
+    "Tokens",
     "open_embedder",
     "serving_dir",
 ]
@@ -50,6 +52,12 @@ class Embedder(Protocol):
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> np.ndarray: ...
+
+    def encode_tokens(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        """`encode`'s vectors and each text's token states, from the same model call."""
+        ...
 
     def count_tokens(self, text: str) -> int: ...
 

@@ -20,12 +20,14 @@ from retriever.embedding.wrapped import Wrapped
 
 if TYPE_CHECKING:
     from retriever.embedding import Embedder
+    from retriever.embedding.tokens import Tokens
 
 
 @dataclass(slots=True)
 class _Job:
     text: str
     vector: np.ndarray | None = None
+    tokens: Tokens | None = None
     error: BaseException | None = None
     done: bool = False
 
@@ -45,12 +47,20 @@ class MicroBatching(Wrapped):
     ) -> np.ndarray:
         if len(texts) != 1:  # already a batch (a warm-up, a re-embed): nothing to combine
             return self.inner.encode(texts, on_batch=on_batch)
-        vector = self._one(texts[0])
+        return self.encode_tokens(texts, on_batch=on_batch)[0]
+
+    def encode_tokens(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        if len(texts) != 1:
+            return self.inner.encode_tokens(texts, on_batch=on_batch)
+        job = self._one(texts[0])
         if on_batch is not None:
             on_batch(1)
-        return vector[None, :]
+        assert job.vector is not None and job.tokens is not None  # done without an error
+        return job.vector[None, :], [job.tokens]
 
-    def _one(self, text: str) -> np.ndarray:
+    def _one(self, text: str) -> _Job:
         job = _Job(text)
         with self._cond:
             self._pending.append(job)
@@ -72,17 +82,16 @@ class MicroBatching(Wrapped):
                     self._cond.notify_all()
         if job.error is not None:
             raise job.error
-        assert job.vector is not None  # done without an error: a vector was set
-        return job.vector
+        return job
 
     def _run(self, batch: Sequence[_Job]) -> None:
         try:
-            vectors = self.inner.encode([j.text for j in batch])
+            vectors, tokens = self.inner.encode_tokens([j.text for j in batch])
         except BaseException as exc:  # each waiting request raises it, as it would alone
             with self._cond:
                 for job in batch:
                     job.error, job.done = exc, True
             return
         with self._cond:
-            for job, vector in zip(batch, vectors, strict=True):
-                job.vector, job.done = vector, True
+            for job, vector, states in zip(batch, vectors, tokens, strict=True):
+                job.vector, job.tokens, job.done = vector, states, True

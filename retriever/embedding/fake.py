@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from retriever.embedding.tokens import Tokens
 from retriever.text import STOP_WORDS
 
 FAKE_MODEL = "fake-embedder"
@@ -51,6 +52,20 @@ class FakeEmbedder:
         if on_batch is not None:
             on_batch(len(texts))
         return out
+
+    def encode_tokens(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        """Each word a token, its state the one-hot of its hash bucket."""
+        vectors = self.encode(texts, on_batch=on_batch)
+        tokens = []
+        for text in texts:
+            pieces = _WORD.findall(text.lower())
+            states = np.zeros((len(pieces), self._dim), dtype=np.float32)
+            for row, word in enumerate(pieces):
+                states[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self._dim] = 1.0
+            tokens.append(Tokens.of(pieces, states))
+        return vectors, tokens
 
     @property
     def embedded(self) -> int:

@@ -14,6 +14,7 @@ import numpy as np
 
 from retriever.abstention import Calibration, read_calibration
 from retriever.embedding.serving import ONNX_FILE, ServingModel
+from retriever.embedding.tokens import Tokens
 from retriever.errors import ModelLoadError
 
 
@@ -76,21 +77,46 @@ class OnnxEmbedder:
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> np.ndarray:
+        return self._forward(texts, on_batch, None)
+
+    def encode_tokens(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        tokens: list[Tokens] = []
+        return self._forward(texts, on_batch, tokens), tokens
+
+    def _forward(
+        self,
+        texts: Sequence[str],
+        on_batch: Callable[[int], None] | None,
+        tokens: list[Tokens] | None,
+    ) -> np.ndarray:
+        """The pooled vectors; each text's token states appended to `tokens` when given."""
         session = self.session
         if len(texts) == 1:  # a question (the serving case): no batch machinery, no padding
-            return self._run(session, [self._tokenizer.encode(texts[0])])
+            encodings = [self._tokenizer.encode(texts[0])]
+        else:
+            encodings = self._tokenizer.encode_batch(list(texts))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch(list(texts))
+        states: list[Tokens | None] = [None] * len(texts)
         # Batches of similar length: each pads to its longest, so sorting saves the padding.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
-            out[rows] = self._run(session, [encodings[i] for i in rows])
+            batch = [encodings[i] for i in rows]
+            hidden, mask = self._run(session, batch)
+            out[rows] = _mean_pool_normalized(hidden, mask)
+            if tokens is not None:
+                for j, (i, e) in enumerate(zip(rows, batch, strict=True)):
+                    states[i] = Tokens.of(e.tokens, hidden[j, : len(e.ids)])
             if on_batch is not None:
                 on_batch(len(rows))
+        if tokens is not None:
+            tokens.extend(t for t in states if t is not None)
         return out
 
-    def _run(self, session: Any, encodings: Sequence[Any]) -> np.ndarray:
+    def _run(self, session: Any, encodings: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """(last hidden states, attention mask) of one padded batch."""
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
@@ -98,7 +124,8 @@ class OnnxEmbedder:
             ids[row, : len(e.ids)] = e.ids
             mask[row, : len(e.ids)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        return _mean_pool_normalized(session.run(None, feeds)[0], mask)
+        hidden: np.ndarray = session.run(None, feeds)[0]
+        return hidden, mask
 
 
 def _mean_pool_normalized(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 
 from retriever.abstention import Calibration, read_calibration
 from retriever.embedding.model import ModelFiles, TokenCounter, offline
+from retriever.embedding.tokens import Tokens
 from retriever.errors import ModelLoadError
 
 
@@ -66,6 +67,32 @@ class TorchEmbedder:
             if on_batch is not None:
                 on_batch(len(batch))
         return out
+
+    def encode_tokens(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        import torch
+
+        model = self.model
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        tokens: list[Tokens] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            features = model.preprocess(batch)
+            with torch.no_grad():
+                result = model(features)
+            pooled = result["sentence_embedding"].float().numpy()
+            out[start : start + len(batch)] = pooled / np.clip(
+                np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None
+            )
+            hidden = result["token_embeddings"].float().numpy()
+            for row, n in enumerate(features["attention_mask"].sum(dim=1).tolist()):
+                ids = features["input_ids"][row][:n].tolist()
+                pieces = model.tokenizer.convert_ids_to_tokens(ids)
+                tokens.append(Tokens.of(pieces, hidden[row, :n]))
+            if on_batch is not None:
+                on_batch(len(batch))
+        return out, tokens
 
 
 def _load(files: ModelFiles, threads: int | None) -> Any:

@@ -21,10 +21,11 @@ pytestmark = pytest.mark.model
 WITH_HISTORY = 0.90  # last-turn answer facts, read with the chat
 UNANSWERABLE = 0.80  # follow-ups the guide does not answer, abstained
 SWITCH_SLACK = 0.02  # topic switches: at least the single-question score less this
-# Measured 2026-11-27: 45 of 56 follow-ups answered with their facts (0.804; 0.518 asked alone)
-# and 1 of 7 unanswerable follow-ups abstained. The floors leave two conversations of spread on
-# the first and none on the second (one abstention is the least it can hold).
-UNMET = {"with_history": 0.76, "unanswerable_abstained": 0.14}
+# Measured 2026-11-27: 47 of 56 follow-ups answered with their facts (0.839 since the judge
+# reads token alignment, 0.804 before; 0.518 asked alone) and 1 of 7 unanswerable follow-ups
+# abstained. The floors leave two conversations of spread on the first and none on the second
+# (one abstention is the least it can hold).
+UNMET = {"with_history": 0.80, "unanswerable_abstained": 0.14}
 
 
 @pytest.fixture(scope="module")

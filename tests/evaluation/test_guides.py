@@ -32,16 +32,16 @@ TARGETS: dict[str, dict[str, tuple[bool, float]]] = {
     },
 }  # fmt: skip
 # Targets not met yet, and the floor each holds meanwhile: the value measured by `guide-rag eval
-# --guides` (2026-11-26; answer facts 2026-11-27, docs/evaluation.md) less two or three
-# questions' worth of run-to-run and machine-to-machine spread. Measured: unseen fact@3 0.855,
-# answer facts 0.780, off-topic abstained 0.362 (80 questions); shipped guide hit@1 0.823,
-# off-topic abstained 0.700 (30).
+# --guides` (2026-11-26; answer facts and abstention 2026-11-27, docs/evaluation.md) less two or
+# three questions' worth of run-to-run and machine-to-machine spread. Measured: unseen fact@3
+# 0.855, answer facts 0.780, off-topic abstained 0.375 (80 questions); shipped guide hit@1 0.823,
+# off-topic abstained 0.800 (30).
 UNMET: dict[tuple[str, str], float] = {
     ("test guides/test", "fact@3"): 0.82,
     ("test guides/test", "answer_facts"): 0.745,
-    ("test guides/test", "oos_abstained"): 0.32,
+    ("test guides/test", "oos_abstained"): 0.33,
     (f"{SHIPPED}/test", "hit@1"): 0.78,
-    (f"{SHIPPED}/test", "oos_abstained"): 0.63,
+    (f"{SHIPPED}/test", "oos_abstained"): 0.70,
 }
 
 

@@ -21,11 +21,13 @@ TARGETS = {
     "oos_abstained": 0.90,
 }  # fmt: skip
 # Not met since abstention became one judge for every guide (issue 16) and the model learned
-# several guides' questions: measured 0.899 answer facts (0.924 before) and 0.767 of the 30
-# off-topic questions abstained (0.900 before, with a classifier of this guide's topics that
-# refused in-scope questions it had not seen). Each holds a floor two or three questions under
-# its measured value until it is met again (docs/evaluation.md).
-UNMET = {"answer_facts": 0.87, "oos_abstained": 0.70}
+# several guides' questions: 0.767 of the 30 off-topic questions abstained (0.900 before, with a
+# classifier of this guide's topics that refused in-scope questions it had not seen), 0.800 since
+# the judge reads token alignment. Answer facts measure 0.911 since then (0.899 before): one
+# question over the target, under the spread between seeds (two questions, docs/evaluation.md),
+# so held at its floor until a margin shows. Each floor is two or three questions under its
+# measured value.
+UNMET = {"answer_facts": 0.87, "oos_abstained": 0.73}
 MAX_FALSE_ABSTENTION = 0.03
 MAX_CHARS_AT_3 = 1000
 MAX_ANSWER_CHARS_P90 = 600  # "answers not growing past about 600 characters"

@@ -126,6 +126,7 @@ def test_pointer_names_only_complete_builds(
         "bm25",
         "chunks.jsonl",
         "manifest.json",
+        "tokens.npz",
         "vectors-sentences.faiss",
         "vectors-text.faiss",
         "vectors.faiss",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from config.settings import Settings
 from ingest.build import run_ingest
+from retriever.alignment import passage_rows
 from retriever.embedding import FakeEmbedder
 from retriever.errors import (
     IndexCorruptError,
@@ -16,7 +18,7 @@ from retriever.errors import (
     IndexNotFoundError,
     ModelLoadError,
 )
-from retriever.index import CHUNKS, MANIFEST, current_build, load_index
+from retriever.index import CHUNKS, MANIFEST, TOKENS, current_build, load_index, sha256_file
 from retriever.qa import QA, check_model
 from tests.helpers import fake_settings_for
 
@@ -89,3 +91,24 @@ def test_repeated_questions_reuse_their_embedding(built: Path, fake_settings: Se
     assert len(embedder.calls) == 1  # the second ask never reached the model
     qa.ask("Something else entirely?")
     assert len(embedder.calls) == 2
+
+
+def test_each_passage_keeps_its_token_states(built: Path, fake_settings: Settings) -> None:
+    build = load_index(built.parent.parent)
+    assert len(build.tokens) == len(build.chunks)
+    fake = FakeEmbedder()
+    for i in (0, len(build.chunks) - 1):
+        expected = passage_rows(fake.encode_tokens([build.chunks[i].text])[1][0])
+        np.testing.assert_array_equal(build.tokens.of(i), expected)
+
+
+def test_token_states_of_other_chunks_are_refused(built: Path, fake_settings: Settings) -> None:
+    manifest = json.loads((built / MANIFEST).read_text(encoding="utf-8"))
+    with np.load(built / TOKENS) as held:
+        counts, states = held["counts"], held["states"]
+    with (built / TOKENS).open("wb") as fh:
+        np.savez(fh, counts=counts[:-1], states=states[: int(counts[:-1].sum())])
+    manifest["files"][TOKENS] = sha256_file(built / TOKENS)
+    (built / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match=r"token states of \d+ chunks for"):
+        QA.load(fake_settings.serving(), embedder=FakeEmbedder())

@@ -1,11 +1,18 @@
-"""The judge's evidence embeds each text once, however many indexes it goes into."""
+"""The judge's evidence embeds each text once, however many indexes it goes into; a judge of
+other evidence than this guide-rag reads is fitted again."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
+from retriever.abstention import JUDGE_FILE
 from retriever.embedding import FakeEmbedder
+from retriever.evidence import FEATURES
 from tuning.judge import _Remembered
+from tuning.stages import _judged
 
 
 def test_each_text_is_embedded_once_and_keeps_its_vector() -> None:
@@ -24,3 +31,27 @@ def test_each_text_is_embedded_once_and_keeps_its_vector() -> None:
     np.testing.assert_array_equal(again[0], alone[1])
     assert remembered.encode([]).shape == (0, fake.dim)
     assert (remembered.name, remembered.fingerprint) == (fake.name, fake.fingerprint)
+
+
+def test_token_states_are_remembered_with_their_vectors() -> None:
+    fake = FakeEmbedder()
+    remembered = _Remembered(fake)
+    vectors, tokens = remembered.encode_tokens(["pay of AI engineers", "pay of AI engineers"])
+    again, same = remembered.encode_tokens(["pay of AI engineers"])
+    assert fake.calls == [["pay of AI engineers"]]
+    assert tokens[0].pieces == same[0].pieces == ("pay", "of", "ai", "engineers")
+    np.testing.assert_array_equal(vectors[1], again[0])
+    remembered.encode(["pay of AI engineers"])  # the vector is not asked of the model again
+    assert fake.calls == [["pay of AI engineers"]]
+
+
+def test_a_judge_of_other_evidence_is_fitted_again(tmp_path: Path) -> None:
+    assert _judged(tmp_path)  # no judge: nothing to fit again
+    judge = {"features": ["cos1"], "mean": [0.0], "scale": [1.0], "weights": [1.0], "bias": 0.0}
+    record = {"version": 2, "judge": judge, "threshold": 0.5, "source": "an older guide-rag"}
+    (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
+    assert not _judged(tmp_path)
+    n = len(FEATURES)
+    judge.update(features=list(FEATURES), mean=[0.0] * n, scale=[1.0] * n, weights=[1.0] * n)
+    (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
+    assert _judged(tmp_path)

@@ -33,15 +33,36 @@ def test_onnx_matches_torch_on_every_dev_question() -> None:
     assert onnx.fingerprint == torch.fingerprint  # one index serves both
 
 
+def test_onnx_gives_the_token_states_torch_gives_from_the_same_call() -> None:
+    onnx = embedder_for(SETTINGS)
+    torch = TorchEmbedder(ModelFiles.of(model_name(SETTINGS)), threads=1)
+    texts = [
+        "How much do entry-level AI engineers earn?",
+        "What about ML folks?",
+        "A passage: ML engineers build the platforms that train and serve models.",
+    ]
+    vectors, tokens = onnx.encode_tokens(texts)
+    reference, expected = torch.encode_tokens(texts)
+    np.testing.assert_allclose(vectors, onnx.encode(texts), atol=1e-5)
+    assert float((vectors * reference).sum(axis=1).min()) >= 0.9999
+    for got, want in zip(tokens, expected, strict=True):
+        assert got.pieces == want.pieces
+        assert "[CLS]" not in got.pieces and "[SEP]" not in got.pieces
+        assert float((got.states * want.states).sum(axis=1).min()) >= 0.999
+
+
 def test_micro_batched_questions_keep_their_vectors() -> None:
     onnx = embedder_for(SETTINGS)
     batching = MicroBatching(onnx, slots=1, max_batch=8)  # one slot: questions must queue
     dev = load_eval_set(EVAL_DIR).split("dev")
     questions = [q.question for q in dev.questions][:64]
     with ThreadPoolExecutor(16) as pool:
-        together = np.stack(list(pool.map(lambda q: batching.encode([q])[0], questions)))
-    alone = np.stack([onnx.encode([q])[0] for q in questions])
-    assert float((together * alone).sum(axis=1).min()) >= 0.9999
+        together = list(pool.map(lambda q: batching.encode_tokens([q]), questions))
+    alone = [onnx.encode_tokens([q]) for q in questions]
+    for (vector, [tokens]), (expected, [own]) in zip(together, alone, strict=True):
+        assert float(vector[0] @ expected[0]) >= 0.9999
+        assert tokens.pieces == own.pieces
+        assert float((tokens.states * own.states).sum(axis=1).min()) >= 0.999
 
 
 def test_short_questions_are_not_padded() -> None:

@@ -1,0 +1,89 @@
+"""How much of a question the best passage holds by meaning, wordpiece by wordpiece.
+
+Each content wordpiece of the question (no stop word, no punctuation) takes its best cosine to
+any wordpiece of the passage, in the model's last hidden states (as ColBERT scores a passage);
+`align` is their mean. A near miss ("which GREL function turns text into all caps?" of a guide
+that mentions GREL) matches a passage as a whole, as the pooled cosine sees it, while some of its
+own words match nothing in it. Ingest stores each passage's states with the index; a question's
+come from the model call that embeds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retriever.text import STOP_WORDS
+
+if TYPE_CHECKING:
+    from retriever.embedding.tokens import Tokens
+
+_WORDLIKE = re.compile(r"[a-z0-9]+")
+# Words a question says about the guide or about asking, not about its subject.
+# fmt: off
+ASIDE = frozenset([
+    "guide", "article", "author", "section", "chapter", "summary", "summarize", "summarise",
+    "overview", "tell", "explain", "describe", "actually", "stuff", "tl", "dr",
+])
+# fmt: on
+
+
+def _piece(piece: str) -> str:
+    return piece[2:] if piece.startswith("##") else piece
+
+
+def question_rows(tokens: Tokens) -> np.ndarray:
+    """The states of the question's content words, each word all its pieces: stop words,
+    punctuation and words about the guide or the asking itself ("tl;dr", "what's this article
+    actually about") name nothing a passage must hold."""
+    keep: list[int] = []
+    word: list[int] = []
+    for i, piece in enumerate((*tokens.pieces, "")):
+        if piece.startswith("##") and word:
+            word.append(i)
+            continue
+        text = "".join(_piece(tokens.pieces[j]) for j in word)
+        if word and _WORDLIKE.fullmatch(text) and text not in STOP_WORDS | ASIDE:
+            keep += word
+        word = [i]
+    return tokens.states[keep]
+
+
+def passage_rows(tokens: Tokens) -> np.ndarray:
+    """The states of a passage's word pieces (stop words too: "how" may be what it holds)."""
+    keep = [i for i, p in enumerate(tokens.pieces) if _WORDLIKE.fullmatch(_piece(p))]
+    return tokens.states[keep].astype(np.float16)
+
+
+def alignment(question: np.ndarray, passage: np.ndarray) -> float:
+    """The mean over the question's rows of the best cosine to a row of the passage."""
+    if not len(question) or not len(passage):
+        return 0.0
+    return float((question @ passage.astype(np.float32).T).max(axis=1).mean())
+
+
+class PassageTokens:
+    """Every chunk's passage rows (of its text alone), in chunk order, as float16."""
+
+    def __init__(self, counts: Sequence[int], states: np.ndarray) -> None:
+        if sum(counts) != len(states):
+            raise ValueError(f"{len(states)} token states for {sum(counts)} tokens")
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.states = np.ascontiguousarray(states, dtype=np.float16)
+        self.offsets = np.concatenate([[0], np.cumsum(self.counts)]).astype(int)
+
+    @classmethod
+    def stack(cls, per_chunk: Sequence[np.ndarray], dim: int) -> PassageTokens:
+        states = np.concatenate(per_chunk) if per_chunk else np.zeros((0, dim), np.float16)
+        return cls([len(p) for p in per_chunk], states)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def of(self, chunk_index: int) -> np.ndarray:
+        """(pieces, dim): chunk `chunk_index`'s passage rows."""
+        rows: np.ndarray = self.states[self.offsets[chunk_index] : self.offsets[chunk_index + 1]]
+        return rows
