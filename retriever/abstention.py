@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from retriever.errors import ModelLoadError
-from retriever.evidence import FEATURES, Evidence
+from retriever.evidence import FEATURES, VERSION, Evidence
 
 ABSTAIN_DEPTH = 5  # the hits evidence reads, whatever top_k a caller asks for
 JUDGE_FILE = "abstention.json"  # beside a model's weights and in its serving folder
@@ -43,6 +43,7 @@ class Judge:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "evidence": VERSION,
             "features": list(self.features),
             "mean": list(self.mean),
             "scale": list(self.scale),
@@ -52,6 +53,11 @@ class Judge:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Judge:
+        if raw.get("evidence") != VERSION:
+            raise ValueError(
+                f"the judge was fitted on evidence of version {raw.get('evidence')!r}, this "
+                f"guide-rag reads version {VERSION}: re-run `guide-rag tune`"
+            )
         features = tuple(map(str, raw["features"]))
         if features != FEATURES:
             raise ValueError(

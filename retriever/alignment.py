@@ -53,31 +53,35 @@ def question_rows(tokens: Tokens) -> np.ndarray:
 
 
 def passage_rows(tokens: Tokens) -> np.ndarray:
-    """The states of a passage's word pieces (stop words too: "how" may be what it holds)."""
+    """The states of a passage's word pieces (stop words too: "how" may be what it holds), at
+    the precision the index stores them (float16), so a build reads the same before and after
+    it is written."""
     keep = [i for i, p in enumerate(tokens.pieces) if _WORDLIKE.fullmatch(_piece(p))]
-    return tokens.states[keep].astype(np.float16)
+    stored: np.ndarray = tokens.states[keep].astype(np.float16).astype(np.float32)
+    return stored
 
 
 def alignment(question: np.ndarray, passage: np.ndarray) -> float:
     """The mean over the question's rows of the best cosine to a row of the passage."""
     if not len(question) or not len(passage):
         return 0.0
-    return float((question @ passage.astype(np.float32).T).max(axis=1).mean())
+    return float((question @ passage.T).max(axis=1).mean())
 
 
 class PassageTokens:
-    """Every chunk's passage rows (of its text alone), in chunk order, as float16."""
+    """Every chunk's passage rows (of its text alone), in chunk order: float16 on disk, float32
+    in memory (converting them per question would cost more than the product)."""
 
     def __init__(self, counts: Sequence[int], states: np.ndarray) -> None:
         if sum(counts) != len(states):
             raise ValueError(f"{len(states)} token states for {sum(counts)} tokens")
         self.counts = np.asarray(counts, dtype=np.int64)
-        self.states = np.ascontiguousarray(states, dtype=np.float16)
+        self.states = np.ascontiguousarray(states, dtype=np.float32)
         self.offsets = np.concatenate([[0], np.cumsum(self.counts)]).astype(int)
 
     @classmethod
     def stack(cls, per_chunk: Sequence[np.ndarray], dim: int) -> PassageTokens:
-        states = np.concatenate(per_chunk) if per_chunk else np.zeros((0, dim), np.float16)
+        states = np.concatenate(per_chunk) if per_chunk else np.zeros((0, dim), np.float32)
         return cls([len(p) for p in per_chunk], states)
 
     def __len__(self) -> int:

@@ -53,6 +53,9 @@ class Indexed(Protocol):
     def lexical(self) -> LexicalIndex: ...
 
 
+# What the judge was fitted on beyond the features' names: bump it when a feature's meaning or the
+# ranking it reads changes, and `guide-rag tune` fits the judge again.
+VERSION = 1
 FEATURES = (
     "cos1", "gap", "smax", "cover", "unknown", "agree", "bm25", "terms", "figure_missing", "align",
 )  # fmt: skip

@@ -190,7 +190,7 @@ def write_build(path: Path, build: IndexBuild) -> None:
     sentences.add(build.sentences.vectors)
     faiss.write_index(sentences, str(path / SENTENCES))
     with (path / TOKENS).open("wb") as fh:
-        np.savez(fh, counts=build.tokens.counts, states=build.tokens.states)
+        np.savez(fh, counts=build.tokens.counts, states=build.tokens.states.astype(np.float16))
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
         for chunk in build.chunks:
             fh.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")

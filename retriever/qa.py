@@ -146,10 +146,9 @@ class QA:
         # before the model call, not after it, it runs while the CPU's caches still hold its
         # data, not the model's weights (0.2 ms of a 8.3 ms question, measured in-process).
         self.build.lexical.scores(question)
-        encoded = self._embed(question)
-        query = Query(question, encoded.vector)
+        query = self.query(question)
         pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
-        evidence = self._evidence(pool, reading, encoded)
+        evidence = self._evidence(pool, reading)
         named = self.titles.named(reading.focus)
         if named:
             # "What are the key takeaways?": that section's passages answer, whatever ranks first.
@@ -172,9 +171,8 @@ class QA:
         """What abstention weighs for a question (what the judge is trained and calibrated on),
         read as `ask` reads it, whatever `documents` it is filtered to."""
         reading = self._asked(check_query(question, ABSTAIN_DEPTH), history)
-        encoded = self._embed(reading.text)
-        pool = self._pool(Query(reading.text, encoded.vector), reading, ABSTAIN_DEPTH, None)
-        return self._evidence(pool, reading, encoded)
+        pool = self._pool(self.query(reading.text), reading, ABSTAIN_DEPTH, None)
+        return self._evidence(pool, reading)
 
     def warm_up(self) -> None:
         """Open the model's session now, so the first question does not pay for it."""
@@ -186,9 +184,10 @@ class QA:
     def _vector(self, text: str) -> np.ndarray:
         return self._embed(text).vector
 
-    def _evidence(self, pool: list[Candidate], reading: Reading, encoded: Encoded) -> Evidence:
+    def _evidence(self, pool: list[Candidate], reading: Reading) -> Evidence:
         # A follow-up's own words are aligned beside the question it was read as: "and in
         # London?" must find London (dev conversations: docs/abstention.md).
+        encoded = self._embed(reading.text)
         rows = encoded.rows
         if reading.focus and reading.focus != reading.text:
             rows = np.concatenate([self._embed(reading.focus).rows, rows])

@@ -20,7 +20,7 @@ from ingest.build import chunk_guides
 from ingest.build import load_guides as read_guides
 from ingest.discovery import discover
 from retriever.embedding import ModelFiles, TokenCounter
-from retriever.evidence import FEATURES
+from retriever.evidence import FEATURES, VERSION
 from retriever.types import Chunk
 from tuning.judge import Asked, Questions
 from tuning.pairs import Pair, Pairs, training_pairs
@@ -105,8 +105,8 @@ def plan(
     return Plan(
         base=base, corpus=tuple(corpus), general=general, adapt=tuple(adapt), train=train, dev=dev,
         recipe=recipe, adapt_recipe=adapt_recipe, mix=mix, general_digest=general_digest,
-        # The features: a judge refitted to new evidence reaches the served model too.
-        digest=digest(general_digest, FEATURES, [asdict(p) for p in adapt],
+        # The evidence: a judge refitted to new evidence reaches the served model too.
+        digest=digest(general_digest, VERSION, FEATURES, [asdict(p) for p in adapt],
                       adapt_recipe.to_dict(), mix.to_dict()),
     )  # fmt: skip
 

@@ -12,7 +12,7 @@ from evaluation.calibration import fit_threshold
 from ingest.build import run_ingest
 from retriever.abstention import Abstention, Calibration, Judge
 from retriever.embedding import FakeEmbedder
-from retriever.evidence import FEATURES, Evidence
+from retriever.evidence import FEATURES, VERSION, Evidence
 from retriever.index import load_index
 from retriever.qa import FALLBACK_MIN_SCORE, FALLBACK_SOURCE
 from tests.helpers import FIXTURES
@@ -93,4 +93,8 @@ def test_the_judge_weighs_evidence_and_refuses_another_versions_features() -> No
     assert Calibration.from_dict(raw).judge == JUDGE
     raw["judge"]["features"] = ["cos1"]
     with pytest.raises(ValueError, match="re-run `guide-rag tune`"):
+        Calibration.from_dict(raw)
+    raw = Calibration(judge=JUDGE, threshold=0.5, source="s").to_dict()
+    raw["judge"]["evidence"] = VERSION - 1  # the same names, read another way
+    with pytest.raises(ValueError, match=f"version {VERSION - 1}, .* reads version {VERSION}"):
         Calibration.from_dict(raw)

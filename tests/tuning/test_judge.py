@@ -10,7 +10,7 @@ import numpy as np
 
 from retriever.abstention import JUDGE_FILE
 from retriever.embedding import FakeEmbedder
-from retriever.evidence import FEATURES
+from retriever.evidence import FEATURES, VERSION
 from tuning.judge import _Remembered
 from tuning.stages import _judged
 
@@ -53,5 +53,8 @@ def test_a_judge_of_other_evidence_is_fitted_again(tmp_path: Path) -> None:
     assert not _judged(tmp_path)
     n = len(FEATURES)
     judge.update(features=list(FEATURES), mean=[0.0] * n, scale=[1.0] * n, weights=[1.0] * n)
+    (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
+    assert not _judged(tmp_path)  # the same features, without the version of their reading
+    judge["evidence"] = VERSION
     (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
     assert _judged(tmp_path)
