@@ -45,8 +45,7 @@ class FakeEmbedder:
         for row, text in enumerate(texts):
             for word in _WORD.findall(text.lower()):
                 if word not in STOP_WORDS:
-                    bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % self._dim
-                    out[row, bucket] += 1.0
+                    out[row, self._bucket(word)] += 1.0
             out[row] = np.log1p(out[row])  # a word said twice is not twice the topic
             out[row] /= max(np.linalg.norm(out[row]), 1e-9)
         if on_batch is not None:
@@ -63,9 +62,12 @@ class FakeEmbedder:
             pieces = _WORD.findall(text.lower())
             states = np.zeros((len(pieces), self._dim), dtype=np.float32)
             for row, word in enumerate(pieces):
-                states[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self._dim] = 1.0
+                states[row, self._bucket(word)] = 1.0
             tokens.append(Tokens.of(pieces, states))
         return vectors, tokens
+
+    def _bucket(self, word: str) -> int:
+        return int(hashlib.md5(word.encode()).hexdigest(), 16) % self._dim
 
     @property
     def embedded(self) -> int:

@@ -93,7 +93,7 @@ class OnnxEmbedder:
     ) -> np.ndarray:
         """The pooled vectors; each text's token states appended to `tokens` when given."""
         session = self.session
-        if len(texts) == 1:  # a question (the serving case): no batch machinery, no padding
+        if len(texts) == 1:  # a question (the serving case): encoded alone, nothing to pad
             encodings = [self._tokenizer.encode(texts[0])]
         else:
             encodings = self._tokenizer.encode_batch(list(texts))
