@@ -29,6 +29,7 @@ ASIDE = frozenset([
     "overview", "tell", "explain", "describe", "actually", "stuff", "tl", "dr",
 ])
 # fmt: on
+_NOT_ASKED = STOP_WORDS | ASIDE
 
 
 def _piece(piece: str) -> str:
@@ -46,7 +47,7 @@ def question_rows(tokens: Tokens) -> np.ndarray:
             word.append(i)
             continue
         text = "".join(_piece(tokens.pieces[j]) for j in word)
-        if word and _WORDLIKE.fullmatch(text) and text not in STOP_WORDS | ASIDE:
+        if word and _WORDLIKE.fullmatch(text) and text not in _NOT_ASKED:
             keep += word
         word = [i]
     return tokens.states[keep]

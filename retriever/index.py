@@ -253,7 +253,8 @@ def read_build(build: Path) -> IndexBuild:
     dim = manifest.model.dim
     if len(tokens) != len(chunks) or tokens.states.shape[1:] != (dim,):
         raise IndexCorruptError(
-            f"index at {build} holds token states of {len(tokens)} chunks for {len(chunks)}: {_FIX}"
+            f"index at {build} holds token states of {len(tokens)} chunks for {len(chunks)}, "
+            f"of shape {tokens.states.shape[1:]} for dim {dim}: {_FIX}"
         )
     for view in views:
         if not (len(chunks) == view.ntotal == manifest.chunk_count) or view.d != dim:

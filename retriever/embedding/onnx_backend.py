@@ -77,21 +77,17 @@ class OnnxEmbedder:
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> np.ndarray:
-        return self._forward(texts, on_batch, None)
+        return self._forward(texts, on_batch, keep_tokens=False)[0]
 
     def encode_tokens(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> tuple[np.ndarray, list[Tokens]]:
-        tokens: list[Tokens] = []
-        return self._forward(texts, on_batch, tokens), tokens
+        return self._forward(texts, on_batch, keep_tokens=True)
 
     def _forward(
-        self,
-        texts: Sequence[str],
-        on_batch: Callable[[int], None] | None,
-        tokens: list[Tokens] | None,
-    ) -> np.ndarray:
-        """The pooled vectors; each text's token states appended to `tokens` when given."""
+        self, texts: Sequence[str], on_batch: Callable[[int], None] | None, *, keep_tokens: bool
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        """The pooled vectors, and each text's token states when `keep_tokens` (else none)."""
         session = self.session
         if len(texts) == 1:  # a question (the serving case): encoded alone, nothing to pad
             encodings = [self._tokenizer.encode(texts[0])]
@@ -106,14 +102,12 @@ class OnnxEmbedder:
             batch = [encodings[i] for i in rows]
             hidden, mask = self._run(session, batch)
             out[rows] = _mean_pool_normalized(hidden, mask)
-            if tokens is not None:
+            if keep_tokens:
                 for j, (i, e) in enumerate(zip(rows, batch, strict=True)):
                     states[i] = Tokens.of(e.tokens, hidden[j, : len(e.ids)])
             if on_batch is not None:
                 on_batch(len(rows))
-        if tokens is not None:
-            tokens.extend(t for t in states if t is not None)
-        return out
+        return out, [t for t in states if t is not None]
 
     def _run(self, session: Any, encodings: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """(last hidden states, attention mask) of one padded batch."""
