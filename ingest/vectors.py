@@ -55,13 +55,9 @@ def _rows(per_chunk: Sequence[np.ndarray], dim: int) -> np.ndarray:
     return np.concatenate(per_chunk) if per_chunk else np.zeros((0, dim), dtype=np.float32)
 
 
-def texts_to_embed(
-    chunks: Sequence[Chunk], sentences: Sequence[Sequence[str]] | None = None
-) -> list[str]:
+def texts_to_embed(chunks: Sequence[Chunk]) -> list[str]:
     """Every text `embed_chunks` sends to the model: each chunk's views and answer sentences."""
-    if sentences is None:
-        sentences = [embedded_sentences(c) for c in chunks]
-    return [t for c, s in zip(chunks, sentences, strict=True) for t in (*view_texts(c), *s)]
+    return [t for c in chunks for t in (*view_texts(c), *embedded_sentences(c))]
 
 
 def vectors_for(
