@@ -14,6 +14,7 @@ import numpy as np
 from ingest.chunking import view_texts
 from retriever.alignment import PassageTokens, passage_rows
 from retriever.answer.sentences import embedded_sentences
+from retriever.chunk_rows import ChunkRows
 from retriever.embedding import Embedder
 from retriever.index import VIEWS, IndexBuild, Manifest
 from retriever.types import Chunk
@@ -46,13 +47,9 @@ def embedded_build(manifest: Manifest, chunks: Sequence[Chunk], embedder: Embedd
     """`chunks` embedded by `embedder` into a build held in memory (to calibrate, to measure)."""
     views, sentences, tokens = embed_chunks(chunks, embedder)
     return IndexBuild.in_memory(
-        manifest, chunks, views, _rows(sentences, embedder.dim),
+        manifest, chunks, views, ChunkRows.joined(sentences, embedder.dim),
         PassageTokens.stack(tokens, embedder.dim),
     )  # fmt: skip
-
-
-def _rows(per_chunk: Sequence[np.ndarray], dim: int) -> np.ndarray:
-    return np.concatenate(per_chunk) if per_chunk else np.zeros((0, dim), dtype=np.float32)
 
 
 def texts_to_embed(chunks: Sequence[Chunk]) -> list[str]:
@@ -75,7 +72,7 @@ def vectors_for(
     by_id = {c.id: (views[n], sentences[n], tokens[n]) for n, c in enumerate(fresh)}
     rows = [by_id[c.id] if c.id in by_id else _copied(live, reusable[c.id]) for c in chunks]
     all_views = np.stack([r[0] for r in rows]).astype(np.float32)
-    all_sentences = _rows([r[1] for r in rows], embedder.dim).astype(np.float32)
+    all_sentences = ChunkRows.joined([r[1] for r in rows], embedder.dim).astype(np.float32)
     return all_views, all_sentences, PassageTokens.stack([r[2] for r in rows], embedder.dim), total
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retriever.chunk_rows import ChunkRows
 from retriever.text import STOP_WORDS
 
 if TYPE_CHECKING:
@@ -69,26 +70,17 @@ def alignment(question: np.ndarray, passage: np.ndarray) -> float:
     return float((question @ passage.T).max(axis=1).mean())
 
 
-class PassageTokens:
+class PassageTokens(ChunkRows):
     """Every chunk's passage rows (of its text alone), in chunk order: float16 on disk, float32
     in memory (converting them per question would cost more than the product)."""
 
-    def __init__(self, counts: Sequence[int], states: np.ndarray) -> None:
-        if sum(counts) != len(states):
-            raise ValueError(f"{len(states)} token states for {sum(counts)} tokens")
-        self.counts = np.asarray(counts, dtype=np.int64)
-        self.states = np.ascontiguousarray(states, dtype=np.float32)
-        self.offsets = np.concatenate([[0], np.cumsum(self.counts)]).astype(int)
+    noun = "token states"
+    unit = "tokens"
 
     @classmethod
     def stack(cls, per_chunk: Sequence[np.ndarray], dim: int) -> PassageTokens:
-        states = np.concatenate(per_chunk) if per_chunk else np.zeros((0, dim), np.float32)
-        return cls([len(p) for p in per_chunk], states)
+        return cls([len(p) for p in per_chunk], cls.joined(per_chunk, dim))
 
-    def __len__(self) -> int:
-        return len(self.counts)
-
-    def of(self, chunk_index: int) -> np.ndarray:
-        """(pieces, dim): chunk `chunk_index`'s passage rows."""
-        rows: np.ndarray = self.states[self.offsets[chunk_index] : self.offsets[chunk_index + 1]]
-        return rows
+    @property
+    def states(self) -> np.ndarray:
+        return self.rows

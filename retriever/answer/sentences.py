@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from retriever.chunk_rows import ChunkRows
 from retriever.text import split_sentences
 from retriever.types import Chunk, ChunkKind, Span
 
@@ -47,17 +48,15 @@ def embedded_sentences(chunk: Chunk) -> list[str]:
     ]
 
 
-class SentenceVectors:
+class SentenceVectors(ChunkRows):
     """The vectors of every chunk's answer sentences, in chunk order, then sentence order."""
 
-    def __init__(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        counts = [len(c.sentences) for c in chunks]
-        if sum(counts) != len(vectors):
-            raise ValueError(f"{len(vectors)} sentence vectors for {sum(counts)} sentences")
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(int)
+    noun = "sentence vectors"
+    unit = "sentences"
 
-    def of(self, chunk_index: int) -> np.ndarray:
-        """(sentences, dim): the vectors of chunk `chunk_index`'s answer sentences."""
-        rows: np.ndarray = self.vectors[self.offsets[chunk_index] : self.offsets[chunk_index + 1]]
-        return rows
+    def __init__(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        super().__init__([len(c.sentences) for c in chunks], vectors)
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self.rows
