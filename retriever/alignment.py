@@ -80,7 +80,3 @@ class PassageTokens(ChunkRows):
     @classmethod
     def stack(cls, per_chunk: Sequence[np.ndarray], dim: int) -> PassageTokens:
         return cls([len(p) for p in per_chunk], cls.joined(per_chunk, dim))
-
-    @property
-    def states(self) -> np.ndarray:
-        return self.rows

@@ -187,10 +187,10 @@ def write_build(path: Path, build: IndexBuild) -> None:
     for view, name in zip(build.dense.views, VIEWS, strict=True):
         faiss.write_index(view, str(path / name))
     sentences = faiss.IndexFlatIP(build.manifest.model.dim)
-    sentences.add(build.sentences.vectors)
+    sentences.add(build.sentences.rows)
     faiss.write_index(sentences, str(path / SENTENCES))
     with (path / TOKENS).open("wb") as fh:
-        np.savez(fh, counts=build.tokens.counts, states=build.tokens.states.astype(np.float16))
+        np.savez(fh, counts=build.tokens.counts, states=build.tokens.rows.astype(np.float16))
     with (path / CHUNKS).open("w", encoding="utf-8") as fh:
         for chunk in build.chunks:
             fh.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
@@ -251,10 +251,10 @@ def read_build(build: Path) -> IndexBuild:
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, BadZipFile) as exc:
         raise IndexCorruptError(f"index at {build} is unreadable ({exc}): {_FIX}") from exc
     dim = manifest.model.dim
-    if len(tokens) != len(chunks) or tokens.states.shape[1:] != (dim,):
+    if len(tokens) != len(chunks) or tokens.rows.shape[1:] != (dim,):
         raise IndexCorruptError(
             f"index at {build} holds token states of {len(tokens)} chunks for {len(chunks)}, "
-            f"of shape {tokens.states.shape[1:]} for dim {dim}: {_FIX}"
+            f"of shape {tokens.rows.shape[1:]} for dim {dim}: {_FIX}"
         )
     for view in views:
         if not (len(chunks) == view.ntotal == manifest.chunk_count) or view.d != dim:

@@ -56,7 +56,3 @@ class SentenceVectors(ChunkRows):
 
     def __init__(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         super().__init__([len(c.sentences) for c in chunks], vectors)
-
-    @property
-    def vectors(self) -> np.ndarray:
-        return self.rows

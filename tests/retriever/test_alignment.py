@@ -58,4 +58,4 @@ def test_passage_tokens_are_found_by_chunk() -> None:
     assert [len(stored.of(i)) for i in range(3)] == [2, 0, 3]
     np.testing.assert_array_equal(stored.of(2), rows[2])
     with pytest.raises(ValueError, match="token states"):
-        PassageTokens([2, 2], stored.states)
+        PassageTokens([2, 2], stored.rows)
