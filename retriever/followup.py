@@ -117,7 +117,9 @@ class Reading:
 
 
 Items = Callable[["Reading"], Sequence[str]]  # the items of the answer to an earlier reading
-Embed = Callable[[str], np.ndarray]
+# One unit row per text, in one model call for those not embedded before: a follow-up compares
+# its new subject with every phrase of the question before it.
+Embed = Callable[[Sequence[str]], np.ndarray]
 
 
 class Reader:
@@ -185,10 +187,10 @@ class Reader:
         # the span of as many words whose others are most like the new ones ("AI" for "ML").
         content = [w for w in new.split() if w.lower() not in ("the", "a", "an")]
         if len(content) >= 2 and content[-1].lower() in ("one", "ones"):
-            others = self.embed(" ".join(content[:-1]))
             options = [s.split() for s in spans if len(s.split()) == len(content)]
             if options:
-                fills = max(options, key=lambda o: float(self.embed(" ".join(o[:-1])) @ others))
+                others, *vectors = self.embed([" ".join(w[:-1]) for w in [content, *options]])
+                fills = options[_most_like(vectors, others)]
                 return _swap(before, " ".join(fills), " ".join([*content[:-1], fills[-1]]))
         # "what about AI engineers?" after "... for ML engineers?": the span of as many words
         # ending in the same word (an English phrase's head) is the one it stands for ("ML
@@ -200,11 +202,11 @@ class Reader:
         sharing = [s for s in spans if len(s.split()) == len(head_words)
                    and s.lower().split()[-1] == head_words[-1]]  # fmt: skip
         if sharing and len(head_words) > 1:
-            target = self.embed(head)
-            return _swap(before, max(sharing, key=lambda s: float(self.embed(s) @ target)), head)
+            target, *vectors = self.embed([head, *sharing])
+            return _swap(before, sharing[_most_like(vectors, target)], head)
         if spans:
-            target = self.embed(new)
-            similarity = [float(self.embed(s) @ target) for s in spans]
+            target, *vectors = self.embed([new, *spans])
+            similarity = np.stack(vectors) @ target
             best = int(np.argmax(similarity))  # the first, longest, of equals
             if similarity[best] >= SIMILAR:
                 return _swap(before, spans[best], new)
@@ -218,6 +220,11 @@ class Reader:
             if kept and len(said_words) <= 3 and not {"one", "ones"}.intersection(said_words):
                 return f"{new} {' '.join(kept)}"
         return f"{before} {new}"
+
+
+def _most_like(vectors: Sequence[np.ndarray], target: np.ndarray) -> int:
+    """The first of the vectors most like `target`."""
+    return int(np.argmax(np.stack(vectors) @ target))
 
 
 def _swap(text: str, old: str, new: str) -> str:

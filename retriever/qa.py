@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ from retriever.evidence import Evidence, EvidenceReader
 from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, load_index
 from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS, Backend, Mode
+from retriever.memo import Memo
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.search.hybrid import reciprocal_rank_fusion
 from retriever.titles import Titles
@@ -80,8 +80,9 @@ class QA:
         self.composer = composer
         self.documents = frozenset(d.id for d in build.manifest.documents)
         # People ask the same questions again; the model call is most of a request's time.
-        self._embed = lru_cache(maxsize=QUERY_CACHE)(self._encode)
-        self.reader = Reader(composer.weights, self._vector, self._items)
+        self._encoded: Memo[str, Encoded] = Memo(QUERY_CACHE, self._encode)
+        self._embed = self._encoded.get
+        self.reader = Reader(composer.weights, self._vectors, self._items)
         self.evidence = EvidenceReader(build, composer.weights)
         self.titles = Titles(build.chunks)
 
@@ -184,6 +185,10 @@ class QA:
     def _vector(self, text: str) -> np.ndarray:
         return self._embed(text).vector
 
+    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text; those not remembered embedded in one model call."""
+        return np.stack([e.vector for e in self._encoded.many(texts)])
+
     def _evidence(self, pool: list[Candidate], reading: Reading) -> Evidence:
         # A follow-up's own words are aligned beside the question it was read as: "and in
         # London?" must find London (dev conversations: docs/abstention.md).
@@ -224,11 +229,10 @@ class QA:
         bullets = [p.text for p in answer.parts if p.bullet]
         return bullets or [p.text for p in answer.parts]
 
-    def _encode(self, text: str) -> Encoded:
-        vectors, tokens = self.embedder.encode_tokens([text])
-        vector: np.ndarray = vectors[0]
-        vector.setflags(write=False)  # shared by every caller of the cache
-        return Encoded(vector, question_rows(tokens[0]))
+    def _encode(self, texts: list[str]) -> list[Encoded]:
+        vectors, tokens = self.embedder.encode_tokens(texts)
+        vectors.setflags(write=False)  # shared by every caller of the memo
+        return [Encoded(v, question_rows(t)) for v, t in zip(vectors, tokens, strict=True)]
 
     def _hits(self, ranked: Sequence[Candidate]) -> list[Hit]:
         chunks = self.build.chunks

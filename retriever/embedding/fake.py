@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from retriever.embedding.pooling import unit_rows
 from retriever.embedding.tokens import Tokens
 from retriever.text import STOP_WORDS
 
@@ -47,7 +48,7 @@ class FakeEmbedder:
                 if word not in STOP_WORDS:
                     out[row, self._bucket(word)] += 1.0
             out[row] = np.log1p(out[row])  # a word said twice is not twice the topic
-            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
+        out = unit_rows(out)
         if on_batch is not None:
             on_batch(len(texts))
         return out

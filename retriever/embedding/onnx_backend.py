@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from retriever.abstention import Calibration, read_calibration
+from retriever.embedding.pooling import mean_pooled
 from retriever.embedding.serving import ONNX_FILE, ServingModel
 from retriever.embedding.tokens import Tokens
 from retriever.errors import ModelLoadError
@@ -101,7 +102,7 @@ class OnnxEmbedder:
             rows = order[start : start + self.batch_size]
             batch = [encodings[i] for i in rows]
             hidden, mask = self._run(session, batch)
-            out[rows] = _mean_pool_normalized(hidden, mask)
+            out[rows] = mean_pooled(hidden, mask)
             if keep_tokens:
                 for j, (i, e) in enumerate(zip(rows, batch, strict=True)):
                     states[i] = Tokens.of(e.tokens, hidden[j, : len(e.ids)])
@@ -120,11 +121,3 @@ class OnnxEmbedder:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden: np.ndarray = session.run(None, feeds)[0]
         return hidden, mask
-
-
-def _mean_pool_normalized(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    weights = mask[:, :, None].astype(np.float32)
-    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-    result: np.ndarray = pooled / np.clip(norms, 1e-12, None)
-    return result.astype(np.float32)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retriever.embedding.pooling import unit_rows
+
 SPECIAL = frozenset({"[CLS]", "[SEP]", "[PAD]"})
 
 
@@ -26,8 +28,6 @@ class Tokens:
     def of(cls, pieces: Sequence[str], hidden: np.ndarray) -> Tokens:
         """From a model's output for one text: special tokens dropped, rows normalized."""
         keep = [i for i, p in enumerate(pieces) if p not in SPECIAL]
-        rows = np.asarray(hidden, dtype=np.float32)[keep]
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        rows = rows / np.clip(norms, 1e-12, None)
+        rows = unit_rows(np.asarray(hidden, dtype=np.float32)[keep])
         rows.setflags(write=False)  # shared by every caller of a cache
         return cls(tuple(pieces[i] for i in keep), rows)

@@ -10,6 +10,7 @@ import numpy as np
 
 from retriever.abstention import Calibration, read_calibration
 from retriever.embedding.model import ModelFiles, TokenCounter, offline
+from retriever.embedding.pooling import unit_rows
 from retriever.embedding.tokens import Tokens
 from retriever.errors import ModelLoadError
 
@@ -53,24 +54,17 @@ class TorchEmbedder:
     def encode(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> np.ndarray:
-        model = self.model
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            out[start : start + len(batch)] = model.encode(
-                batch,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            if on_batch is not None:
-                on_batch(len(batch))
-        return out
+        return self._forward(texts, on_batch, keep_tokens=False)[0]
 
     def encode_tokens(
         self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
     ) -> tuple[np.ndarray, list[Tokens]]:
+        return self._forward(texts, on_batch, keep_tokens=True)
+
+    def _forward(
+        self, texts: Sequence[str], on_batch: Callable[[int], None] | None, *, keep_tokens: bool
+    ) -> tuple[np.ndarray, list[Tokens]]:
+        """The pooled vectors, and each text's token states when `keep_tokens` (else none)."""
         import torch
 
         model = self.model
@@ -79,17 +73,16 @@ class TorchEmbedder:
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
             features = model.preprocess(batch)
-            with torch.no_grad():
+            with torch.inference_mode():
                 result = model(features)
             pooled = result["sentence_embedding"].float().numpy()
-            out[start : start + len(batch)] = pooled / np.clip(
-                np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None
-            )
-            hidden = result["token_embeddings"].float().numpy()
-            for row, n in enumerate(features["attention_mask"].sum(dim=1).tolist()):
-                ids = features["input_ids"][row][:n].tolist()
-                pieces = model.tokenizer.convert_ids_to_tokens(ids)
-                tokens.append(Tokens.of(pieces, hidden[row, :n]))
+            out[start : start + len(batch)] = unit_rows(pooled)
+            if keep_tokens:
+                hidden = result["token_embeddings"].float().numpy()
+                for row, n in enumerate(features["attention_mask"].sum(dim=1).tolist()):
+                    ids = features["input_ids"][row][:n].tolist()
+                    pieces = model.tokenizer.convert_ids_to_tokens(ids)
+                    tokens.append(Tokens.of(pieces, hidden[row, :n]))
             if on_batch is not None:
                 on_batch(len(batch))
         return out, tokens

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pytest
 
 from retriever.answer.terms import TermWeights
@@ -25,13 +24,7 @@ PATHS = ["Research scientist positions", "ML platform engineer roles", "Speciali
 
 
 def _reader(items: Sequence[str] = PATHS) -> Reader:
-    fake = FakeEmbedder()
-
-    def embed(text: str) -> np.ndarray:
-        vector: np.ndarray = fake.encode([text])[0]
-        return vector
-
-    return Reader(TermWeights(CHUNKS), embed, lambda earlier: items)
+    return Reader(TermWeights(CHUNKS), FakeEmbedder().encode, lambda earlier: items)
 
 
 def _read(question: str, *history: str) -> Reading:
@@ -131,7 +124,7 @@ def test_an_ordinal_goes_back_to_the_latest_answer_that_has_such_an_item() -> No
     def items(earlier: Reading) -> Sequence[str]:
         return PATHS if "paths" in earlier.asked else ["Salaries vary by location."]
 
-    reader = Reader(TermWeights(CHUNKS), lambda t: fake.encode([t])[0], items)
+    reader = Reader(TermWeights(CHUNKS), fake.encode, items)
     history = ["What career paths exist?", "and how much do they earn?"]
     reading = reader.read("what was the third path again?", history)
     assert reading.form == "item" and reading.focus == PATHS[2]
