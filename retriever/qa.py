@@ -81,7 +81,6 @@ class QA:
         self.documents = frozenset(d.id for d in build.manifest.documents)
         # People ask the same questions again; the model call is most of a request's time.
         self._encoded: Memo[str, Encoded] = Memo(QUERY_CACHE, self._encode)
-        self._embed = self._encoded.get
         self.reader = Reader(composer.weights, self._vectors, self._items)
         self.evidence = EvidenceReader(build, composer.weights)
         self.titles = Titles(build.chunks)
@@ -180,10 +179,7 @@ class QA:
         self.embedder.encode(["warm up"])
 
     def query(self, question: str) -> Query:
-        return Query(question, self._vector(question))
-
-    def _vector(self, text: str) -> np.ndarray:
-        return self._embed(text).vector
+        return Query(question, self._encoded.get(question).vector)
 
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text; those not remembered embedded in one model call."""
@@ -192,10 +188,10 @@ class QA:
     def _evidence(self, pool: list[Candidate], reading: Reading) -> Evidence:
         # A follow-up's own words are aligned beside the question it was read as: "and in
         # London?" must find London (dev conversations: docs/abstention.md).
-        encoded = self._embed(reading.text)
+        encoded = self._encoded.get(reading.text)
         rows = encoded.rows
         if reading.focus and reading.focus != reading.text:
-            rows = np.concatenate([self._embed(reading.focus).rows, rows])
+            rows = np.concatenate([self._encoded.get(reading.focus).rows, rows])
         return self.evidence.read(pool, encoded.vector, rows, reading.text, reading.focus)
 
     def _asked(self, question: str, history: Sequence[str]) -> Reading:
