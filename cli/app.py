@@ -21,7 +21,10 @@ app = typer.Typer(
     add_completion=False,
 )
 for command in (ingest, tune, bundle, ask, search, serve, mcp):
-    app.command()(guarded(command))
+    # The listing's one-line summary: the docstring's first paragraph, re-flowed (typer keeps
+    # its line breaks there, which broke summaries mid-sentence in `guide-rag --help`).
+    summary = " ".join((command.__doc__ or "").split("\n\n")[0].split())
+    app.command(short_help=summary)(guarded(command))
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(feedback.app, name="feedback")
 

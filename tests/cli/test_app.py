@@ -140,3 +140,22 @@ def test_a_malformed_follow_up_file_is_one_line(tmp_path: Path, fake_index: Sett
     (bad / "followups.jsonl").write_text('{"id": "f1", "turns": "not a list"}\n', "utf-8")
     result = run_in(tmp_path, "eval", "--index-dir", str(index), "--eval-dir", str(bad))
     assert_one_line_error(result, "followups.jsonl", "malformed")
+
+
+def test_the_command_list_gives_each_summary_whole_on_its_row() -> None:
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    names = ("ingest", "tune", "bundle", "ask", "search", "serve", "mcp", "eval", "feedback")
+    rows = {n: line for line in result.output.splitlines() for n in names
+            if line.startswith(f"│ {n} ")}  # fmt: skip
+    assert set(rows) == set(names), result.output
+    # A summary broken at its docstring's line ends left the row without its full stop.
+    assert all(row.rstrip(" │").endswith(".") for row in rows.values()), rows
+    assert (
+        "publish a new index atomically (with the model's abstention calibration)."
+        in rows["ingest"]
+    )
