@@ -163,7 +163,7 @@ class QA:
         def score(i: int) -> float:
             return self.build.dense.score(query.vector, i)
 
-        context = self.widener.widen(question, shape, hits, score, keep)
+        context = self.widener.widen(question, shape, hits, score, keep, named)
         answer = self.composer.compose(question, shape, replace(context, vector=query.vector))
         return replace(answer, read_with=reading.read_with)
 

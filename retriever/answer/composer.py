@@ -77,6 +77,9 @@ class Composer:
         self._sentences: dict[str, list[tuple[str, set[str]]]] = {}
 
     def compose(self, question: str, shape: Shape, context: Context) -> Answer:
+        if len(context.section) >= 2:
+            # "What are the key takeaways?": the section it names is the answer, all of it.
+            return _listed(context.section[:MAX_ITEMS])
         top = context.top
         best = max(h.score for h in context.hits)
         floor = max(self.min_score, best - self.margin)
@@ -92,8 +95,7 @@ class Composer:
             # The list the retriever ranked first, not one whose intro merely shares a word.
             items = context.list_of(top)[:MAX_ITEMS]
             if len(items) >= 2:
-                intro = Piece(items[0], top.chunk.lead)
-                return render([intro, *(Piece(h, h.chunk.own_text, bullet=True) for h in items)])
+                return _listed(items)
         if shape.comparison:
             # A row the question names leads even if it retrieved weakly: it is the comparison.
             named = self._rank(question, context.named_rows, shape, context.vector)
@@ -142,6 +144,13 @@ class Composer:
             cached = [(s, terms(f"{chunk.lead} {s}")) for s in chunk.answer_sentences]
             self._sentences[chunk.id] = cached
         return cached
+
+
+def _listed(items: Sequence[Hit]) -> Answer:
+    """The items as bullets, after their list's lead sentence when it has one."""
+    bullets = [Piece(h, h.chunk.own_text, bullet=True) for h in items]
+    lead = items[0].chunk.lead
+    return render([Piece(items[0], lead), *bullets] if lead else bullets)
 
 
 def _same_section(a: Hit, b: Hit) -> bool:

@@ -1,14 +1,16 @@
 """What the composer reads: the retrieved hits, widened once to what the question's shape needs.
 
 A list question gets every item of the top hit's list, not only the items retrieval ranked; a
-comparison gets the table rows the question names, even when they retrieved weakly.
+comparison gets the table rows the question names, even when they retrieved weakly; a question
+that asks for a list or table section by its title ("what are the key takeaways?") gets the
+whole section, in the guide's order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -26,6 +28,9 @@ class Context:
     hits: tuple[Hit, ...]  # rank order: the retrieved hits, then any widened ones
     named_rows: tuple[Hit, ...] = ()  # the table rows (among `hits`) the question names
     vector: np.ndarray | None = None  # the question's embedding, for sentence-level scoring
+    # Every row or item, in reading order, of the list or table section the question asks for
+    # by its title (and the top hit belongs to); empty otherwise.
+    section: tuple[Hit, ...] = ()
 
     @property
     def top(self) -> Hit:
@@ -65,28 +70,55 @@ def names_row(question: str, chunk: Chunk, weights: TermWeights) -> bool:
 
 class Widener(Protocol):
     def widen(
-        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
-    ) -> Context: ...
+        self,
+        question: str,
+        shape: Shape,
+        hits: Sequence[Hit],
+        score: Score,
+        keep: Keep | None,
+        named: frozenset[str] = frozenset(),
+    ) -> Context:
+        """`named`: the sections the question asks for by title (retriever/titles.py)."""
+        ...
 
 
 class WholeLists:
-    """The served widening: whole lists for list questions, named rows for comparisons."""
+    """The served widening: whole lists for list questions, named rows for comparisons, whole
+    list or table sections for a question that asks for one by its title."""
 
     def __init__(self, chunks: Sequence[Chunk], weights: TermWeights) -> None:
         self.chunks = tuple(chunks)
         self.weights = weights
         self._rows = [i for i, c in enumerate(self.chunks) if c.kind == "table_row"]
         self._lists: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        sections: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, chunk in enumerate(self.chunks):
             key = list_key(chunk)
             if key is not None:
                 self._lists[key].append(i)
+            sections[(chunk.document_id, chunk.section)].append(i)
+        # Sections that are one list or one table, nothing else: such a section is its items.
+        self._structured = {
+            key: sorted(members, key=lambda i: self.chunks[i].position)
+            for key, members in sections.items()
+            if len(members) >= 2 and _one_list_or_table([self.chunks[i] for i in members])
+        }
 
     def widen(
-        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
+        self,
+        question: str,
+        shape: Shape,
+        hits: Sequence[Hit],
+        score: Score,
+        keep: Keep | None,
+        named: frozenset[str] = frozenset(),
     ) -> Context:
         extra: list[int] = []
-        top = list_key(hits[0].chunk)
+        first = hits[0].chunk
+        top = list_key(first)
+        whole = self._structured.get((first.document_id, first.section), [])
+        whole = whole if first.section in named else []
+        extra += whole
         if shape.listing and top is not None:
             extra += self._lists[top]
         if shape.comparison:
@@ -95,13 +127,14 @@ class WholeLists:
                 for i in self._rows
                 if (keep is None or keep(i)) and names_row(question, self.chunks[i], self.weights)
             ]
-        have = {h.chunk.id for h in hits}
+        have = {h.chunk.id: h for h in hits}
         widened = list(hits)
         for i in extra:
             if self.chunks[i].id not in have:
-                have.add(self.chunks[i].id)
-                widened.append(Hit(self.chunks[i], score(i), len(widened) + 1))
-        return _context(question, shape, widened, self.weights)
+                have[self.chunks[i].id] = Hit(self.chunks[i], score(i), len(widened) + 1)
+                widened.append(have[self.chunks[i].id])
+        context = _context(question, shape, widened, self.weights)
+        return replace(context, section=tuple(have[self.chunks[i].id] for i in whole))
 
 
 class RetrievedOnly:
@@ -111,9 +144,22 @@ class RetrievedOnly:
         self.weights = weights
 
     def widen(
-        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
+        self,
+        question: str,
+        shape: Shape,
+        hits: Sequence[Hit],
+        score: Score,
+        keep: Keep | None,
+        named: frozenset[str] = frozenset(),
     ) -> Context:
         return _context(question, shape, list(hits), self.weights)
+
+
+def _one_list_or_table(chunks: Sequence[Chunk]) -> bool:
+    """All table rows, or all items of one list (one lead)."""
+    if all(c.kind == "table_row" for c in chunks):
+        return True
+    return all(c.kind == "list_item" for c in chunks) and len({list_key(c) for c in chunks}) == 1
 
 
 def _context(question: str, shape: Shape, hits: list[Hit], weights: TermWeights) -> Context:

@@ -121,6 +121,10 @@ def test_a_question_that_names_a_section_is_answered_from_it(qa: QA, question: s
     answer = qa.ask(question)
     assert_grounded(answer)
     assert answer.citations and {c.section for c in answer.citations} == {"Key takeaways"}
+    # The section is a table of four points: all of them, in the guide's order.
+    points = ["AI engineering breadth", "ML engineering depth", "Tools and focus differences",
+              "Dual skill advantage"]  # fmt: skip
+    assert [line.split(" — ")[0] for line in answer.text.splitlines()] == [f"- {p}" for p in points]
 
 
 def test_list_question_lists_the_items(qa: QA) -> None:

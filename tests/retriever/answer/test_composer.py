@@ -109,3 +109,23 @@ def test_render_text_markers() -> None:
     assert render_text(parts) == "One. [1] Two. [2]"
     bullets = [AnswerPart("Intro:", 1), AnswerPart("a", 1, True), AnswerPart("b", 2, True)]
     assert render_text(bullets) == "Intro:\n- a [1]\n- b [2]"
+
+
+def test_a_section_given_whole_is_listed_in_order_each_item_cited() -> None:
+    lead = "Do this:"
+    items = [
+        chunk(f"i{n}", f"{lead}\n- Step {n}.", "list_item", "Steps", n, lead) for n in range(3)
+    ]
+    hits = tuple(Hit(c, 0.5, rank) for rank, c in enumerate(reversed(items), start=1))
+    ctx = Context(hits, section=tuple(sorted(hits, key=lambda h: h.chunk.position)))
+    assert compose("list the steps", ctx) == (
+        "Do this:\n- Step 0. [1]\n- Step 1. [2]\n- Step 2. [3]"
+    )
+    rows = [
+        chunk(f"r{n}", f"Point {n} — Details: text {n}.", "table_row", "T", n) for n in range(2)
+    ]
+    ctx = context(*((r, 0.5) for r in rows))
+    whole = Context(ctx.hits, section=ctx.hits)
+    assert compose("what are the key takeaways?", whole) == (
+        "- Point 0 — Details: text 0. [1]\n- Point 1 — Details: text 1. [2]"
+    )

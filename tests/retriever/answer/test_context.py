@@ -55,3 +55,44 @@ def test_retrieved_only_adds_nothing_but_still_names_rows() -> None:
     ctx = RetrievedOnly(TermWeights(CHUNKS)).widen(question, shape_of(question), hits, score, None)
     assert [h.chunk.id for h in ctx.hits] == ["r2", "p"]
     assert [h.chunk.id for h in ctx.named_rows] == ["r2"]
+
+
+TAKEAWAYS = [
+    make_chunk(f"t{n}", f"Point {n} — Details: takeaway number {n}.", section="Key takeaways",
+               position=10 + n, kind="table_row")
+    for n in range(4)
+]  # fmt: skip
+STEPS_LEAD = "Do this:"
+MIXED = [
+    make_chunk("m0", "Some intro prose.", section="Steps", position=20),
+    *(make_chunk(f"m{n}", f"{STEPS_LEAD}\n- Step {n}", section="Steps", position=20 + n,
+                 kind="list_item", lead=STEPS_LEAD) for n in (1, 2))
+]  # fmt: skip
+
+
+def test_a_table_section_asked_for_by_its_title_is_given_whole_in_reading_order() -> None:
+    chunks = [*CHUNKS, *TAKEAWAYS]
+    widener = WholeLists(chunks, TermWeights(chunks))
+    question = "what are the key takeaways?"
+    hits = [Hit(TAKEAWAYS[3], 0.6, 1), Hit(TAKEAWAYS[1], 0.5, 2), Hit(CHUNKS[0], 0.4, 3)]
+    ctx = widener.widen(
+        question, shape_of(question), hits, score, None, frozenset({"Key takeaways"})
+    )
+    assert [h.chunk.id for h in ctx.section] == ["t0", "t1", "t2", "t3"]
+    # What retrieval ranked keeps its rank and score; the rest of the section is added after.
+    assert [(h.rank, h.score) for h in ctx.section[1::2]] == [(2, 0.5), (1, 0.6)]
+    assert {h.rank for h in ctx.section[::2]} == {4, 5}
+    not_named = widener.widen(question, shape_of(question), hits, score, None)
+    assert not_named.section == ()
+
+
+def test_a_section_that_is_not_one_list_or_table_is_not_given_whole() -> None:
+    chunks = [*CHUNKS, *MIXED]
+    widener = WholeLists(chunks, TermWeights(chunks))
+    hits = [Hit(MIXED[1], 0.6, 1)]
+    ctx = widener.widen("steps", shape_of("steps"), hits, score, None, frozenset({"Steps"}))
+    assert ctx.section == ()
+    items = MIXED[1:]
+    only_items = WholeLists(items, TermWeights(items))
+    whole = only_items.widen("steps", shape_of("steps"), hits, score, None, frozenset({"Steps"}))
+    assert [h.chunk.id for h in whole.section] == ["m1", "m2"]
