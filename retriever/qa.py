@@ -158,12 +158,12 @@ class QA:
         if not pool or (self.abstention.abstains(evidence) and not named):
             return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
-        shape = shape_of(question)
+        shape = shape_of(question, named)
 
         def score(i: int) -> float:
             return self.build.dense.score(query.vector, i)
 
-        context = self.widener.widen(question, shape, hits, score, keep, named)
+        context = self.widener.widen(question, shape, hits, score, keep)
         answer = self.composer.compose(question, shape, replace(context, vector=query.vector))
         return replace(answer, read_with=reading.read_with)
 

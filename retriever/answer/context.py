@@ -70,16 +70,8 @@ def names_row(question: str, chunk: Chunk, weights: TermWeights) -> bool:
 
 class Widener(Protocol):
     def widen(
-        self,
-        question: str,
-        shape: Shape,
-        hits: Sequence[Hit],
-        score: Score,
-        keep: Keep | None,
-        named: frozenset[str] = frozenset(),
-    ) -> Context:
-        """`named`: the sections the question asks for by title (retriever/titles.py)."""
-        ...
+        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
+    ) -> Context: ...
 
 
 class WholeLists:
@@ -105,19 +97,13 @@ class WholeLists:
         }
 
     def widen(
-        self,
-        question: str,
-        shape: Shape,
-        hits: Sequence[Hit],
-        score: Score,
-        keep: Keep | None,
-        named: frozenset[str] = frozenset(),
+        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
     ) -> Context:
         extra: list[int] = []
         first = hits[0].chunk
         top = list_key(first)
         whole = self._structured.get((first.document_id, first.section), [])
-        whole = whole if first.section in named else []
+        whole = whole if first.section in shape.sections else []
         extra += whole
         if shape.listing and top is not None:
             extra += self._lists[top]
@@ -144,13 +130,7 @@ class RetrievedOnly:
         self.weights = weights
 
     def widen(
-        self,
-        question: str,
-        shape: Shape,
-        hits: Sequence[Hit],
-        score: Score,
-        keep: Keep | None,
-        named: frozenset[str] = frozenset(),
+        self, question: str, shape: Shape, hits: Sequence[Hit], score: Score, keep: Keep | None
     ) -> Context:
         return _context(question, shape, list(hits), self.weights)
 

@@ -23,11 +23,15 @@ class Shape:
     comparison: bool  # lead with the table row the question names
     listing: bool  # return the whole list the best item belongs to
     figures: bool  # prefer sentences that carry numbers
+    # The sections it asks for by their titles (retriever/titles.py): one that is a list or a
+    # table is the answer, whole.
+    sections: frozenset[str] = frozenset()
 
 
-def shape_of(question: str) -> Shape:
+def shape_of(question: str, sections: frozenset[str] = frozenset()) -> Shape:
     return Shape(
         comparison=bool(COMPARISON.search(question)),
         listing=bool(_LIST.search(question)),
         figures=bool(_NUMBER.search(question)),
+        sections=sections,
     )

@@ -75,9 +75,8 @@ def test_a_table_section_asked_for_by_its_title_is_given_whole_in_reading_order(
     widener = WholeLists(chunks, TermWeights(chunks))
     question = "what are the key takeaways?"
     hits = [Hit(TAKEAWAYS[3], 0.6, 1), Hit(TAKEAWAYS[1], 0.5, 2), Hit(CHUNKS[0], 0.4, 3)]
-    ctx = widener.widen(
-        question, shape_of(question), hits, score, None, frozenset({"Key takeaways"})
-    )
+    named = shape_of(question, frozenset({"Key takeaways"}))
+    ctx = widener.widen(question, named, hits, score, None)
     assert [h.chunk.id for h in ctx.section] == ["t0", "t1", "t2", "t3"]
     # What retrieval ranked keeps its rank and score; the rest of the section is added after.
     assert [(h.rank, h.score) for h in ctx.section[1::2]] == [(2, 0.5), (1, 0.6)]
@@ -90,9 +89,9 @@ def test_a_section_that_is_not_one_list_or_table_is_not_given_whole() -> None:
     chunks = [*CHUNKS, *MIXED]
     widener = WholeLists(chunks, TermWeights(chunks))
     hits = [Hit(MIXED[1], 0.6, 1)]
-    ctx = widener.widen("steps", shape_of("steps"), hits, score, None, frozenset({"Steps"}))
+    named = shape_of("steps", frozenset({"Steps"}))
+    ctx = widener.widen("steps", named, hits, score, None)
     assert ctx.section == ()
     items = MIXED[1:]
-    only_items = WholeLists(items, TermWeights(items))
-    whole = only_items.widen("steps", shape_of("steps"), hits, score, None, frozenset({"Steps"}))
+    whole = WholeLists(items, TermWeights(items)).widen("steps", named, hits, score, None)
     assert [h.chunk.id for h in whole.section] == ["m1", "m2"]
