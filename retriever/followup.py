@@ -189,8 +189,8 @@ class Reader:
         if len(content) >= 2 and content[-1].lower() in ("one", "ones"):
             options = [s.split() for s in spans if len(s.split()) == len(content)]
             if options:
-                others, *vectors = self.embed([" ".join(w[:-1]) for w in [content, *options]])
-                fills = options[_most_like(vectors, others)]
+                best, _ = _most_like(self.embed([" ".join(w[:-1]) for w in [content, *options]]))
+                fills = options[best]
                 return _swap(before, " ".join(fills), " ".join([*content[:-1], fills[-1]]))
         # "what about AI engineers?" after "... for ML engineers?": the span of as many words
         # ending in the same word (an English phrase's head) is the one it stands for ("ML
@@ -202,13 +202,12 @@ class Reader:
         sharing = [s for s in spans if len(s.split()) == len(head_words)
                    and s.lower().split()[-1] == head_words[-1]]  # fmt: skip
         if sharing and len(head_words) > 1:
-            target, *vectors = self.embed([head, *sharing])
-            return _swap(before, sharing[_most_like(vectors, target)], head)
+            best, _ = _most_like(self.embed([head, *sharing]))
+            return _swap(before, sharing[best], head)
         if spans:
-            target, *vectors = self.embed([new, *spans])
-            similarity = np.stack(vectors) @ target
-            best = int(np.argmax(similarity))  # the first, longest, of equals
-            if similarity[best] >= SIMILAR:
+            # (Of equals, the first: the longest phrase.)
+            best, similarity = _most_like(self.embed([new, *spans]))
+            if similarity >= SIMILAR:
                 return _swap(before, spans[best], new)
             # Nothing it stands for ("and their tools?" after a salary question): the new
             # subject takes the place of what the question asked about (its distinctive words),
@@ -222,9 +221,11 @@ class Reader:
         return f"{before} {new}"
 
 
-def _most_like(vectors: Sequence[np.ndarray], target: np.ndarray) -> int:
-    """The first of the vectors most like `target`."""
-    return int(np.argmax(np.stack(vectors) @ target))
+def _most_like(rows: np.ndarray) -> tuple[int, float]:
+    """Which of rows[1:] is most like rows[0] (the first of equals), and their cosine."""
+    similarity = rows[1:] @ rows[0]
+    best = int(np.argmax(similarity))
+    return best, float(similarity[best])
 
 
 def _swap(text: str, old: str, new: str) -> str:
