@@ -77,7 +77,7 @@ class Composer:
         self._sentences: dict[str, list[tuple[str, set[str]]]] = {}
 
     def compose(self, question: str, shape: Shape, context: Context) -> Answer:
-        if len(context.section) >= 2:
+        if context.section:  # two items or more: sections of one are not given whole
             # "What are the key takeaways?": the section it names is the answer, all of it.
             return _listed(context.section[:MAX_ITEMS])
         top = context.top

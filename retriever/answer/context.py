@@ -102,8 +102,8 @@ class WholeLists:
         extra: list[int] = []
         first = hits[0].chunk
         top = list_key(first)
-        whole = self._structured.get((first.document_id, first.section), [])
-        whole = whole if first.section in shape.sections else []
+        named = first.section in shape.sections
+        whole = self._structured.get((first.document_id, first.section), []) if named else []
         extra += whole
         if shape.listing and top is not None:
             extra += self._lists[top]

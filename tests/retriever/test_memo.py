@@ -6,10 +6,7 @@ import threading
 
 import pytest
 
-from config.settings import Settings
-from retriever.embedding import FakeEmbedder
 from retriever.memo import Memo
-from retriever.qa import QA
 
 
 class Counting:
@@ -70,29 +67,3 @@ def test_threads_share_it() -> None:
     for t in threads:
         t.join()
     assert not errors and len(memo) == 64
-
-
-@pytest.mark.parametrize(
-    ("turn", "phrases"),
-    [
-        # The phrase of as many words with the same head: both in one call.
-        ("what about ML engineers?", {"ML engineers", "AI engineers"}),
-        # No such phrase: the new subject and every phrase of the question before, in one call.
-        ("and what about for a designer?", {"entry-level AI engineers", "AI engineers", "earn"}),
-    ],
-)
-def test_a_what_about_follow_up_embeds_the_earlier_phrases_in_one_call(
-    fake_index: Settings, turn: str, phrases: set[str]
-) -> None:
-    embedder = FakeEmbedder()
-    qa = QA.load(fake_index.serving(), embedder=embedder)
-    first = "How much do entry-level AI engineers earn?"
-    qa.ask(first)
-    before = len(embedder.calls)
-    answer = qa.ask(turn, history=[first])
-    calls = embedder.calls[before:]
-    assert answer.read_with == (first,)
-    # The phrases compared, then the question the turn is read as (and the turn's own words,
-    # for abstention): one call each, never one per phrase.
-    assert phrases <= set(calls[0]), calls
-    assert len(calls) <= 3, calls
