@@ -134,6 +134,14 @@ class Nginx:
         path = self.folder / "error.log"
         return path.read_text() if path.exists() else "(no error log)"
 
+    def responses_cut(self, request: str) -> int:
+        """Requests (`"GET /search"`) whose upstream closed after its response had begun:
+        nginx read the headers, so it could not send them to another replica."""
+        cut = "upstream prematurely closed connection while reading upstream,"
+        return sum(
+            cut in line and f'request: "{request}' in line for line in self.error_log().splitlines()
+        )
+
     def access_log(self) -> list[str]:
         path = self.folder / "access.log"
         return path.read_text().splitlines() if path.exists() else []
