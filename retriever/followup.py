@@ -5,7 +5,8 @@ People ask follow-ups in a few forms, each read its own way:
   item itself;
 - a new subject for the previous question ("what about ML engineers?", "and in Germany?",
   "no, I meant the math side"): the previous question with the new subject in place of the one
-  it most resembles (or added to it);
+  it most resembles (or added to it); "the other role", "the other one": the phrase the guide
+  sets beside the one asked about ("ML engineers" after "AI engineers", retriever/counterpart.py);
 - a question that leans on the chat (very short, or referring back with "that", "they", or with
   no content word the guide knows): read after the previous question;
 - anything else stands alone: a topic switch is answered as if asked alone.
@@ -19,12 +20,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from retriever.answer.terms import TermWeights, terms
+from retriever.counterpart import Counterparts
 from retriever.text import STOP_WORDS, words
+
+if TYPE_CHECKING:
+    from retriever.types import Chunk
 
 Form = Literal["alone", "lean", "item", "subject"]
 SHORT = 4  # words: "and ML engineers?" is 3; at this length a question always leans back
@@ -83,6 +88,9 @@ _FILLER = re.compile(
     r"\b(?:then|instead|too|though|tho|pls|please|sorry|same q|same question|either|also)\b|[?!.]+",
     re.IGNORECASE,
 )
+# "the other role", "the other one", "the other?": the counterpart of a phrase of the question
+# before (retriever/counterpart.py).
+_OTHER = re.compile(r"the\s+other(?:\s+[\w-]+)?", re.IGNORECASE)
 # What a new subject starts with that is not the subject: "i meant to ask about moving over",
 # "how about for ML?" (a preposition before one word: the earlier question keeps its own).
 _PREPOSITIONS = r"(?:for|in|on|with|at)"
@@ -123,10 +131,13 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 
 
 class Reader:
-    def __init__(self, weights: TermWeights, embed: Embed, items: Items) -> None:
+    def __init__(
+        self, weights: TermWeights, embed: Embed, items: Items, chunks: Sequence[Chunk] = ()
+    ) -> None:
         self.weights = weights
         self.embed = embed
         self.items = items
+        self.pairs = Counterparts(chunks)
 
     def read(self, question: str, history: Sequence[str]) -> Reading:
         # Each turn is read once, oldest first, with the reading of the turn before it: a
@@ -160,6 +171,12 @@ class Reader:
                     return Reading(f"{chosen} {question}", (source.asked,), chosen, "item")
         subject = _NEW_SUBJECT.match(question)
         new = _subject(subject.group("subject")) if subject else ""
+        other = self._other(earlier.text) if new and _OTHER.fullmatch(new) else None
+        if other is not None:
+            # "how about the other role?" after "... AI engineers ...?": ML engineers.
+            phrase, counterpart = other
+            return Reading(_swap(earlier.text, phrase, counterpart), (previous,), counterpart,
+                           "subject")  # fmt: skip
         if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:
             return Reading(self._replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip
@@ -170,6 +187,14 @@ class Reader:
         if _WHY.match(question) or depends_on_history(question, self.weights):
             return Reading(f"{earlier.text} {question}", (previous,), question, "lean")
         return Reading(question, focus=question)
+
+    def _other(self, before: str) -> tuple[str, str] | None:
+        """The phrase of `before` the guide sets beside another most often, and that other."""
+        found = [(s, pair) for s in _phrases(before) if (pair := self.pairs.of(s))]
+        if not found:
+            return None
+        phrase, (counterpart, _) = max(found, key=lambda f: f[1][1])  # the first of equals
+        return phrase, counterpart
 
     def _replace(self, before: str, new: str, question: str) -> str:
         """`before` with `new` in place of the phrase it stands for: the one the question says

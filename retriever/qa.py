@@ -81,7 +81,7 @@ class QA:
         self.documents = frozenset(d.id for d in build.manifest.documents)
         # People ask the same questions again; the model call is most of a request's time.
         self._encoded: Memo[str, Encoded] = Memo(QUERY_CACHE, self._encode)
-        self.reader = Reader(composer.weights, self._vectors, self._items)
+        self.reader = Reader(composer.weights, self._vectors, self._items, build.chunks)
         self.evidence = EvidenceReader(build, composer.weights)
         self.titles = Titles(build.chunks)
 

@@ -228,3 +228,26 @@ def test_a_what_about_follow_up_embeds_the_earlier_phrases_in_one_call(
     # for abstention): one call each, never one per phrase.
     assert phrases <= set(calls[0]), calls
     assert len(calls) <= 3, calls
+
+
+def test_the_other_one_is_the_counterpart_the_guide_sets_beside_the_phrase_asked_about() -> None:
+    reader = Reader(TermWeights(CHUNKS), FakeEmbedder().encode, lambda earlier: PATHS, CHUNKS)
+    previous = "What skills do AI engineers need?"
+    for question in ("how about the other role?", "and the other one?", "what about the other?"):
+        reading = reader.read(question, [previous])
+        assert reading.text == "What skills do ML engineers need?", question
+        assert reading.form == "subject" and reading.focus == "ML engineers"
+        assert reading.read_with == (previous,)
+    # "other roles" is not "the other one": the roles in general, a new subject as before.
+    assert reader.read("what about other roles?", [previous]).focus == "other roles"
+    # A guide that sets nothing beside the phrase: read as any new subject is.
+    alone = _reader().read("how about the other role?", [previous])
+    assert alone.form == "subject" and alone.focus == "the other role"
+
+
+def test_a_qa_reads_the_other_role_from_the_guides_it_serves(fake_qa: QA) -> None:
+    # The shipped guide sets AI engineers beside ML engineers; a QA's reader knows its pairs.
+    first = "What tools do AI engineers use?"
+    reading = fake_qa.reader.read("how about the other role?", [first])
+    assert reading.text == "What tools do ML engineers use?"
+    assert fake_qa.ask("how about the other role?", history=[first]).read_with == (first,)

@@ -1,0 +1,71 @@
+"""The other of a pair a guide sets side by side: what "how about the other role?" means after a
+question about AI engineers, in a guide that compares AI engineers with ML engineers.
+
+A pair is two phrases of two words with the same last word ("AI engineers", "ML engineers";
+"batch pipelines", "streaming pipelines"). The counterpart of a phrase is the one the guide names
+in the most sentences beside it; where it names none beside it, none. Learned from the guide's
+own sentences, so it holds for any guide and needs no list of roles.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from threading import Lock
+from typing import TYPE_CHECKING
+
+from retriever.text import STOP_WORDS, split_sentences
+
+if TYPE_CHECKING:
+    from retriever.types import Chunk
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#-]*")
+
+
+class Counterparts:
+    """The pairs of one build's guides, counted on first use (a chat's first "the other one")."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self._texts = [c.text for c in chunks]
+        self._lock = Lock()
+        self._beside: dict[tuple[str, str], Counter[str]] | None = None
+        self._written: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def of(self, phrase: str) -> tuple[str, int] | None:
+        """The phrase the guide sets beside `phrase` (two words) most often, as the guide
+        writes it ("ML engineers" for "AI engineers"), and in how many sentences; or None."""
+        said = phrase.split()
+        if len(said) != 2:
+            return None
+        first, head = (w.lower() for w in said)
+        options = self._pairs().get((first, head))
+        if not options:
+            return None
+        other, sentences = min(options.items(), key=lambda pair: (-pair[1], pair[0]))
+        written, _ = self._written[other].most_common(1)[0]
+        return f"{written} {said[1]}", sentences
+
+    def _pairs(self) -> dict[tuple[str, str], Counter[str]]:
+        with self._lock:
+            if self._beside is None:
+                self._beside = self._count()
+            return self._beside
+
+    def _count(self) -> dict[tuple[str, str], Counter[str]]:
+        beside: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for text in self._texts:
+            for sentence in split_sentences(text):
+                found = _WORD.findall(sentence)
+                by_head: dict[str, set[str]] = defaultdict(set)
+                for first, head in itertools.pairwise(found):
+                    if first.lower() in STOP_WORDS or head.lower() in STOP_WORDS:
+                        continue
+                    by_head[head.lower()].add(first.lower())
+                    self._written[first.lower()][first] += 1
+                for head, firsts in by_head.items():
+                    for one in firsts:
+                        for other in firsts - {one}:
+                            beside[(one, head)][other] += 1
+        return dict(beside)
