@@ -47,6 +47,18 @@ class Counterparts:
         written, _ = self._written[other].most_common(1)[0]
         return f"{written} {said[1]}", sentences
 
+    def named(self, phrase: str, first: str) -> str | None:
+        """The phrase beside `phrase` (two words) that starts with `first`, as the guide writes
+        it ("ML engineers" for "AI engineers" and "ml"), or None."""
+        said = phrase.split()
+        if len(said) != 2 or first.lower() == said[0].lower():
+            return None
+        options = self._pairs().get((said[0].lower(), said[1].lower()), Counter())
+        if first.lower() not in options:
+            return None
+        written, _ = self._written[first.lower()].most_common(1)[0]
+        return f"{written} {said[1]}"
+
     def _pairs(self) -> dict[tuple[str, str], Counter[str]]:
         with self._lock:
             if self._beside is None:

@@ -177,6 +177,13 @@ class Reader:
             phrase, counterpart = other
             return Reading(_swap(earlier.text, phrase, counterpart), (previous,), counterpart,
                            "subject")  # fmt: skip
+        said = new or (_subject(question) if _length(words(question)) <= 3 else "")
+        named = self._named(earlier.text, said) if said and not _QUESTION.match(said) else None
+        if named is not None:
+            # "and ml folks?", "ai eng?" after "... AI engineers ...": the phrase of the pair.
+            phrase, counterpart = named
+            return Reading(_swap(earlier.text, phrase, counterpart), (previous,), counterpart,
+                           "subject")  # fmt: skip
         if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:
             return Reading(self._replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip
@@ -195,6 +202,22 @@ class Reader:
             return None
         phrase, (counterpart, _) = max(found, key=lambda f: f[1][1])  # the first of equals
         return phrase, counterpart
+
+    def _named(self, before: str, new: str) -> tuple[str, str] | None:
+        """The phrase of `before` (two words) and the one the guide sets beside it that starts
+        with the new subject's first word, when the subject's other words are that phrase's
+        last word or words the guide never uses ("folks", "eng"): "ML engineering breadth"
+        says more than its pair does."""
+        said = _PREPOSITION.sub("", new).split()
+        if not 1 <= len(said) <= 3:
+            return None
+        for phrase in _phrases(before):
+            counterpart = self.pairs.named(phrase, said[0])
+            head = terms(phrase.split()[-1])
+            rest = terms(" ".join(said[1:])) - head
+            if counterpart and not any(self.weights.known(t) for t in rest):
+                return phrase, counterpart
+        return None
 
     def _replace(self, before: str, new: str, question: str) -> str:
         """`before` with `new` in place of the phrase it stands for: the one the question says

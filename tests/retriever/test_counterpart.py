@@ -29,3 +29,12 @@ def test_a_phrase_the_guide_sets_beside_nothing_has_no_counterpart() -> None:
     assert pairs.of("product managers") is None  # not in the guide
     assert pairs.of("engineers") is None and pairs.of("senior AI engineers") is None
     assert Counterparts([]).of("AI engineers") is None
+
+
+def test_the_phrase_beside_it_that_starts_with_a_given_word() -> None:
+    pairs = Counterparts(CHUNKS)
+    assert pairs.named("AI engineers", "ml") == "ML engineers"
+    assert pairs.named("ai engineering", "ML") == "ML engineering"
+    assert pairs.named("AI engineers", "senior") is None  # never in one sentence with it
+    assert pairs.named("AI engineers", "ai") is None  # itself
+    assert pairs.named("engineers", "ml") is None

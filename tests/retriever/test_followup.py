@@ -207,8 +207,9 @@ def test_a_subject_that_ends_in_mean_keeps_it() -> None:
 @pytest.mark.parametrize(
     ("turn", "phrases"),
     [
-        # The phrase of as many words with the same head: both in one call.
-        ("what about ML engineers?", {"ML engineers", "AI engineers"}),
+        # The phrase of as many words with the same head: both in one call. ("ML engineers"
+        # needs none: the guide sets it beside "AI engineers", retriever/counterpart.py.)
+        ("what about junior engineers?", {"junior engineers", "AI engineers"}),
         # No such phrase: the new subject and every phrase of the question before, in one call.
         ("and what about for a designer?", {"entry-level AI engineers", "AI engineers", "earn"}),
     ],
@@ -243,6 +244,33 @@ def test_the_other_one_is_the_counterpart_the_guide_sets_beside_the_phrase_asked
     # A guide that sets nothing beside the phrase: read as any new subject is.
     alone = _reader().read("how about the other role?", [previous])
     assert alone.form == "subject" and alone.focus == "the other role"
+
+
+@pytest.mark.parametrize(
+    ("previous", "turn", "expected"),
+    [
+        ("What challenges do AI engineers face?", "and ml folks?",
+         "What challenges do ML engineers face?"),
+        ("Where do ML engineers usually end up?", "ai eng?",
+         "Where do AI engineers usually end up?"),
+        ("Where do ML engineers usually end up?", "what about for AI ppl then?",
+         "Where do AI engineers usually end up?"),
+    ],
+)  # fmt: skip
+def test_a_subject_in_other_words_is_the_pair_its_first_word_names(
+    previous: str, turn: str, expected: str
+) -> None:
+    reader = Reader(TermWeights(CHUNKS), FakeEmbedder().encode, lambda earlier: PATHS, CHUNKS)
+    reading = reader.read(turn, [previous])
+    assert reading.text == expected and reading.form == "subject"
+    assert reading.read_with == (previous,)
+
+
+def test_a_subject_that_says_more_than_the_pair_keeps_its_own_words() -> None:
+    reader = Reader(TermWeights(CHUNKS), FakeEmbedder().encode, lambda earlier: PATHS, CHUNKS)
+    # "models" is a word of the guide: "ML models" is not "ML engineers".
+    reading = reader.read("and ML models?", ["What do AI engineers build?"])
+    assert "ML engineers" not in reading.text and "ML models" in reading.text
 
 
 def test_a_qa_reads_the_other_role_from_the_guides_it_serves(fake_qa: QA) -> None:
