@@ -59,6 +59,10 @@ class Counterparts:
         written, _ = self._written[first.lower()].most_common(1)[0]
         return f"{written} {said[1]}"
 
+    def prepare(self) -> None:
+        """Count the pairs now rather than on the first question that needs them."""
+        self._pairs()
+
     def _pairs(self) -> dict[tuple[str, str], Counter[str]]:
         with self._lock:
             if self._beside is None:

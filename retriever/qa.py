@@ -23,7 +23,7 @@ from retriever.errors import IndexMismatchError, InvalidQueryError
 from retriever.evidence import Evidence, EvidenceReader
 from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, load_index
-from retriever.limits import MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS, Backend, Mode
+from retriever.limits import MAX_HISTORY, MAX_QUESTION_CHARS, Backend, Mode, check_query
 from retriever.memo import Memo
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.search.hybrid import reciprocal_rank_fusion
@@ -175,8 +175,9 @@ class QA:
         return self._evidence(pool, reading)
 
     def warm_up(self) -> None:
-        """Open the model's session now, so the first question does not pay for it."""
+        """Open the model's session and count the guides' pairs now, not on the first question."""
         self.embedder.encode(["warm up"])
+        self.reader.subjects.prepare()
 
     def query(self, question: str) -> Query:
         return Query(question, self._encoded.get(question).vector)
@@ -284,16 +285,3 @@ def abstention_for(serving: Serving, build: IndexBuild, embedder: Embedder) -> A
 def floor_of(abstention: Abstention) -> float:
     """The cosine under which a hit is not cited: the abstention's own, when it is a cosine."""
     return abstention.threshold if abstention.judge is None else FALLBACK_MIN_SCORE
-
-
-def check_query(question: str, k: int) -> str:
-    stripped = question.strip()
-    if not stripped:
-        raise InvalidQueryError("question", "must not be empty or only whitespace")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise InvalidQueryError(
-            "question", f"is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
-        )
-    if not 1 <= k <= MAX_K:
-        raise InvalidQueryError("top_k", f"must be between 1 and {MAX_K}, got {k}")
-    return stripped

@@ -10,8 +10,9 @@ import pytest
 from config.settings import Settings
 from retriever.answer.terms import TermWeights
 from retriever.embedding.fake import FakeEmbedder
-from retriever.followup import Reader, Reading, _phrases, _subject
+from retriever.followup import Reader, Reading, _subject
 from retriever.qa import QA
+from retriever.subject import phrases
 from tests.helpers import make_chunk
 
 CHUNKS = [
@@ -141,7 +142,7 @@ def test_one_and_ones_stand_for_the_head_of_the_phrase_they_fill() -> None:
 
 def test_a_phrase_never_spans_punctuation() -> None:
     # A phrase is swapped back into the text as written: one across a comma would never match.
-    spans = _phrases("what do ML engineers do on a normal day, responsibilities-wise?")
+    spans = phrases("what do ML engineers do on a normal day, responsibilities-wise?")
     assert "normal day" in spans and "responsibilities-wise" in spans
     assert not any("day responsibilities" in s for s in spans)
 

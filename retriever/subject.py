@@ -1,0 +1,148 @@
+"""Where a follow-up's new subject goes in the question before it: "what about ML engineers?"
+after "What do AI engineers earn?" is "What do ML engineers earn?".
+
+The phrase it replaces is the one the turn says it replaces ("not the tools"), else the phrase the
+guide sets beside it as a pair ("the other role", "ml folks": retriever/counterpart.py), else the
+phrase of as many words with the same last word, else the phrase most like it by meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retriever.answer.terms import TermWeights, terms
+from retriever.counterpart import Counterparts
+from retriever.text import STOP_WORDS
+
+if TYPE_CHECKING:
+    from retriever.types import Chunk
+
+SIMILAR = 0.35  # cosine under which no part of the previous question is the one replaced
+# fmt: off
+PRONOUNS = frozenset([
+    "it", "its", "they", "them", "their", "theirs", "that", "this", "those", "these", "he",
+    "she", "him", "her", "one", "ones", "there", "then", "such",
+])
+# fmt: on
+NOT = re.compile(r"\b(?:not|instead of)\s+(?:the\s+)?(?P<old>[\w\s-]{2,40}?)\s*(?:[,.?!]|$)", re.I)
+PREPOSITIONS = r"(?:for|in|on|with|at)"
+PREPOSITION = re.compile(rf"^{PREPOSITIONS}\s+(?=\S)", re.IGNORECASE)
+# One unit row per text, in one model call for those not embedded before: a follow-up compares
+# its new subject with every phrase of the question before it.
+Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+class Subjects:
+    """The phrases of a question that a new subject may replace, over one build's guides."""
+
+    def __init__(self, weights: TermWeights, embed: Embed, chunks: Sequence[Chunk] = ()) -> None:
+        self.weights = weights
+        self.embed = embed
+        self.pairs = Counterparts(chunks)
+
+    def prepare(self) -> None:
+        """Count the guides' pairs now rather than on the first follow-up that needs them."""
+        self.pairs.prepare()
+
+    def other(self, before: str) -> tuple[str, str] | None:
+        """The phrase of `before` the guide sets beside another most often, and that other."""
+        found = [(s, pair) for s in phrases(before) if (pair := self.pairs.of(s))]
+        if not found:
+            return None
+        phrase, (counterpart, _) = max(found, key=lambda f: f[1][1])  # the first of equals
+        return phrase, counterpart
+
+    def named(self, before: str, new: str) -> tuple[str, str] | None:
+        """The phrase of `before` (two words) and the one the guide sets beside it that starts
+        with the new subject's first word, when the subject's other words are that phrase's
+        last word or words the guide never uses ("folks", "eng"): "ML engineering breadth"
+        says more than its pair does."""
+        said = PREPOSITION.sub("", new).split()
+        if not 1 <= len(said) <= 3:
+            return None
+        for phrase in phrases(before):
+            counterpart = self.pairs.named(phrase, said[0])
+            head = terms(phrase.split()[-1])
+            rest = terms(" ".join(said[1:])) - head
+            if counterpart and not any(self.weights.known(t) for t in rest):
+                return phrase, counterpart
+        return None
+
+    def replace(self, before: str, new: str, question: str) -> str:
+        """`before` with `new` in place of the phrase it stands for: the one the question says
+        it replaces ("not the tools"), else the one of as many words with the same last word,
+        else the phrase most like it; else a new topic about the same roles; else `before` and
+        `new`."""
+        said = NOT.search(question)
+        spans = phrases(before)
+        if said:
+            old = said.group("old").strip()
+            named = [s for s in spans if terms(s) & terms(old)]
+            if named:
+                return swap(before, named[0], new)
+        # "and the ML ones?" after "... AI engineers ...?": "ones" stands for the last word of
+        # the span of as many words whose others are most like the new ones ("AI" for "ML").
+        content = [w for w in new.split() if w.lower() not in ("the", "a", "an")]
+        if len(content) >= 2 and content[-1].lower() in ("one", "ones"):
+            options = [s.split() for s in spans if len(s.split()) == len(content)]
+            if options:
+                best, _ = _most_like(self.embed([" ".join(w[:-1]) for w in [content, *options]]))
+                fills = options[best]
+                return swap(before, " ".join(fills), " ".join([*content[:-1], fills[-1]]))
+        # "what about AI engineers?" after "... for ML engineers?": the span of as many words
+        # ending in the same word (an English phrase's head) is the one it stands for ("ML
+        # engineers", not "engineers", which would leave "ML AI engineers").
+        # ("what about for ML engineers?": the phrase is "ML engineers"; the question keeps its
+        # own preposition.)
+        head = PREPOSITION.sub("", new)
+        head_words = head.lower().split()
+        sharing = [s for s in spans if len(s.split()) == len(head_words)
+                   and s.lower().split()[-1] == head_words[-1]]  # fmt: skip
+        if sharing and len(head_words) > 1:
+            best, _ = _most_like(self.embed([head, *sharing]))
+            return swap(before, sharing[best], head)
+        if spans:
+            # (Of equals, the first: the longest phrase.)
+            best, similarity = _most_like(self.embed([new, *spans]))
+            if similarity >= SIMILAR:
+                return swap(before, spans[best], new)
+            # Nothing it stands for ("and their tools?" after a salary question): the new
+            # subject takes the place of what the question asked about (its distinctive words),
+            # and keeps whom it asked about (the words the guide uses everywhere).
+            kept = [s for s in spans if len(s.split()) == 1
+                    and not any(self.weights.distinctive(t) for t in terms(s))]  # fmt: skip
+            # ("the breadth one" is elliptical: it stands for something the reader cannot find.)
+            said_words = new.lower().split()
+            if kept and len(said_words) <= 3 and not {"one", "ones"}.intersection(said_words):
+                return f"{new} {' '.join(kept)}"
+        return f"{before} {new}"
+
+
+def _most_like(rows: np.ndarray) -> tuple[int, float]:
+    """Which of rows[1:] is most like rows[0] (the first of equals), and their cosine."""
+    similarity = rows[1:] @ rows[0]
+    best = int(np.argmax(similarity))
+    return best, float(similarity[best])
+
+
+def swap(text: str, old: str, new: str) -> str:
+    return re.sub(rf"\b{re.escape(old)}\b", new.replace("\\", " "), text, count=1)
+
+
+def phrases(text: str) -> list[str]:
+    """Spans of one to three content words of a question (noun-phrase-like), longest first."""
+    runs: list[list[str]] = [[]]
+    # Punctuation ends a phrase too: a span is swapped back into the text as written.
+    for token in re.findall(r"[\w'-]+|[^\w\s'-]", text):
+        if token.lower() in STOP_WORDS or token.lower() in PRONOUNS or not token[0].isalnum():
+            runs.append([])
+        else:
+            runs[-1].append(token)
+    spans = [
+        " ".join(run[i : i + n]) for run in runs for n in (3, 2, 1) for i in range(len(run) - n + 1)
+    ]
+    return list(dict.fromkeys(spans))
