@@ -44,8 +44,7 @@ class Counterparts:
         if not options:
             return None
         other, sentences = min(options.items(), key=lambda pair: (-pair[1], pair[0]))
-        written, _ = self._written[other].most_common(1)[0]
-        return f"{written} {said[1]}", sentences
+        return f"{self._as_written(other)} {said[1]}", sentences
 
     def named(self, phrase: str, first: str) -> str | None:
         """The phrase beside `phrase` (two words) that starts with `first`, as the guide writes
@@ -56,8 +55,12 @@ class Counterparts:
         options = self._pairs().get((said[0].lower(), said[1].lower()), Counter())
         if first.lower() not in options:
             return None
-        written, _ = self._written[first.lower()].most_common(1)[0]
-        return f"{written} {said[1]}"
+        return f"{self._as_written(first.lower())} {said[1]}"
+
+    def _as_written(self, word: str) -> str:
+        """`word` (lowercase, one the counting saw) as the guide writes it most often ("ML")."""
+        written, _ = self._written[word].most_common(1)[0]
+        return written
 
     def prepare(self) -> None:
         """Count the pairs now rather than on the first question that needs them."""

@@ -78,9 +78,6 @@ _FILLER = re.compile(
     r"\b(?:then|instead|too|though|tho|pls|please|sorry|same q|same question|either|also)\b|[?!.]+",
     re.IGNORECASE,
 )
-# "the other role", "the other one", "the other?": the counterpart of a phrase of the question
-# before (retriever/counterpart.py).
-_OTHER = re.compile(r"the\s+other(?:\s+[\w-]+)?", re.IGNORECASE)
 # What a new subject starts with that is not the subject: "i meant to ask about moving over",
 # "how about for ML?" (a preposition before one word: the earlier question keeps its own).
 _LEADING = re.compile(
@@ -155,19 +152,12 @@ class Reader:
                     return Reading(f"{chosen} {question}", (source.asked,), chosen, "item")
         subject = _NEW_SUBJECT.match(question)
         new = _subject(subject.group("subject")) if subject else ""
-        other = self.subjects.other(earlier.text) if new and _OTHER.fullmatch(new) else None
-        if other is not None:
-            # "how about the other role?" after "... AI engineers ...?": ML engineers.
-            phrase, counterpart = other
-            return Reading(swap(earlier.text, phrase, counterpart), (previous,), counterpart,
-                           "subject")  # fmt: skip
         said = new or (_subject(question) if _length(words(question)) <= 3 else "")
-        named = (
-            None if not said or _QUESTION.match(said) else self.subjects.named(earlier.text, said)
-        )
-        if named is not None:
-            # "and ml folks?", "ai eng?" after "... AI engineers ...": the phrase of the pair.
-            phrase, counterpart = named
+        pair = self.subjects.pair(earlier.text, said) if not _QUESTION.match(said) else None
+        if pair is not None:
+            # "how about the other role?", "and ml folks?" after "... AI engineers ...?": the
+            # phrase the guide sets beside the one asked about (ML engineers).
+            phrase, counterpart = pair
             return Reading(swap(earlier.text, phrase, counterpart), (previous,), counterpart,
                            "subject")  # fmt: skip
         if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:

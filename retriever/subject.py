@@ -31,6 +31,8 @@ PRONOUNS = frozenset([
 NOT = re.compile(r"\b(?:not|instead of)\s+(?:the\s+)?(?P<old>[\w\s-]{2,40}?)\s*(?:[,.?!]|$)", re.I)
 PREPOSITIONS = r"(?:for|in|on|with|at)"
 PREPOSITION = re.compile(rf"^{PREPOSITIONS}\s+(?=\S)", re.IGNORECASE)
+# "the other role", "the other one", "the other": the counterpart of a phrase of the question.
+_OTHER = re.compile(r"the\s+other(?:\s+[\w-]+)?", re.IGNORECASE)
 # One unit row per text, in one model call for those not embedded before: a follow-up compares
 # its new subject with every phrase of the question before it.
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -47,6 +49,13 @@ class Subjects:
     def prepare(self) -> None:
         """Count the guides' pairs now rather than on the first follow-up that needs them."""
         self.pairs.prepare()
+
+    def pair(self, before: str, said: str) -> tuple[str, str] | None:
+        """The phrase of `before` and the one of its pair that a new subject names, if it names
+        one: "the other role" or "ml folks" after a question about AI engineers."""
+        if not said:
+            return None
+        return self.other(before) if _OTHER.fullmatch(said) else self.named(before, said)
 
     def other(self, before: str) -> tuple[str, str] | None:
         """The phrase of `before` the guide sets beside another most often, and that other."""

@@ -235,7 +235,12 @@ def test_a_what_about_follow_up_embeds_the_earlier_phrases_in_one_call(
 def test_the_other_one_is_the_counterpart_the_guide_sets_beside_the_phrase_asked_about() -> None:
     reader = Reader(TermWeights(CHUNKS), FakeEmbedder().encode, lambda earlier: PATHS, CHUNKS)
     previous = "What skills do AI engineers need?"
-    for question in ("how about the other role?", "and the other one?", "what about the other?"):
+    for question in (
+        "how about the other role?",
+        "and the other one?",
+        "what about the other?",
+        "the other one?",
+    ):
         reading = reader.read(question, [previous])
         assert reading.text == "What skills do ML engineers need?", question
         assert reading.form == "subject" and reading.focus == "ML engineers"
