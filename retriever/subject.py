@@ -31,6 +31,11 @@ PRONOUNS = frozenset([
 NOT = re.compile(r"\b(?:not|instead of)\s+(?:the\s+)?(?P<old>[\w\s-]{2,40}?)\s*(?:[,.?!]|$)", re.I)
 PREPOSITIONS = r"(?:for|in|on|with|at)"
 PREPOSITION = re.compile(rf"^{PREPOSITIONS}\s+(?=\S)", re.IGNORECASE)
+# Words that name whoever a phrase names, not something else: "and ML folks?" is "ML engineers".
+# fmt: off
+_PEOPLE = frozenset(["folks", "folk", "people", "ppl", "peeps", "guys", "ones", "one", "side",
+                     "sides", "crowd", "devs", "dev", "role", "roles", "person", "persons"])
+# fmt: on
 # "the other role", "the other one", "the other": the counterpart of a phrase of the question.
 _OTHER = re.compile(r"the\s+other(?:\s+[\w-]+)?", re.IGNORECASE)
 # One unit row per text, in one model call for those not embedded before: a follow-up compares
@@ -67,18 +72,19 @@ class Subjects:
 
     def named(self, before: str, new: str) -> tuple[str, str] | None:
         """The phrase of `before` (two words) and the one the guide sets beside it that starts
-        with the new subject's first word, when the subject's other words are that phrase's
-        last word or words the guide never uses ("folks", "eng"): "ML engineering breadth"
-        says more than its pair does."""
-        said = PREPOSITION.sub("", new).split()
+        with the new subject's first word, when the subject's other words only stand for that
+        phrase's last word: itself, a clipping of it ("eng"), or a word for people in general
+        ("folks", "ppl"). "ML engineering breadth" and "ML ops" say more than the pair does."""
+        said = PREPOSITION.sub("", new).lower().split()
         if not 1 <= len(said) <= 3:
             return None
         for phrase in phrases(before):
-            counterpart = self.pairs.named(phrase, said[0])
-            head = terms(phrase.split()[-1])
-            rest = terms(" ".join(said[1:])) - head
-            if counterpart and not any(self.weights.known(t) for t in rest):
-                return phrase, counterpart
+            head = phrase.split()[-1].lower()
+            if all(w == head or (len(w) > 1 and head.startswith(w)) or w in _PEOPLE
+                   for w in said[1:]):  # fmt: skip
+                counterpart = self.pairs.named(phrase, said[0])
+                if counterpart:
+                    return phrase, counterpart
         return None
 
     def replace(self, before: str, new: str, question: str) -> str:
