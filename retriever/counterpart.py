@@ -1,10 +1,10 @@
 """The other of a pair a guide sets side by side: what "how about the other role?" means after a
 question about AI engineers, in a guide that compares AI engineers with ML engineers.
 
-A pair is two phrases of two words with the same last word ("AI engineers", "ML engineers";
-"batch pipelines", "streaming pipelines"). The counterpart of a phrase is the one the guide names
-in the most sentences beside it; where it names none beside it, none. Learned from the guide's
-own sentences, so it holds for any guide and needs no list of roles.
+A pair is two phrases of two words with the same last word, singular or plural ("AI engineers",
+"ML engineer"; "batch pipelines", "streaming pipelines"). The counterpart of a phrase is the one
+the guide names in the most sentences beside it; where it names none beside it, none. Learned
+from the guide's own sentences, so it holds for any guide and needs no list of roles.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from threading import Lock
 from typing import TYPE_CHECKING
 
+from retriever.answer.terms import stem
 from retriever.text import STOP_WORDS, split_sentences
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Counterparts:
         said = phrase.split()
         if len(said) != 2:
             return None
-        first, head = (w.lower() for w in said)
+        first, head = said[0].lower(), stem(said[1].lower())
         options = self._pairs().get((first, head))
         if not options:
             return None
@@ -52,7 +53,7 @@ class Counterparts:
         said = phrase.split()
         if len(said) != 2 or first.lower() == said[0].lower():
             return None
-        options = self._pairs().get((said[0].lower(), said[1].lower()), Counter())
+        options = self._pairs().get((said[0].lower(), stem(said[1].lower())), Counter())
         if first.lower() not in options:
             return None
         return f"{self._as_written(first.lower())} {said[1]}"
@@ -81,7 +82,7 @@ class Counterparts:
                 for first, head in itertools.pairwise(found):
                     if first.lower() in STOP_WORDS or head.lower() in STOP_WORDS:
                         continue
-                    by_head[head.lower()].add(first.lower())
+                    by_head[stem(head.lower())].add(first.lower())
                     self._written[first.lower()][first] += 1
                 for head, firsts in by_head.items():
                     for one in firsts:

@@ -11,14 +11,17 @@ CHUNKS = [
     make_chunk("c3", "Day to day, ML engineers tune models while AI engineers wire up APIs."),
     make_chunk("c4", "AI engineering is broad; ML engineering is deep. Data engineers move data."),
     make_chunk("c5", "Batch pipelines run nightly, streaming pipelines run all day."),
+    make_chunk("c6", "Each AI engineer pairs with an ML engineer."),
 ]
 
 
 def test_the_counterpart_is_the_phrase_named_beside_it_most_often_as_the_guide_writes_it() -> None:
     pairs = Counterparts(CHUNKS)
     # "Senior engineers" and "Data engineers" share the head but never a sentence with AI.
-    assert pairs.of("AI engineers") == ("ML engineers", 2)
-    assert pairs.of("ml engineers") == ("AI engineers", 2)
+    assert pairs.of("AI engineers") == ("ML engineers", 3)
+    assert pairs.of("ml engineers") == ("AI engineers", 3)
+    # Singular or plural, one pair, said with the question's own word.
+    assert pairs.of("AI engineer") == ("ML engineer", 3)
     assert pairs.of("AI engineering") == ("ML engineering", 1)
     assert pairs.of("streaming pipelines") == ("Batch pipelines", 1)
 
