@@ -17,7 +17,7 @@ from threading import Lock
 from typing import TYPE_CHECKING
 
 from retriever.answer.terms import stem
-from retriever.text import STOP_WORDS, split_sentences
+from retriever.text import STOP_WORDS
 
 if TYPE_CHECKING:
     from retriever.types import Chunk
@@ -29,7 +29,8 @@ class Counterparts:
     """The pairs of one build's guides, counted on first use (a chat's first "the other one")."""
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        self._texts = [c.text for c in chunks]
+        # The sentences ingest found and the build stores (not split again here).
+        self._sentences = [s for c in chunks for s in c.answer_sentences]
         self._lock = Lock()
         self._beside: dict[tuple[str, str], Counter[str]] | None = None
         self._written: dict[str, Counter[str]] = defaultdict(Counter)
@@ -75,17 +76,15 @@ class Counterparts:
 
     def _count(self) -> dict[tuple[str, str], Counter[str]]:
         beside: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        for text in self._texts:
-            for sentence in split_sentences(text):
-                found = _WORD.findall(sentence)
-                by_head: dict[str, set[str]] = defaultdict(set)
-                for first, head in itertools.pairwise(found):
-                    if first.lower() in STOP_WORDS or head.lower() in STOP_WORDS:
-                        continue
-                    by_head[stem(head.lower())].add(first.lower())
-                    self._written[first.lower()][first] += 1
-                for head, firsts in by_head.items():
-                    for one in firsts:
-                        for other in firsts - {one}:
-                            beside[(one, head)][other] += 1
+        for sentence in self._sentences:
+            by_head: dict[str, set[str]] = defaultdict(set)
+            for first, head in itertools.pairwise(_WORD.findall(sentence)):
+                if first.lower() in STOP_WORDS or head.lower() in STOP_WORDS:
+                    continue
+                by_head[stem(head.lower())].add(first.lower())
+                self._written[first.lower()][first] += 1
+            for head, firsts in by_head.items():
+                for one in firsts:
+                    for other in firsts - {one}:
+                        beside[(one, head)][other] += 1
         return dict(beside)
