@@ -1,10 +1,17 @@
 """PDF guides (pdfplumber) into the structural `Block`s every format maps onto.
 
 A PDF holds positioned text, not structure, so structure is read from cues:
-- headings: the outline (bookmarks) when the file has one, else lines set larger than the body;
-- list items: lines that start with a bullet or a number, with their wrapped continuation lines;
+- headings: the outline (bookmarks) when the file has one, else lines set larger than the body,
+  then short lines set in bold at the body's size (a browser prints an h4 so, Word a Heading 4);
+  a heading that wraps is one heading;
+- list items: lines that start with a bullet or a number, or that a small drawn mark (a disc, a
+  square: how browsers and word processors print bullets) precedes, with their wrapped
+  continuation lines;
 - tables: ruled tables (pdfplumber's table finder), the first row being the header;
-- paragraphs: body lines, broken where the vertical gap grows or a sentence ends a short line.
+- paragraphs: body lines, broken where the vertical gap grows or the text moves left of a list
+  item; one that a page break cuts mid-sentence goes on over the break;
+- running headers and footers (the same line, page numbers aside, at the same height on most
+  pages) are left out.
 Encrypted files, files without a text layer (scans) and broken files are refused with a reason;
 pages are counted before any is read, and read within the guide's budgets (`ingest.pdf_limits`).
 """
@@ -17,27 +24,23 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ingest.budgets import Guard
 from ingest.errors import CorpusError
+from ingest.pdf_lines import Line, page_lines, without_running_lines
 from ingest.structure import Block
 
 if TYPE_CHECKING:
     from ingest.pdf_limits import PdfBudget
 
-_BULLET = re.compile(r"^(?:[•▪◦‣●\-–*]|\d{1,3}[.)])\s+")
+# Bullets set as characters: typographic ones, Google Docs' ● ○ ■, and the Symbol and Wingdings
+# glyphs Word's PDF export uses (private-use code points).
+_BULLET = re.compile(r"^(?:[•▪◦‣●○■□▫►➢✓\uf0a7\uf0b7\uf0d8\uf076\-–*]|\d{1,3}[.)])\s+")
 _HEADING_SCALE = 1.15  # a line this much larger than the body text is a heading
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    page: int
-    top: float
-    bottom: float
-    size: float
-    text: str
+_HEADING_WORDS = 14  # a bold line of the body's size longer than this is emphasis, not a heading
+_ENDS_SENTENCE = re.compile(r"[.!?:;]['\"”’)]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,7 @@ def _pages(pdf: Any) -> Iterator[Any]:
     return iter(PDFPage.create_pages(pdf.doc))
 
 
-def _read(pdf: Any, budget: PdfBudget) -> tuple[list[_Line], list[_Table]]:
+def _read(pdf: Any, budget: PdfBudget) -> tuple[list[Line], list[_Table]]:
     from ingest.pdf_limits import GuardedPage
 
     guard = budget.guard
@@ -117,7 +120,7 @@ def _read(pdf: Any, budget: PdfBudget) -> tuple[list[_Line], list[_Table]]:
         guard.tick()
         if count > limit:
             raise guard.over("pdf_pages", f"it runs past {limit:,} pages")
-    lines: list[_Line] = []
+    lines: list[Line] = []
     tables: list[_Table] = []
     top = 0.0
     for number, page_obj in enumerate(_pages(pdf)):
@@ -129,7 +132,7 @@ def _read(pdf: Any, budget: PdfBudget) -> tuple[list[_Line], list[_Table]]:
     return lines, tables
 
 
-def _read_page(page: Any, number: int, lines: list[_Line], tables: list[_Table]) -> None:
+def _read_page(page: Any, number: int, lines: list[Line], tables: list[_Table]) -> None:
     found = page.find_tables()
     boxes = [t.bbox for t in found]
     for table in found:
@@ -143,35 +146,69 @@ def _read_page(page: Any, number: int, lines: list[_Line], tables: list[_Table])
         )
 
     text_page = page.filter(outside) if boxes else page
-    for line in text_page.extract_text_lines(return_chars=True):
-        text = " ".join(line["text"].split())
-        if not text:
-            continue
-        sizes = [round(c["size"], 1) for c in line["chars"] if c["text"].strip()]
-        size = Counter(sizes).most_common(1)[0][0] if sizes else 0.0
-        lines.append(_Line(number, line["top"], line["bottom"], size, text))
+    lines += page_lines(page, text_page, number)
 
 
 def _blocks(
-    lines: list[_Line], tables: list[_Table], outline: dict[str, int], guard: Guard
+    lines: list[Line], tables: list[_Table], outline: dict[str, int], guard: Guard
 ) -> list[Block]:
+    lines = without_running_lines(lines)
     body = Counter(line.size for line in lines for _ in line.text).most_common(1)
     body_size = body[0][0] if body else 0.0
     heading_sizes = sorted({ln.size for ln in lines if ln.size > body_size * _HEADING_SCALE},
                            reverse=True)  # fmt: skip
-    items: list[tuple[int, float, _Line | _Table]] = [(ln.page, ln.top, ln) for ln in lines]
-    items += [(t.page, t.top, t) for t in tables]
-    items.sort(key=lambda item: (item[0], item[1]))
     gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)
             if a.page == b.page and b.top > a.bottom]  # fmt: skip
     # Lines of one paragraph sit closest: the lowest quartile of the gaps is the line spacing.
     usual_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
+    close = max(usual_gap * 1.8, 2.0)  # a gap wider than this starts a new block
+    # Bold stands out only where most of the body is not bold.
+    body_lines = [ln for ln in lines if ln.size == body_size]
+    bold_stands_out = sum(ln.bold for ln in body_lines) * 2 < len(body_lines)
+
+    def level_of(line: Line) -> int:
+        if outline:
+            return outline.get(line.text.casefold(), 0)
+        if line.size in heading_sizes:
+            return heading_sizes.index(line.size) + 1
+        bold_heading = (
+            bold_stands_out
+            and line.bold
+            and line.size == body_size
+            and not line.marked
+            and len(line.text.split()) <= _HEADING_WORDS
+            and not _BULLET.match(line.text)
+            and not _ENDS_SENTENCE.search(line.text)
+        )
+        return len(heading_sizes) + 1 if bold_heading else 0
+
+    levels = [level_of(ln) for ln in lines]
+    merged: list[tuple[Line, int]] = []
+    for line, level in zip(lines, levels, strict=True):
+        if merged and level and merged[-1][1] == level:
+            last = merged[-1][0]
+            if (
+                last.page == line.page
+                and last.size == line.size
+                and line.top - last.bottom <= close
+            ):
+                # One heading set on two lines.
+                text = f"{last.text} {line.text}"
+                merged[-1] = (replace(last, bottom=line.bottom, text=text), level)
+                continue
+        merged.append((line, level))
+    items: list[tuple[int, float, tuple[Line, int] | _Table]] = [
+        (ln.page, ln.top, (ln, level)) for ln, level in merged
+    ]
+    items += [(t.page, t.top, t) for t in tables]
+    items.sort(key=lambda item: (item[0], item[1]))
 
     blocks = guard.blocks()
     offset = 0
     current: list[str] = []  # the paragraph or list item being gathered
     current_kind = "paragraph"
-    previous: _Line | None = None
+    previous: Line | None = None
+    indent = 0.0  # where the current list item's text starts
 
     def add(kind: Any, text: str, **extra: Any) -> None:
         nonlocal offset
@@ -191,29 +228,28 @@ def _blocks(
                 add("table_row", " | ".join(row), cells=row, header=n == 0)
             previous = None
             continue
-        level = _heading_level(item, outline, heading_sizes)
+        line, level = item
         if level:
             flush()
-            add("heading", item.text, level=level)
+            add("heading", line.text, level=level)
             previous = None
             continue
-        bullet = _BULLET.match(item.text)
-        starts_new = (
-            previous is None
-            or bullet is not None
-            or item.page != previous.page
-            or item.top - previous.bottom > max(usual_gap * 1.8, 2.0)
-        )
+        bullet = _BULLET.match(line.text)
+        starts_item = bullet is not None or line.marked
+        if previous is None or starts_item:
+            starts_new = True
+        elif line.page != previous.page:
+            # Over a page break a block goes on only mid-sentence, at the same indent and size.
+            starts_new = bool(_ENDS_SENTENCE.search(previous.text)) or abs(
+                line.x0 - previous.x0) > 2.0 or line.size != previous.size  # fmt: skip
+        else:
+            starts_new = line.top - previous.bottom > close or (
+                current_kind == "list_item" and line.x0 < indent - 2.0)  # fmt: skip
         if starts_new:
             flush()
-            current_kind = "list_item" if bullet else "paragraph"
-        current.append(item.text[bullet.end() :] if bullet else item.text)
-        previous = item
+            current_kind = "list_item" if starts_item else "paragraph"
+            indent = line.x0
+        current.append(line.text[bullet.end() :] if bullet else line.text)
+        previous = line
     flush()
     return blocks
-
-
-def _heading_level(line: _Line, outline: dict[str, int], sizes: list[float]) -> int:
-    if outline:
-        return outline.get(line.text.casefold(), 0)
-    return sizes.index(line.size) + 1 if line.size in sizes else 0

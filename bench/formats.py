@@ -1,0 +1,174 @@
+"""The same guides as their authors wrote them (Markdown) and as users also get them: HTML,
+PDF printed by Chromium, and Word (.docx), each format indexed on its own and asked the guides'
+questions with the served retriever. A format that reads structure worse answers worse.
+
+    .venv/bin/python bench/formats.py [--split dev] [--formats md,pdf] [--out FILE.json]
+
+The model is the one `guide-rag eval --guides` adapts to the eval corpus (models/eval-adapted,
+made here if missing or out of date). The dev guides are where choices are made; the test
+guides only report. Needs Chromium at /usr/bin/chromium for the PDFs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchkit import ROOT, environment
+from rich.console import Console
+from rich.table import Table
+
+from config.settings import Settings
+from evaluation.evalset import EvalSet
+from evaluation.guides import EvalGuide, load_guides
+from evaluation.held_out import corpus
+from evaluation.metrics import evaluate_qa
+from evaluation.models import calibrated_qa
+from ingest.build import run_ingest
+from ingest.embedder import embedder_for
+from retriever.index import load_index
+from tuning.tune import run_tune
+
+FORMATS = ("md", "html", "pdf", "docx")
+COLUMNS = ("hit@1", "fact@3", "chars@3", "answer_facts", "citation_precision", "oos_abstained",
+           "false_abstention")  # fmt: skip
+CHROMIUM = Path("/usr/bin/chromium")
+# What a site generator reads and a reader never sees (the Markdown loader drops it too).
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
+
+
+def markdown_of(guide: EvalGuide) -> str:
+    return _TEMPLATE.sub("", _FRONT_MATTER.sub("", guide.path.read_text(encoding="utf-8")))
+
+
+def html_of(guide: EvalGuide) -> str:
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark").enable("table").render(markdown_of(guide))
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{guide.title}</title>"
+            f"</head><body>{body}</body></html>")  # fmt: skip
+
+
+def write_docx(guide: EvalGuide, target: Path) -> None:
+    """Headings in Word's heading styles, list items in its list styles, tables as tables."""
+    from docx import Document
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown_of(guide))
+    doc = Document()
+    lists: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.type == "heading_open":
+            doc.add_heading(_inline(tokens[i + 1]), level=min(int(t.tag[1]), 9))
+            i += 3
+            continue
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append("List Bullet" if t.type.startswith("bullet") else "List Number")
+        elif t.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif t.type == "inline" and tokens[i - 1].type == "paragraph_open":
+            doc.add_paragraph(_inline(t), style=lists[-1] if lists else None)
+        elif t.type == "table_open":
+            rows: list[list[str]] = []
+            while tokens[i].type != "table_close":
+                if tokens[i].type == "tr_open":
+                    rows.append([])
+                elif tokens[i].type == "inline":
+                    rows[-1].append(_inline(tokens[i]))
+                i += 1
+            table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell
+        i += 1
+    doc.save(str(target))
+
+
+def _inline(token: Any) -> str:
+    pieces = [c.content if c.type in ("text", "code_inline") else " " if "break" in c.type else ""
+              for c in token.children or []]  # fmt: skip
+    return " ".join("".join(pieces).split())
+
+
+def write_formats(guides: list[EvalGuide], folder: Path, formats: list[str]) -> None:
+    """folder/<format>/<guide id>.<format> for each guide."""
+    for fmt in formats:
+        (folder / fmt).mkdir(parents=True)
+    for g in guides:
+        if "md" in formats:
+            shutil.copy(g.path, folder / "md" / f"{g.id}.md")
+        if "html" in formats:
+            (folder / "html" / f"{g.id}.html").write_text(html_of(g), encoding="utf-8")
+        if "docx" in formats:
+            write_docx(g, folder / "docx" / f"{g.id}.docx")
+    if "pdf" in formats:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            page = browser.new_page()
+            for g in guides:
+                page.set_content(html_of(g))
+                page.pdf(path=str(folder / "pdf" / f"{g.id}.pdf"))
+            browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
+    args = parser.parse_args()
+    formats = [f for f in args.formats.split(",") if f]
+    if "pdf" in formats and not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing: apt-get install chromium, or leave pdf out", file=sys.stderr)
+        return 2
+    base = Settings().override(eval_dir=ROOT / "corpus" / "eval")
+    splits = ("dev", "test") if args.split == "both" else (args.split,)
+    result: dict[str, Any] = {**environment(), "retriever": base.retrieval.retriever, "rows": {}}
+    with tempfile.TemporaryDirectory(prefix="guide-rag-formats-") as tmp:
+        folder, _ = corpus(base, Path(tmp) / "eval-corpus")
+        adapted = run_tune(base.override(corpus_dir=folder,
+                                         tuned_dir=base.paths.models / "eval-adapted"))  # fmt: skip
+        embedder = embedder_for(base, str(adapted.model_dir))
+        for split in splits:
+            guides = load_guides(base.paths.eval, (split,))  # type: ignore[arg-type]
+            root = Path(tmp) / split
+            write_formats(guides, root, formats)
+            questions = [g.questions() for g in guides]
+            pooled = EvalSet(tuple(q for e in questions for q in e.questions),
+                             tuple(o for e in questions for o in e.out_of_scope))  # fmt: skip
+            for fmt in formats:
+                index = base.override(corpus_dir=root / fmt, index_dir=root / f"index-{fmt}")
+                run_ingest(index, embedder=embedder)
+                qa = calibrated_qa(
+                    load_index(index.paths.index), embedder, base.retrieval.retriever
+                )
+                metrics = evaluate_qa(qa, pooled)
+                row = {c: round(metrics[c], 3) for c in COLUMNS}
+                row["chunks"] = len(qa.build.chunks)
+                result["rows"][f"{split} guides, {fmt}"] = row
+                print(f"{split} guides, {fmt}", json.dumps(row), flush=True)
+    table = Table(title=f"the same guides in four formats, {base.retrieval.retriever} retrieval")
+    table.add_column("guides, format")
+    for c in (*COLUMNS, "chunks"):
+        table.add_column(c, justify="right")
+    for name, row in result["rows"].items():
+        table.add_row(name, *(str(row[c]) for c in (*COLUMNS, "chunks")))
+    Console(width=160).print(table)
+    if args.out is not None:
+        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

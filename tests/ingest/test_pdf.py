@@ -1,0 +1,157 @@
+"""PDF structure from the cues PDFs carry as browsers and word processors print them: bullets
+drawn as shapes, headings set in bold at the body's size, paragraphs cut by a page break, running
+headers and footers. Each PDF is written here with fpdf2 (no outline), then read by ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ingest.loaders import load_document
+from ingest.structure import Document
+
+BODY = (
+    "Hosting a community discussion is a good way to meet people and to learn from others. "
+    "Each session lasts one hour and follows a short agenda that the host adapts to the group."
+)
+ITEMS = [
+    "Attend an onboarding session before hosting",
+    "Sign on at least five minutes before the session starts",
+    "Complete the host form after each session you host",
+]
+
+
+def _pdf(**kwargs: Any) -> Any:
+    from fpdf import FPDF
+
+    class Guide(FPDF):
+        def footer(self) -> None:
+            if kwargs.get("footer"):
+                self.set_y(-12)
+                self.set_font("Helvetica", "", 8)
+                self.cell(0, 6, f"Host handbook, page {self.page_no()}", align="C")
+
+    pdf = Guide()
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+    return pdf
+
+
+def _text(pdf: Any, text: str, style: str = "", size: int = 11, width: float = 0) -> None:
+    pdf.set_font("Helvetica", style, size)
+    pdf.multi_cell(width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def _read(pdf: Any, path: Path) -> Document:
+    pdf.output(str(path))
+    return load_document(path, "handbook")
+
+
+def _units(doc: Document, title: str) -> list[tuple[str, str]]:
+    section = next(s for s in doc.sections if s.title == title)
+    return [(u.kind, u.text) for u in section.units]
+
+
+def test_drawn_bullets_are_list_items_and_bold_body_lines_are_headings(tmp_path: Path) -> None:
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    _text(pdf, "Roles of a host", "B", 15)
+    _text(pdf, BODY)
+    # A heading at the body's size, set in bold, on two lines of a narrow column: one heading.
+    _text(pdf, "Before and during the discussion session", "B", width=50)
+    _text(pdf, "Specific responsibilities include:")
+    pdf.set_font("Helvetica", "", 11)
+    for n, item in enumerate(ITEMS):
+        y = pdf.get_y()
+        if n % 2:
+            pdf.rect(x=14, y=y + 1.6, w=1.6, h=1.6, style="F")
+        else:
+            pdf.circle(x=14.8, y=y + 2.4, radius=0.9, style="F")
+        pdf.set_x(20)
+        pdf.multi_cell(0, 6, item, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _text(pdf, BODY + " **Note** the form is short.")
+
+    doc = _read(pdf, tmp_path / "bullets.pdf")
+
+    titles = [s.title for s in doc.sections]
+    assert titles[0] == "Roles of a host"
+    bold = "Before and during the discussion session"
+    assert titles[1] == bold
+    units = _units(doc, bold)
+    assert [text.split(": ", 1)[-1] for kind, text in units if kind == "list_item"] == ITEMS
+    # The paragraph after the list is its own unit, not the last item's tail.
+    assert units[-1] == ("paragraph", BODY + " **Note** the form is short.")
+
+
+def test_a_page_break_mid_sentence_keeps_the_paragraph_and_running_lines_go(
+    tmp_path: Path,
+) -> None:
+    pdf = _pdf(footer=True)
+    _text(pdf, "Host handbook", "B", 20)
+    for n in range(1, 6):
+        _text(pdf, f"Part {n}", "B", 15)
+        # Long enough that some paragraph runs over a page break mid-sentence.
+        _text(pdf, " ".join([BODY] * 12))
+
+    doc = _read(pdf, tmp_path / "pages.pdf")
+
+    assert pdf.page_no() >= 3
+    units = [u for s in doc.sections for u in s.units]
+    assert not any("page" in u.text.casefold() for u in units), "the running footer is text"
+    # Every part's paragraph is read whole, wherever the pages break it.
+    assert [s.title for s in doc.sections] == [f"Part {n}" for n in range(1, 6)]
+    for section in doc.sections:
+        assert [u.text for u in section.units] == [" ".join([BODY] * 12)]
+
+
+def test_a_sentence_that_ends_at_the_foot_of_a_page_ends_its_paragraph(tmp_path: Path) -> None:
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    _text(pdf, "Part one", "B", 15)
+    pdf.set_font("Helvetica", "", 11)
+    while pdf.get_y() < pdf.h - 30:  # one-line paragraphs, no gap between them, to the foot
+        pdf.multi_cell(0, 6, "A short sentence ends this line.", new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "A new paragraph opens the next page.", new_x="LMARGIN", new_y="NEXT")
+
+    doc = _read(pdf, tmp_path / "foot.pdf")
+
+    units = [u.text for u in doc.sections[0].units]
+    assert units[-1] == "A new paragraph opens the next page."
+
+
+def test_bullets_set_as_characters_by_word_processors_start_list_items() -> None:
+    from ingest.budgets import Budgets
+    from ingest.pdf import _blocks
+    from ingest.pdf_lines import Line
+
+    # Word's PDF export sets bullets in Symbol or Wingdings (private-use code points); Google
+    # Docs uses ● ○ ■.
+    bullets = ["\uf0b7", "\uf0a7", "●", "○", "■", "•"]
+    lines = [Line(0, 10.0, 20.0, 11.0, "Specific responsibilities include:", 10.0)]
+    lines += [Line(0, 10.0 + 12 * n, 20.0 + 12 * n, 11.0, f"{b} Item {n}", 20.0)
+              for n, b in enumerate(bullets, start=1)]  # fmt: skip
+
+    blocks = _blocks(lines, [], {}, Budgets().start("word.pdf"))
+
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "Specific responsibilities include:"),
+        *(("list_item", f"Item {n}") for n in range(1, len(bullets) + 1)),
+    ]
+
+
+def test_a_guide_set_all_in_bold_has_no_bold_headings() -> None:
+    from ingest.budgets import Budgets
+    from ingest.pdf import _blocks
+    from ingest.pdf_lines import Line
+
+    texts = ["Plan the room", "Book it early", "Check the access", "Send the agenda"]
+    lines = [Line(0, 10.0 + 30 * n, 20.0 + 30 * n, 11.0, t, 10.0, bold=True)
+             for n, t in enumerate(texts)]  # fmt: skip
+
+    blocks = _blocks(lines, [], {}, Budgets().start("bold.pdf"))
+
+    assert [b.kind for b in blocks] == ["paragraph"]
+    assert blocks[0].text == " ".join(texts)
