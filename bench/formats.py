@@ -1,6 +1,11 @@
-"""The same guides as their authors wrote them (Markdown) and as users also get them: HTML,
-PDF printed by Chromium, and Word (.docx), each format indexed on its own and asked the guides'
-questions with the served retriever. A format that reads structure worse answers worse.
+"""The same guides as their authors wrote them (Markdown) and as users also get them: plain text
+(headings as lines of their own, as the shipped guide is written), HTML, the
+HTML page as a docs site serves it (a sidebar of links before the content, a feedback box and a
+footer after), PDF printed by Chromium, Word (.docx) with heading styles, the same .docx with
+its headings set in bold instead (as many authors do), and the styled .docx saved as PDF by a
+word processor (LibreOffice Writer, where `soffice` is installed), each format indexed on its
+own and asked the guides' questions with the served retriever. A format read worse answers
+worse.
 
     .venv/bin/python bench/formats.py [--split dev] [--formats md,pdf] [--out FILE.json]
 
@@ -15,6 +20,7 @@ import argparse
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -35,13 +41,13 @@ from ingest.embedder import embedder_for
 from retriever.index import load_index
 from tuning.tune import run_tune
 
-FORMATS = ("md", "html", "pdf", "docx")
+FORMATS = ("md", "txt", "html", "site", "pdf", "docx", "docx-bold", "office")
 COLUMNS = ("hit@1", "fact@3", "chars@3", "answer_facts", "citation_precision", "oos_abstained",
            "false_abstention")  # fmt: skip
 CHROMIUM = Path("/usr/bin/chromium")
 # What a site generator reads and a reader never sees (the Markdown loader drops it too).
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
+_TEMPLATE = re.compile(r"\{\{(?:[^{}]|\{[^{}]*\})*\}\}|\{%[^{}]*%\}")  # one level of {} inside
 
 
 def markdown_of(guide: EvalGuide) -> str:
@@ -56,8 +62,50 @@ def html_of(guide: EvalGuide) -> str:
             f"</head><body>{body}</body></html>")  # fmt: skip
 
 
-def write_docx(guide: EvalGuide, target: Path) -> None:
-    """Headings in Word's heading styles, list items in its list styles, tables as tables."""
+def text_of(guide: EvalGuide) -> str:
+    """Plain text: each heading, paragraph and list item ("- ") a line, tables in pipes."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown_of(guide))
+    lines: list[str] = []
+    row: list[str] = []
+    depth = 0  # lists open
+    for n, t in enumerate(tokens):
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif t.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif t.type == "tr_open":
+            row = []
+        elif t.type == "tr_close":
+            lines.append(f"| {' | '.join(row)} |")
+            if tokens[n - 2].type == "th_close":  # the header row: the separator after it
+                lines.append("|" + "---|" * len(row))
+        elif t.type == "inline" and tokens[n - 1].type in ("th_open", "td_open"):
+            row.append(_inline(t))
+        elif t.type == "inline":
+            lines.append(("- " if depth and tokens[n - 1].type == "paragraph_open" else "")
+                         + _inline(t))  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def site_page_of(guide: EvalGuide) -> str:
+    """The page inside a docs site's chrome, its content marked as <main>."""
+    links = "".join(f'<li><a href="/{n}">Related page {n}</a></li>' for n in range(1, 6))
+    before = (
+        f'<header><a href="/">Docs</a><nav><ul>{links}</ul></nav></header>'
+        f'<div class="sidebar"><h2>Related topics</h2><ul>{links}</ul></div><main>'
+    )
+    after = (
+        '</main><div class="feedback"><h2>Help improve this page</h2><p>Was this page '
+        "helpful to you?</p></div><footer><p>Last modified by contributors.</p></footer>"
+    )
+    return html_of(guide).replace("<body>", f"<body>{before}").replace("</body>", f"{after}</body>")
+
+
+def write_docx(guide: EvalGuide, target: Path, *, styled: bool = True) -> None:
+    """Headings in Word's heading styles (or, not `styled`, bold Normal paragraphs), list items
+    in its list styles, tables as tables."""
     from docx import Document
     from markdown_it import MarkdownIt
 
@@ -68,7 +116,10 @@ def write_docx(guide: EvalGuide, target: Path) -> None:
     while i < len(tokens):
         t = tokens[i]
         if t.type == "heading_open":
-            doc.add_heading(_inline(tokens[i + 1]), level=min(int(t.tag[1]), 9))
+            if styled:
+                doc.add_heading(_inline(tokens[i + 1]), level=min(int(t.tag[1]), 9))
+            else:
+                doc.add_paragraph().add_run(_inline(tokens[i + 1])).bold = True
             i += 3
             continue
         if t.type in ("bullet_list_open", "ordered_list_open"):
@@ -106,10 +157,22 @@ def write_formats(guides: list[EvalGuide], folder: Path, formats: list[str]) -> 
     for g in guides:
         if "md" in formats:
             shutil.copy(g.path, folder / "md" / f"{g.id}.md")
+        if "txt" in formats:
+            (folder / "txt" / f"{g.id}.txt").write_text(text_of(g), encoding="utf-8")
         if "html" in formats:
             (folder / "html" / f"{g.id}.html").write_text(html_of(g), encoding="utf-8")
+        if "site" in formats:
+            (folder / "site" / f"{g.id}.html").write_text(site_page_of(g), encoding="utf-8")
         if "docx" in formats:
             write_docx(g, folder / "docx" / f"{g.id}.docx")
+        if "docx-bold" in formats:
+            write_docx(g, folder / "docx-bold" / f"{g.id}.docx", styled=False)
+    if "office" in formats:
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder / "office"),
+             *(str(folder / "docx" / f"{g.id}.docx") for g in guides)],
+            check=True, capture_output=True, timeout=600,
+        )  # fmt: skip
     if "pdf" in formats:
         from playwright.sync_api import sync_playwright
 
@@ -129,6 +192,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
+    if "office" in formats and shutil.which("soffice") is None:
+        print("no soffice: apt-get install libreoffice-writer-nogui, or leave office out",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if "office" in formats and "docx" not in formats:
+        formats.insert(formats.index("office"), "docx")  # the office PDFs are made from it
     if "pdf" in formats and not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium, or leave pdf out", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ def _nothing(done: int) -> None:
 
 IR_METRICS = ["hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10"]
 DEPTH = 10
+NO_PASSAGE = "(no passage of its sections)"  # a relevant id no chunk has
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +110,10 @@ def evaluate_qa(qa: QA, evalset: EvalSet, advance: Advance | None = None) -> Met
         started = time.perf_counter()
         hits = qa.search(q.question, DEPTH)
         latency.append((time.perf_counter() - started) * 1000)
-        qrels[q.id] = {c.id: 1 for c in qa.build.chunks if q.answers(c.document_id, c.section)}
+        # A question no passage answers (its sections are in no guide of the index) counts,
+        # as a miss: ranx needs one relevant id, and this one is never retrieved.
+        qrels[q.id] = {c.id: 1 for c in qa.build.chunks
+                       if q.answers(c.document_id, c.section)} or {NO_PASSAGE: 1}  # fmt: skip
         run[q.id] = {h.chunk.id: 1.0 / h.rank for h in hits} or {"(none)": 0.0}
         top3 = " ".join(h.chunk.text for h in hits[:3])
         fact3.append(any(f in top3 for f in q.facts))

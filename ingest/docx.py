@@ -2,14 +2,17 @@
 
 Headings come from the heading styles (Title, Heading 1–9), list items from list styles or
 Word numbering, tables from the document's tables (the first row is the header), in reading
-order. The package is unpacked within budget first (`ingest.archive`), and the loop checks the
-guide's budgets as it goes.
+order. A document written without heading styles (its author set the headings in bold) takes
+its short bold paragraphs as headings instead, where most paragraphs are not bold. The package
+is unpacked within budget first (`ingest.archive`), and the loop checks the guide's budgets as
+it goes.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 from ingest.archive import checked_package
@@ -18,6 +21,8 @@ from ingest.errors import CorpusError
 from ingest.structure import Block
 
 _HEADING = re.compile(r"^(?:Heading\s*(\d)|Title)$", re.IGNORECASE)
+_ENDS_SENTENCE = re.compile(r"[.!?:;,]['\"”’)]*$")
+_HEADING_WORDS = 14  # a bold paragraph longer than this is emphasis, not a heading
 
 
 def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
@@ -43,6 +48,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
         blocks.append(Block(block_kind, text, (offset, offset + len(text)), **extra))
         offset += len(text) + 1
 
+    bold: list[int] = []  # which paragraph blocks could be headings set in bold
     for item in document.iter_inner_content():
         guard.tick()  # empty paragraphs add no block, and so no other check
         if isinstance(item, Table):
@@ -62,8 +68,32 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
             elif _is_list_item(item, style):
                 add("list_item", text)
             else:
+                if _bold_heading(item, text):
+                    bold.append(len(blocks))
                 add("paragraph", text)
-    return blocks
+    return _with_bold_headings(blocks, bold, guard)
+
+
+def _bold_heading(paragraph: Any, text: str) -> bool:
+    """A short paragraph set in bold that ends no sentence."""
+    if len(text.split()) > _HEADING_WORDS or _ENDS_SENTENCE.search(text):
+        return False
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
+
+
+def _with_bold_headings(blocks: list[Block], bold: list[int], guard: Guard) -> list[Block]:
+    """`blocks` with the bold paragraphs as headings, when the document has at most one heading
+    in a heading style (a title) and most of its paragraphs are not bold."""
+    styled = sum(b.kind == "heading" for b in blocks)
+    paragraphs = sum(b.kind == "paragraph" for b in blocks)
+    if styled > 1 or not bold or len(bold) * 2 >= paragraphs:
+        return blocks
+    chosen = set(bold)
+    rebuilt = guard.blocks()  # counted again: the headings count towards the sections budget
+    for n, block in enumerate(blocks):
+        rebuilt.append(replace(block, kind="heading", level=2) if n in chosen else block)
+    return rebuilt
 
 
 def _paragraph_styles(document: Any, guard: Guard) -> dict[str | None, str]:

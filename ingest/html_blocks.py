@@ -1,5 +1,7 @@
 """HTML guides: h1–h6, p, li and tr (th/td cells), and the loose text of other containers, into
-structural `Block`s; page chrome and code dropped.
+structural `Block`s; page chrome and code dropped. A page that marks its main content (<main>,
+or an element with role="main", as docs sites do) is read from there alone: what sits beside it
+(a sidebar of links, a "was this helpful?" box) is the site's, not the guide's.
 
 Python's HTMLParser is quadratic on some malformed input ("<a " × 10,000 took 8 s); it calls back
 once per step, so every callback checks the guide's deadline, and text is fed a piece at a time.
@@ -7,6 +9,7 @@ once per step, so every callback checks the guide's deadline, and text is fed a 
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import ClassVar
 
@@ -15,6 +18,7 @@ from ingest.errors import CorpusError
 from ingest.structure import Block
 
 _PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pieces
+_MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 
 
 class _HtmlBlocks(HTMLParser):
@@ -29,9 +33,15 @@ class _HtmlBlocks(HTMLParser):
          "summary", "details", "table", "ul", "ol", "dl", "body", "form", "fieldset", "center"}
     )  # fmt: skip
 
-    def __init__(self, text: str, guard: Guard) -> None:
+    def __init__(self, text: str, guard: Guard, *, scoped: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.guard = guard
+        # Outside the main content until it opens, and again once it closes: (its tag, how many
+        # elements of that tag are open inside it, itself included) while inside.
+        self.scoped = scoped
+        self.entered = False  # the main content was found
+        self._outside = scoped
+        self._main: tuple[str, int] | None = None
         self.blocks = guard.blocks()
         self.title = ""
         self._text = text
@@ -62,11 +72,15 @@ class _HtmlBlocks(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.guard.tick()
+        if self._main is not None and tag == self._main[0]:
+            self._main = (tag, self._main[1] + 1)
+        elif self._outside and (tag == "main" or ("role", "main") in attrs):
+            self._outside, self._main, self.entered = False, (tag, 1), True
         if tag in self._SKIP:
             self._skip_depth += 1
         elif tag == "title":
             self._in_title = True
-        elif self._skip_depth:
+        elif self._skip_depth or self._outside:
             return
         elif tag == "a":
             self._links += 1
@@ -87,11 +101,18 @@ class _HtmlBlocks(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.guard.tick()
+        self._end(tag)
+        if self._main is not None and tag == self._main[0]:
+            depth = self._main[1] - 1
+            self._main = (tag, depth) if depth else None
+            self._outside = not depth
+
+    def _end(self, tag: str) -> None:
         if tag in self._SKIP:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag == "title":
             self._in_title = False
-        elif self._skip_depth:
+        elif self._skip_depth or self._outside:
             return
         elif tag == "a":
             self._links = max(0, self._links - 1)
@@ -134,7 +155,7 @@ class _HtmlBlocks(HTMLParser):
         if self._in_title:
             self.title += data
             self.blocks.reserve(len(self.title))
-        elif self._skip_depth:
+        elif self._skip_depth or self._outside:
             return
         elif self._open is not None:
             if self._open[0] != "tr" or self._in_cell:
@@ -175,9 +196,25 @@ def _squash(text: str) -> str:
 
 def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Block]:
     """h1–h6, p, li and tr (th/td cells), and the loose text of other containers, in document
-    order; page chrome and code are dropped. A fragment (`whole_page=False`, HTML inside
-    Markdown) takes no title from <title>."""
-    parser = _HtmlBlocks(text, guard)
+    order; page chrome and code are dropped; a whole page that marks its main content, that
+    content alone. A fragment (`whole_page=False`, HTML inside Markdown) takes no title from
+    <title>."""
+    parser = _parsed(text, guard, scoped=whole_page and _MAIN.search(text) is not None)
+    if parser.scoped and not (parser.entered and parser.blocks):
+        # "<main" was text, not an element, or the element held nothing: the whole page.
+        parser = _parsed(text, guard, scoped=False)
+    blocks = parser.blocks
+    if (
+        whole_page
+        and parser.title.strip()
+        and not (blocks and blocks[0].kind == "heading" and blocks[0].level == 1)
+    ):
+        blocks.insert(0, Block("heading", _squash(parser.title), (0, 0), level=1))
+    return blocks
+
+
+def _parsed(text: str, guard: Guard, *, scoped: bool) -> _HtmlBlocks:
+    parser = _HtmlBlocks(text, guard, scoped=scoped)
     try:
         for start in range(0, len(text), _PIECE):
             guard.tick()
@@ -188,11 +225,4 @@ def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Bloc
         raise
     except Exception as exc:  # html.parser asserts on some malformed markup
         raise CorpusError(f"{guard.name}: not readable HTML ({type(exc).__name__})") from exc
-    blocks = parser.blocks
-    if (
-        whole_page
-        and parser.title.strip()
-        and not (blocks and blocks[0].kind == "heading" and blocks[0].level == 1)
-    ):
-        blocks.insert(0, Block("heading", _squash(parser.title), (0, 0), level=1))
-    return blocks
+    return parser

@@ -1,0 +1,58 @@
+"""Word documents as people write them: with heading styles, or with headings set in bold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.loaders import load_document
+from ingest.structure import Document
+
+BODY = "Each session lasts one hour and follows a short agenda that the host adapts to the group."
+
+
+def _docx(path: Path, parts: list[tuple[str, str]]) -> Document:
+    """parts: (how, text); how is "bold" (a Normal paragraph, all bold), "h1"/"h2" (heading
+    styles), "p" (plain) or "bold sentence"."""
+    from docx import Document as new_document
+
+    doc = new_document()
+    for how, text in parts:
+        if how in ("h1", "h2"):
+            doc.add_heading(text, level=int(how[1]))
+        else:
+            doc.add_paragraph().add_run(text).bold = how.startswith("bold")
+    doc.save(str(path))
+    return load_document(path, "handbook")
+
+
+def test_headings_set_in_bold_are_headings_when_no_heading_style_is_used(tmp_path: Path) -> None:
+    doc = _docx(tmp_path / "bold.docx", [
+        ("bold", "Host handbook"),
+        ("bold", "Before the session"), ("p", BODY), ("p", BODY),
+        ("bold", "During the session"), ("p", BODY),
+        ("bold sentence", "Always start on time."), ("p", BODY),
+    ])  # fmt: skip
+    assert doc.title == "Host handbook"
+    assert [s.title for s in doc.sections] == ["Before the session", "During the session"]
+    # A bold sentence is emphasis, not a heading.
+    assert [u.text for u in doc.sections[1].units] == [BODY, "Always start on time.", BODY]
+
+
+def test_bold_lines_stay_text_where_heading_styles_give_the_structure(tmp_path: Path) -> None:
+    doc = _docx(tmp_path / "styled.docx", [
+        ("h1", "Host handbook"),
+        ("h2", "Before the session"), ("p", BODY), ("bold", "Tip"), ("p", BODY),
+        ("h2", "During the session"), ("p", BODY),
+    ])  # fmt: skip
+    assert [s.title for s in doc.sections] == ["Before the session", "During the session"]
+    assert [u.text for u in doc.sections[0].units] == [BODY, "Tip", BODY]
+
+
+def test_a_document_set_mostly_in_bold_has_no_bold_headings(tmp_path: Path) -> None:
+    doc = _docx(tmp_path / "loud.docx", [
+        ("bold", "Host handbook"), ("bold", "Plan the room"), ("bold", "Book it early"),
+        ("p", BODY),
+    ])  # fmt: skip
+    assert len(doc.sections) == 1
+    units = [u.text for u in doc.sections[0].units]
+    assert units == ["Host handbook", "Plan the room", "Book it early", BODY]

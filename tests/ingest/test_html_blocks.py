@@ -1,0 +1,62 @@
+"""HTML pages saved from docs sites: the main content is the guide, what sits beside it is not."""
+
+from __future__ import annotations
+
+from ingest.budgets import Budgets
+from ingest.html_blocks import parse_html
+
+SIDEBAR = (
+    '<div class="sidebar"><h2>Related Topics</h2><ul><li><a href="/a">Getting started</a></li>'
+    '<li><a href="/b">Soft skills</a></li></ul></div>'
+)
+HELPFUL = '<div class="feedback"><h2>Help improve this page</h2><p>Was this page helpful?</p></div>'
+ARTICLE = (
+    "<p>Finding a job takes a plan.</p><h2>Sell yourself</h2>"
+    "<ul><li>Write a CV</li><li>Build a portfolio</li></ul>"
+)
+
+
+def _blocks(html: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in parse_html(html, Budgets().start("page.html"))]
+
+
+ARTICLE_BLOCKS = [
+    ("heading", "Finding a job"),
+    ("paragraph", "Finding a job takes a plan."),
+    ("heading", "Sell yourself"),
+    ("list_item", "Write a CV"),
+    ("list_item", "Build a portfolio"),
+]
+
+
+def test_a_page_with_a_main_element_is_read_from_it_alone() -> None:
+    page = (f"<html><head><title>Finding a job</title></head><body>{SIDEBAR}"
+            f"<main><article>{ARTICLE}</article></main>{HELPFUL}</body></html>")  # fmt: skip
+    assert _blocks(page) == ARTICLE_BLOCKS
+
+
+def test_an_element_with_role_main_counts_as_main_however_deep_it_nests() -> None:
+    page = (f"<html><head><title>Finding a job</title></head><body>{SIDEBAR}"
+            f'<div role="main"><div class="body"><div>{ARTICLE}</div></div></div>{HELPFUL}'
+            "</body></html>")  # fmt: skip
+    assert _blocks(page) == ARTICLE_BLOCKS
+
+
+def test_a_page_that_only_mentions_main_in_its_text_is_read_whole() -> None:
+    page = (
+        '<html><head><title>Landmarks</title></head><body><p>Put role="main" on the '
+        "wrapper of the content.</p><p>Screen readers jump to it.</p></body></html>"
+    )
+    assert _blocks(page) == [
+        ("heading", "Landmarks"),
+        ("paragraph", 'Put role="main" on the wrapper of the content.'),
+        ("paragraph", "Screen readers jump to it."),
+    ]
+
+
+def test_html_inside_markdown_is_never_scoped() -> None:
+    fragment = f"{SIDEBAR}<main><p>Inside.</p></main><p>After.</p>"
+    blocks = parse_html(fragment, Budgets().start("guide.md"), whole_page=False)
+    assert [b.text for b in blocks] == [
+        "Related Topics", "Getting started", "Soft skills", "Inside.", "After.",
+    ]  # fmt: skip
