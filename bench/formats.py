@@ -1,5 +1,6 @@
 """The same guides as their authors wrote them (Markdown) and as users also get them: plain text
-(headings as lines of their own, as the shipped guide is written), HTML, the
+(headings as lines of their own, as the shipped guide is written; or wrapped at 72 columns with
+underlined headings, as an editor saves it), HTML, the
 HTML page as a docs site serves it (a sidebar of links before the content, a feedback box and a
 footer after), PDF printed by Chromium, Word (.docx) with heading styles, the same .docx with
 its headings set in bold instead (as many authors do), and the styled .docx saved as PDF by a
@@ -41,12 +42,13 @@ from ingest.embedder import embedder_for
 from retriever.index import load_index
 from tuning.tune import run_tune
 
-FORMATS = ("md", "txt", "html", "site", "pdf", "docx", "docx-bold", "office")
+FORMATS = ("md", "txt", "txt-wrapped", "html", "site", "pdf", "docx", "docx-bold", "office")
 COLUMNS = ("hit@1", "fact@3", "chars@3", "answer_facts", "citation_precision", "oos_abstained",
            "false_abstention")  # fmt: skip
 CHROMIUM = Path("/usr/bin/chromium")
 # What a site generator reads and a reader never sees (the Markdown loader drops it too).
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_FRONT_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
 _TEMPLATE = re.compile(r"\{\{(?:[^{}]|\{[^{}]*\})*\}\}|\{%[^{}]*%\}")  # one level of {} inside
 
 
@@ -62,12 +64,24 @@ def html_of(guide: EvalGuide) -> str:
             f"</head><body>{body}</body></html>")  # fmt: skip
 
 
-def text_of(guide: EvalGuide) -> str:
-    """Plain text: each heading, paragraph and list item ("- ") a line, tables in pipes."""
+def title_of(guide: EvalGuide) -> str:
+    """The title the guide's page shows: its front matter's, else its catalogue title."""
+    found = _FRONT_TITLE.search(guide.path.read_text(encoding="utf-8")[:2000])
+    return found.group(1).strip().strip("\"'") if found else guide.title
+
+
+def text_of(guide: EvalGuide, *, wrapped: bool = False) -> str:
+    """Plain text: the title, then each heading, paragraph and list item ("- ") a line, tables in
+    pipes; `wrapped`, as an editor saves it: at 72 columns, blank lines between blocks, headings
+    underlined."""
+    import textwrap
+
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(markdown_of(guide))
-    lines: list[str] = []
+    blocks: list[str] = []
+    if not (tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1"):
+        blocks.append(title_of(guide))
     row: list[str] = []
     depth = 0  # lists open
     for n, t in enumerate(tokens):
@@ -78,15 +92,23 @@ def text_of(guide: EvalGuide) -> str:
         elif t.type == "tr_open":
             row = []
         elif t.type == "tr_close":
-            lines.append(f"| {' | '.join(row)} |")
+            blocks.append(f"| {' | '.join(row)} |")
             if tokens[n - 2].type == "th_close":  # the header row: the separator after it
-                lines.append("|" + "---|" * len(row))
+                blocks[-1] += "\n|" + "---|" * len(row)
         elif t.type == "inline" and tokens[n - 1].type in ("th_open", "td_open"):
             row.append(_inline(t))
         elif t.type == "inline":
-            lines.append(("- " if depth and tokens[n - 1].type == "paragraph_open" else "")
-                         + _inline(t))  # fmt: skip
-    return "\n".join(lines) + "\n"
+            heading = tokens[n - 1].type == "heading_open"
+            item = depth and tokens[n - 1].type == "paragraph_open"
+            text = ("- " if item else "") + _inline(t)
+            if wrapped and heading:
+                text += "\n" + ("=" if tokens[n - 1].tag == "h1" else "-") * len(text)
+            elif wrapped:
+                text = textwrap.fill(text, 72, subsequent_indent="  " if item else "")
+            blocks.append(text)
+    if wrapped:  # a table's rows stay together
+        return "\n\n".join(blocks).replace("|\n\n|", "|\n|") + "\n"
+    return "\n".join(blocks) + "\n"
 
 
 def site_page_of(guide: EvalGuide) -> str:
@@ -159,6 +181,9 @@ def write_formats(guides: list[EvalGuide], folder: Path, formats: list[str]) -> 
             shutil.copy(g.path, folder / "md" / f"{g.id}.md")
         if "txt" in formats:
             (folder / "txt" / f"{g.id}.txt").write_text(text_of(g), encoding="utf-8")
+        if "txt-wrapped" in formats:
+            wrapped = text_of(g, wrapped=True)
+            (folder / "txt-wrapped" / f"{g.id}.txt").write_text(wrapped, encoding="utf-8")
         if "html" in formats:
             (folder / "html" / f"{g.id}.html").write_text(html_of(g), encoding="utf-8")
         if "site" in formats:

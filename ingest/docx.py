@@ -21,7 +21,8 @@ from ingest.errors import CorpusError
 from ingest.structure import Block
 
 _HEADING = re.compile(r"^(?:Heading\s*(\d)|Title)$", re.IGNORECASE)
-_ENDS_SENTENCE = re.compile(r"[.!?:;,]['\"”’)]*$")
+# A bold paragraph ending so is a sentence set in bold; one ending in "?" may be a heading.
+_NOT_HEADING_END = re.compile(r"[.!:;,]['\"”’)]*$")
 _HEADING_WORDS = 14  # a bold paragraph longer than this is emphasis, not a heading
 
 
@@ -76,7 +77,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
 
 def _bold_heading(paragraph: Any, text: str) -> bool:
     """A short paragraph set in bold that ends no sentence."""
-    if len(text.split()) > _HEADING_WORDS or _ENDS_SENTENCE.search(text):
+    if len(text.split()) > _HEADING_WORDS or _NOT_HEADING_END.search(text):
         return False
     runs = [r for r in paragraph.runs if r.text.strip()]
     return bool(runs) and all(r.bold for r in runs)

@@ -7,6 +7,7 @@ its input (a 40 KB line must not take minutes), and the loops check the guide's 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -20,6 +21,13 @@ _LIST_ITEM = re.compile(r"^(\s*(?:[-*+•]|\d{1,3}[.)])\s+)(\S.*)$")
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _LINE_END = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # as str.splitlines
 _MAX_HEADING_WORDS = 12
+_TITLE_WORDS = 20  # a first line longer than this, or a sentence, is text: the file names the guide
+# A line of = or - under a line makes it a heading (setext); alone, as *** or ___ too, a rule.
+_UNDERLINE = re.compile(r"^\s*(?:=+|-+|\*+|_+)\s*$")
+# Hard-wrapped text: most lines are at most this long (an editor's 72 or 80 columns).
+_WRAPPED_WIDTH = 120
+_LONG_LINE = 0.6  # of the usual width: a line this long that ends no sentence goes on below
+_SAMPLE_LINES = 2_000
 
 
 def _lines(text: str, guard: Guard) -> Iterator[tuple[int, str]]:
@@ -51,7 +59,7 @@ def _looks_like_heading(line: str) -> bool:
     stripped = line.strip()
     return (
         bool(stripped)
-        and stripped[0].isupper()
+        and (stripped[0].isupper() or stripped[0].isdigit())  # "5-stage review process"
         and len(stripped.split()) <= _MAX_HEADING_WORDS
         and not ends_sentence(stripped)
         and not stripped.endswith((",", "”"))
@@ -62,18 +70,43 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
     """A guide saved as plain text: title line, headings on their own lines, '-' lists, '|' tables.
 
     Headings are known from the table of contents when there is one (its wording is canonical),
-    otherwise from their shape: a short capitalised line that is not a sentence.
+    from a line of = or - under them, otherwise from their shape: a short capitalised line that
+    is not a sentence. In hard-wrapped text (an editor's 72 or 80 columns) a long line that ends
+    no sentence goes on in the next one, up to a blank line: a paragraph or a list item is one
+    block, not one per line. Rules (---, ***) are not text.
     """
     blocks = guard.blocks()
     toc: dict[str, str] = {}
     in_toc = False
+    long_line = _long_line(text, guard)
+    previous = ""  # the line before, "" after a blank one
+    alone = False  # the last block is one line with blank lines before it
     for offset, line in _lines(text, guard):
         stripped = line.strip()
         if not stripped:
+            previous = ""
             continue
         span = _trimmed_span(offset, line)
         item = _LIST_ITEM.match(line)
-        if not blocks:
+        last = blocks[-1] if blocks else None
+        if last is not None and alone and not previous and _question_heading(last):
+            # "What are you going to test?" on a line of its own, blank lines around it.
+            blocks[-1] = last = Block("heading", last.text, last.span, level=2)
+        alone = not previous
+        if _UNDERLINE.match(stripped) and len(stripped) >= 3:
+            if last is not None and previous and last.kind != "table_row":
+                # Setext: the line above is a heading (the title's underline changes nothing).
+                level = last.level if last.kind == "heading" else (1 if "=" in stripped else 2)
+                title = previous if last.kind == "list_item" else last.text  # "1. Setup"
+                blocks[-1] = Block("heading", title, last.span, level=level)
+            previous = ""
+            continue
+        if last is not None and _goes_on(last, previous, stripped, long_line) and not item:
+            # A wrapped line: the block goes on. (A long line taken for a heading, as it was
+            # short of words and ended no sentence, was a paragraph's first line.)
+            kind = "paragraph" if last.kind == "heading" else last.kind
+            blocks[-1] = Block(kind, f"{last.text} {stripped}", (last.span[0], span[1]))
+        elif not blocks and not ends_sentence(stripped) and len(stripped.split()) <= _TITLE_WORDS:
             blocks.append(Block("heading", stripped, span, level=1))
         elif stripped.casefold() in TOC_TITLES:
             in_toc = True
@@ -93,7 +126,47 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
         else:
             in_toc = False
             blocks.append(Block("paragraph", stripped, span))
+        previous = stripped
     return blocks
+
+
+def _question_heading(block: Block) -> bool:
+    """A paragraph that could be a heading phrased as a question."""
+    text = block.text
+    return (
+        block.kind == "paragraph"
+        and text.endswith("?")
+        and (text[0].isupper() or text[0].isdigit())
+        and len(text.split()) <= _MAX_HEADING_WORDS
+        and "?" not in text[:-1]
+    )
+
+
+def _goes_on(last: Block, previous: str, line: str, long_line: int) -> bool:
+    """In hard-wrapped text, `line` continues the block of the line before it: that line ran to
+    the margin and ended no sentence."""
+    wrappable = last.kind in ("paragraph", "list_item") or (
+        last.kind == "heading" and last.level == 2 and last.text == previous
+    )
+    return (
+        wrappable
+        and long_line > 0
+        and len(previous) >= long_line
+        and not ends_sentence(previous)
+        and not line.startswith("|")
+    )
+
+
+def _long_line(text: str, guard: Guard) -> int:
+    """How long a line of hard-wrapped text is when it runs to the margin (0: the text is not
+    hard-wrapped, each line is a block of its own)."""
+    # The first lines tell the margin; a hostile text's ten million are not all counted.
+    lines = (len(line.strip()) for _, line in _lines(text, guard) if line.strip())
+    lengths = sorted(itertools.islice(lines, _SAMPLE_LINES))
+    if not lengths:
+        return 0
+    usual = lengths[int(len(lengths) * 0.9)]  # the 90th percentile: lines that reach the margin
+    return int(usual * _LONG_LINE) if usual <= _WRAPPED_WIDTH else 0
 
 
 def _add_table_row(blocks: list[Block], row: str, span: tuple[int, int]) -> None:

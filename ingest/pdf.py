@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 _BULLET = re.compile(r"^(?:[•▪◦‣●○■□▫►➢✓\uf0a7\uf0b7\uf0d8\uf076\-–*]|\d{1,3}[.)])\s+")
 _HEADING_SCALE = 1.15  # a line this much larger than the body text is a heading
 _HEADING_WORDS = 14  # a bold line of the body's size longer than this is emphasis, not a heading
+# A bold line ending so is a sentence set in bold (a FAQ's question too, as browsers print them).
 _ENDS_SENTENCE = re.compile(r"[.!?:;]['\"”’)]*$")
 
 

@@ -31,9 +31,11 @@ def test_headings_set_in_bold_are_headings_when_no_heading_style_is_used(tmp_pat
         ("bold", "Before the session"), ("p", BODY), ("p", BODY),
         ("bold", "During the session"), ("p", BODY),
         ("bold sentence", "Always start on time."), ("p", BODY),
+        ("bold", "Why host a session?"), ("p", BODY),
     ])  # fmt: skip
     assert doc.title == "Host handbook"
-    assert [s.title for s in doc.sections] == ["Before the session", "During the session"]
+    titles = ["Before the session", "During the session", "Why host a session?"]
+    assert [s.title for s in doc.sections] == titles
     # A bold sentence is emphasis, not a heading.
     assert [u.text for u in doc.sections[1].units] == [BODY, "Always start on time.", BODY]
 

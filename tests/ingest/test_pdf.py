@@ -155,3 +155,28 @@ def test_a_guide_set_all_in_bold_has_no_bold_headings() -> None:
 
     assert [b.kind for b in blocks] == ["paragraph"]
     assert blocks[0].text == " ".join(texts)
+
+
+def test_a_bold_question_at_the_body_size_stays_text() -> None:
+    from ingest.budgets import Budgets
+    from ingest.pdf import _blocks
+    from ingest.pdf_lines import Line
+
+    # A FAQ as a browser prints one: each question a bold line, its answer in the body face.
+    faq = [("What if someone talks too much?", True), ("Limit the time each person has.", False),
+           ("Ask the quiet ones first.", False), ("Before the session", True),
+           ("Sign on five minutes early.", False)]  # fmt: skip
+    lines = [Line(0, 10.0 + 30 * n, 20.0 + 30 * n, 11.0, text, 10.0, bold=bold)
+             for n, (text, bold) in enumerate(faq)]  # fmt: skip
+
+    blocks = _blocks(lines, [], {}, Budgets().start("faq.pdf"))
+
+    assert [(b.kind, b.text) for b in blocks] == [
+        (
+            "paragraph",
+            "What if someone talks too much? Limit the time each person has. "
+            "Ask the quiet ones first.",
+        ),
+        ("heading", "Before the session"),
+        ("paragraph", "Sign on five minutes early."),
+    ]

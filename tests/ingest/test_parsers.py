@@ -1,0 +1,83 @@
+"""Plain-text guides as people save them: one paragraph a line (the shipped guide), or wrapped
+at an editor's margin with blank lines between blocks and headings underlined."""
+
+from __future__ import annotations
+
+from ingest.budgets import Budgets
+from ingest.parsers import parse_plaintext
+
+WRAPPED = """Host Handbook
+=============
+
+About this handbook
+-------------------
+
+The handbook supports members of the community who host discussions. It
+is maintained by the Community Engagement Team, who update it every
+quarter.
+Questions go to the team's mailing list.
+
+1. Before the session
+---------------------
+
+- Sign on at least five minutes before the session starts, so that you
+  can let people in from the waiting room.
+- Check the agenda.
+
+***
+
+Short lines stay apart.
+Each ends a sentence.
+"""
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in parse_plaintext(text, Budgets().start("guide.txt"))]
+
+
+def test_wrapped_text_is_read_as_paragraphs_under_underlined_headings() -> None:
+    assert _blocks(WRAPPED) == [
+        ("heading", "Host Handbook"),
+        ("heading", "About this handbook"),
+        ("paragraph", "The handbook supports members of the community who host discussions. It "
+                      "is maintained by the Community Engagement Team, who update it every "
+                      "quarter."),
+        ("paragraph", "Questions go to the team's mailing list."),
+        ("heading", "1. Before the session"),
+        ("list_item", "Sign on at least five minutes before the session starts, so that you "
+                      "can let people in from the waiting room."),
+        ("list_item", "Check the agenda."),
+        ("paragraph", "Short lines stay apart."),
+        ("paragraph", "Each ends a sentence."),
+    ]  # fmt: skip
+
+
+def test_a_paragraph_a_line_is_read_line_by_line() -> None:
+    # Lines longer than an editor's margin are whole paragraphs, as in the shipped guide: a
+    # heading before one is not its first line, whatever the heading ends with.
+    paragraph = "Hosting a community discussion is a great way to meet people " * 3
+    text = f"Guide\nIntroduction\n{paragraph}\nRoles of the host\n{paragraph}\n"
+    assert _blocks(text) == [
+        ("heading", "Guide"), ("heading", "Introduction"), ("paragraph", paragraph.strip()),
+        ("heading", "Roles of the host"), ("paragraph", paragraph.strip()),
+    ]  # fmt: skip
+
+
+def test_a_question_on_a_line_of_its_own_between_blank_lines_is_a_heading() -> None:
+    text = (
+        "Testing strategies\n\nWhat are you going to test?\n\nDecide on the features first.\n\n"
+        "5-stage code review process\n\nEach stage has an owner.\nWhy? It keeps reviews short.\n"
+    )
+    assert _blocks(text) == [
+        ("heading", "Testing strategies"),
+        ("heading", "What are you going to test?"),
+        ("paragraph", "Decide on the features first."),
+        ("heading", "5-stage code review process"),
+        ("paragraph", "Each stage has an owner."),
+        ("paragraph", "Why? It keeps reviews short."),
+    ]
+
+
+def test_a_text_that_opens_with_a_sentence_takes_no_title_from_it() -> None:
+    text = "This article explains how to test in many browsers.\nChoosing browsers\nStart small.\n"
+    assert _blocks(text)[0] == ("paragraph", "This article explains how to test in many browsers.")
