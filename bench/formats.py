@@ -252,7 +252,7 @@ def main() -> int:
                 row["chunks"] = len(qa.build.chunks)
                 result["rows"][f"{split} guides, {fmt}"] = row
                 print(f"{split} guides, {fmt}", json.dumps(row), flush=True)
-    table = Table(title=f"the same guides in four formats, {base.retrieval.retriever} retrieval")
+    table = Table(title=f"the same guides in other formats, {base.retrieval.retriever} retrieval")
     table.add_column("guides, format")
     for c in (*COLUMNS, "chunks"):
         table.add_column(c, justify="right")

@@ -76,7 +76,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
 
 
 def _bold_heading(paragraph: Any, text: str) -> bool:
-    """A short paragraph set in bold that ends no sentence."""
+    """A short paragraph set in bold that ends no statement (a question may be a heading)."""
     if len(text.split()) > _HEADING_WORDS or _NOT_HEADING_END.search(text):
         return False
     runs = [r for r in paragraph.runs if r.text.strip()]
