@@ -111,12 +111,22 @@ class Blocks(list[Block]):
             raise self.guard.over("guide_chars", f"its text runs past {limit:,} characters")
 
     def append(self, block: Block) -> None:
+        self.guard.tick()
+        self._count(None, block)
+        super().append(block)
+
+    def replace_last(self, block: Block) -> None:
+        """`block` in the place of the last one (the line read next went on with it, or showed
+        it to be a heading), counting what it adds."""
+        self._count(self[-1], block)
+        super().__setitem__(-1, block)
+
+    def _count(self, old: Block | None, block: Block) -> None:
         guard, budgets = self.guard, self.guard.budgets
-        guard.tick()
-        self.reserve(len(block.text))
-        self.chars += len(block.text)
-        if block.kind == "heading":
+        more = len(block.text) - (len(old.text) if old else 0)
+        self.reserve(more)
+        self.chars += more
+        if block.kind == "heading" and (old is None or old.kind != "heading"):
             self.headings += 1
             if self.headings > budgets.sections:
                 raise guard.over("sections", f"it has more than {budgets.sections:,} sections")
-        super().append(block)

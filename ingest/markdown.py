@@ -16,7 +16,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ingest.budgets import Guard
+from ingest.budgets import Blocks, Guard
 from ingest.html_blocks import parse_html
 from ingest.structure import Block, BlockKind
 
@@ -80,7 +80,7 @@ class _Walker:
         self.lines = lines
         self.guard = guard
         self.depth = depth
-        self.blocks: list[Block] = guard.blocks()
+        self.blocks: Blocks = guard.blocks()
         self._row: list[str] = []
         self._row_header = False
         self._row_span: tuple[int, int] = (0, 0)
@@ -131,7 +131,7 @@ class _Walker:
         if self._item_span:  # a list item's text (the first paragraph of the item)
             if self.blocks and self.blocks[-1].kind == "list_item" and self._continues(line_map):
                 prev = self.blocks[-1]
-                self.blocks[-1] = Block("list_item", f"{prev.text} {text}", prev.span)
+                self.blocks.replace_last(Block("list_item", f"{prev.text} {text}", prev.span))
                 return
             self.blocks.append(
                 Block("list_item", text, self._item_span[-1], link=_all_link(inline))

@@ -91,21 +91,22 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
         last = blocks[-1] if blocks else None
         if last is not None and alone and not previous and _question_heading(last):
             # "What are you going to test?" on a line of its own, blank lines around it.
-            blocks[-1] = last = Block("heading", last.text, last.span, level=2)
+            last = Block("heading", last.text, last.span, level=2)
+            blocks.replace_last(last)
         alone = not previous
         if _UNDERLINE.match(stripped) and len(stripped) >= 3:
             if last is not None and previous and last.kind != "table_row":
                 # Setext: the line above is a heading (the title's underline changes nothing).
                 level = last.level if last.kind == "heading" else (1 if "=" in stripped else 2)
                 title = previous if last.kind == "list_item" else last.text  # "1. Setup"
-                blocks[-1] = Block("heading", title, last.span, level=level)
+                blocks.replace_last(Block("heading", title, last.span, level=level))
             previous = ""
             continue
         if last is not None and _goes_on(last, previous, stripped, long_line) and not item:
             # A wrapped line: the block goes on. (A long line taken for a heading, as it was
             # short of words and ended no sentence, was a paragraph's first line.)
             kind = "paragraph" if last.kind == "heading" else last.kind
-            blocks[-1] = Block(kind, f"{last.text} {stripped}", (last.span[0], span[1]))
+            blocks.replace_last(Block(kind, f"{last.text} {stripped}", (last.span[0], span[1])))
         elif not blocks and not ends_sentence(stripped) and len(stripped.split()) <= _TITLE_WORDS:
             blocks.append(Block("heading", stripped, span, level=1))
         elif stripped.casefold() in TOC_TITLES:

@@ -3,7 +3,9 @@ at an editor's margin with blank lines between blocks and headings underlined.""
 
 from __future__ import annotations
 
-from ingest.budgets import Budgets
+import pytest
+
+from ingest.budgets import Budgets, OverBudget
 from ingest.parsers import parse_plaintext
 
 WRAPPED = """Host Handbook
@@ -81,3 +83,14 @@ def test_a_question_on_a_line_of_its_own_between_blank_lines_is_a_heading() -> N
 def test_a_text_that_opens_with_a_sentence_takes_no_title_from_it() -> None:
     text = "This article explains how to test in many browsers.\nChoosing browsers\nStart small.\n"
     assert _blocks(text)[0] == ("paragraph", "This article explains how to test in many browsers.")
+
+
+def test_what_wrapped_lines_and_underlines_add_counts_against_the_budgets() -> None:
+    # One paragraph of 5,000 wrapped lines: each line's characters count as it joins.
+    text = "Guide\n\n" + "".join(("word " * 14).strip() + "\n" for _ in range(5_000))
+    with pytest.raises(OverBudget, match="GUIDE_RAG_MAX_GUIDE_CHARS"):
+        parse_plaintext(text, Budgets(guide_chars=100_000).start("wrapped.txt"))
+    # Lines made headings by the line under them count as sections.
+    text = "Guide\n\n" + "".join(f"part {n}.\n---\n\n" for n in range(600))
+    with pytest.raises(OverBudget, match="GUIDE_RAG_MAX_SECTIONS"):
+        parse_plaintext(text, Budgets(sections=500).start("underlined.txt"))
