@@ -154,52 +154,9 @@ def _blocks(
     lines: list[Line], tables: list[_Table], outline: dict[str, int], guard: Guard
 ) -> list[Block]:
     lines = without_running_lines(lines)
-    body = Counter(line.size for line in lines for _ in line.text).most_common(1)
-    body_size = body[0][0] if body else 0.0
-    heading_sizes = sorted({ln.size for ln in lines if ln.size > body_size * _HEADING_SCALE},
-                           reverse=True)  # fmt: skip
-    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)
-            if a.page == b.page and b.top > a.bottom]  # fmt: skip
-    # Lines of one paragraph sit closest: the lowest quartile of the gaps is the line spacing.
-    usual_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
-    close = max(usual_gap * 1.8, 2.0)  # a gap wider than this starts a new block
-    # Bold stands out only where most of the body is not bold.
-    body_lines = [ln for ln in lines if ln.size == body_size]
-    bold_stands_out = sum(ln.bold for ln in body_lines) * 2 < len(body_lines)
-
-    def level_of(line: Line) -> int:
-        if outline:
-            return outline.get(line.text.casefold(), 0)
-        if line.size in heading_sizes:
-            return heading_sizes.index(line.size) + 1
-        bold_heading = (
-            bold_stands_out
-            and line.bold
-            and line.size == body_size
-            and not line.marked
-            and len(line.text.split()) <= _HEADING_WORDS
-            and not _BULLET.match(line.text)
-            and not _ENDS_SENTENCE.search(line.text)
-        )
-        return len(heading_sizes) + 1 if bold_heading else 0
-
-    levels = [level_of(ln) for ln in lines]
-    merged: list[tuple[Line, int]] = []
-    for line, level in zip(lines, levels, strict=True):
-        if merged and level and merged[-1][1] == level:
-            last = merged[-1][0]
-            if (
-                last.page == line.page
-                and last.size == line.size
-                and line.top - last.bottom <= close
-            ):
-                # One heading set on two lines.
-                text = f"{last.text} {line.text}"
-                merged[-1] = (replace(last, bottom=line.bottom, text=text), level)
-                continue
-        merged.append((line, level))
+    close = _block_gap(lines)
     items: list[tuple[int, float, tuple[Line, int] | _Table]] = [
-        (ln.page, ln.top, (ln, level)) for ln, level in merged
+        (ln.page, ln.top, (ln, level)) for ln, level in _leveled(lines, outline, close)
     ]
     items += [(t.page, t.top, t) for t in tables]
     items.sort(key=lambda item: (item[0], item[1]))
@@ -254,3 +211,58 @@ def _blocks(
         previous = line
     flush()
     return blocks
+
+
+def _block_gap(lines: list[Line]) -> float:
+    """A gap between lines wider than this starts a new block. Lines of one paragraph sit
+    closest: the lowest quartile of the gaps is the line spacing."""
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(lines)
+            if a.page == b.page and b.top > a.bottom]  # fmt: skip
+    usual_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
+    return max(usual_gap * 1.8, 2.0)
+
+
+def _leveled(lines: list[Line], outline: dict[str, int], close: float) -> list[tuple[Line, int]]:
+    """Each line with its heading level (0: text), a heading set on two lines as one."""
+    merged: list[tuple[Line, int]] = []
+    for line, level in zip(lines, _levels(lines, outline), strict=True):
+        if merged and level and merged[-1][1] == level:
+            last = merged[-1][0]
+            if (
+                last.page == line.page
+                and last.size == line.size
+                and line.top - last.bottom <= close
+            ):
+                text = f"{last.text} {line.text}"
+                merged[-1] = (replace(last, bottom=line.bottom, text=text), level)
+                continue
+        merged.append((line, level))
+    return merged
+
+
+def _levels(lines: list[Line], outline: dict[str, int]) -> list[int]:
+    """Heading levels from the outline when the PDF has one; else the sizes larger than the
+    body's, largest first, then short bold lines at the body's size where the body is not bold."""
+    if outline:
+        return [outline.get(ln.text.casefold(), 0) for ln in lines]
+    body = Counter(line.size for line in lines for _ in line.text).most_common(1)
+    body_size = body[0][0] if body else 0.0
+    sizes = sorted({ln.size for ln in lines if ln.size > body_size * _HEADING_SCALE}, reverse=True)
+    body_lines = [ln for ln in lines if ln.size == body_size]
+    bold_stands_out = sum(ln.bold for ln in body_lines) * 2 < len(body_lines)
+
+    def level(line: Line) -> int:
+        if line.size in sizes:
+            return sizes.index(line.size) + 1
+        bold_heading = (
+            bold_stands_out
+            and line.bold
+            and line.size == body_size
+            and not line.marked
+            and len(line.text.split()) <= _HEADING_WORDS
+            and not _BULLET.match(line.text)
+            and not _ENDS_SENTENCE.search(line.text)
+        )
+        return len(sizes) + 1 if bold_heading else 0
+
+    return [level(ln) for ln in lines]
