@@ -31,6 +31,7 @@ from ingest.budgets import Guard
 from ingest.errors import CorpusError
 from ingest.pdf_lines import Line, page_lines, without_running_lines
 from ingest.structure import Block
+from retriever.text import ends_sentence
 
 if TYPE_CHECKING:
     from ingest.pdf_limits import PdfBudget
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 _BULLET = re.compile(r"^(?:[•▪◦‣●○■□▫►➢✓\uf0a7\uf0b7\uf0d8\uf076\-–*]|\d{1,3}[.)])\s+")
 _HEADING_SCALE = 1.15  # a line this much larger than the body text is a heading
 _HEADING_WORDS = 14  # a bold line of the body's size longer than this is emphasis, not a heading
-# A bold line ending so is a sentence set in bold (a FAQ's question too, as browsers print them).
-_ENDS_SENTENCE = re.compile(r"[.!?:;]['\"”’)]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +197,7 @@ def _blocks(
             starts_new = True
         elif line.page != previous.page:
             # Over a page break a block goes on only mid-sentence, at the same indent and size.
-            starts_new = bool(_ENDS_SENTENCE.search(previous.text)) or abs(
+            starts_new = ends_sentence(previous.text) or abs(
                 line.x0 - previous.x0) > 2.0 or line.size != previous.size  # fmt: skip
         else:
             starts_new = line.top - previous.bottom > close or (
@@ -261,7 +260,7 @@ def _levels(lines: list[Line], outline: dict[str, int]) -> list[int]:
             and not line.marked
             and len(line.text.split()) <= _HEADING_WORDS
             and not _BULLET.match(line.text)
-            and not _ENDS_SENTENCE.search(line.text)
+            and not ends_sentence(line.text)  # a sentence set in bold, or a FAQ's question
         )
         return len(sizes) + 1 if bold_heading else 0
 
