@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import CLI, ROOT, BenchError, environment, print_table
+from benchkit import CLI, ROOT, BenchError, environment, publish
 
 from evaluation.guides import load_guides
 
@@ -75,10 +75,7 @@ def main() -> int:
             seconds, report = tune(scratch)
             result["from_scratch_s"] = seconds
             result["general_pairs"] = report["card"]["general_pairs"]
-    print(json.dumps(result, indent=2))
-    print_table(result, "guide-rag tune: adapting to a new guide, and from scratch")
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    publish(result, args.out, "guide-rag tune: adapting to a new guide, and from scratch")
     return 0
 
 

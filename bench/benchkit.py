@@ -152,6 +152,18 @@ def served_corpus(env: dict[str, str] | None = None) -> Iterator[Served]:
             raise BenchError(str(exc)) from exc
 
 
+def publish(
+    result: dict[str, Any], out: Path | None, title: str, shown: dict[str, Any] | None = None
+) -> None:
+    """A benchmark's result: its JSON on stdout and in `out` (when given), then a table of
+    `shown` (the result itself unless a flatter view reads better)."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+    print_table(result if shown is None else shown, title)
+
+
 def print_table(result: dict[str, Any], title: str) -> None:
     table = Table(title=title)
     table.add_column("figure")

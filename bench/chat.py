@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import httpx
-from benchkit import QUESTIONS, environment, percentiles, print_table, served_corpus
+from benchkit import QUESTIONS, environment, percentiles, publish, served_corpus
 
 from config.sections import ServerSection
 
@@ -56,10 +56,7 @@ def main() -> int:
         "ask_cap_bytes": server.max_body_bytes,
         "turn_ms": percentiles(times),
     }
-    print(json.dumps(result, indent=2))
-    print_table(result, f"A {args.turns}-turn chat through /v1/chat/completions")
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    publish(result, args.out, f"A {args.turns}-turn chat through /v1/chat/completions")
     return 0 if result["turns_answered"] == args.turns else 1
 
 

@@ -12,7 +12,6 @@ pure Python (`reference_s`, one core, before the run) and reads the CPU the whol
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -21,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import ROOT, BenchError, environment, print_table
+from benchkit import ROOT, BenchError, environment, publish
 
 COMMAND = [sys.executable, "-m", "pytest", "-m", "not model and not system", "-n", "2",
            "--dist", "loadgroup", "-q"]  # fmt: skip
@@ -71,10 +70,8 @@ def main() -> int:
         "reference_median_s": round(statistics.median(r["reference_s"] for r in runs), 2),
         "each": runs,
     }
-    print(json.dumps(result, indent=2))
-    print_table({k: v for k, v in result.items() if k != "each"}, "the fast suite, run after run")
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    shown = {k: v for k, v in result.items() if k != "each"}
+    publish(result, args.out, "the fast suite, run after run", shown)
     return 0
 
 

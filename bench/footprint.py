@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import httpx
-from benchkit import CLI, ROOT, environment, ingest, print_table, tree_rss_mb, unique_question
+from benchkit import CLI, ROOT, environment, ingest, publish, tree_rss_mb, unique_question
 
 from tests.helpers import live_server_process
 from tests.slim import HEAVY, serve_venv, size_mb
@@ -66,10 +66,7 @@ def main() -> int:
         "server_maps_torch": "libtorch" in maps,
         "server_maps_onnxruntime": "onnxruntime" in maps,
     }
-    print(json.dumps(result, indent=2))
-    print_table(result, "guide-rag[serve]: install size and server memory (one machine)")
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    publish(result, args.out, "guide-rag[serve]: install size and server memory (one machine)")
     return 0
 
 

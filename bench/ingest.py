@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchkit import ROOT, BenchError, environment, print_table
+from benchkit import ROOT, BenchError, environment, publish
 
 from tests.helpers import CLI
 
@@ -163,12 +163,9 @@ def main() -> int:
     except BenchError as exc:
         print(f"bench/ingest.py: {exc}", file=sys.stderr)
         return 1
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
     flat = {k: v for k, v in result.items() if k != "texts_per_second_by_choice"}
-    print_table({**flat, **result["texts_per_second_by_choice"]}, "Ingest against its floor")
+    shown = {**flat, **result["texts_per_second_by_choice"]}
+    publish(result, args.out, "Ingest against its floor", shown)
     return 0
 
 

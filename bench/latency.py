@@ -45,7 +45,7 @@ from benchkit import (
     environment,
     floor_encoder,
     percentiles,
-    print_table,
+    publish,
     served_corpus,
     unique_question,
 )
@@ -166,10 +166,7 @@ def main() -> int:
             f"latency: failed: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr
         )
         return 1
-    print(json.dumps(result, indent=2))
-    print_table(result, "Latency against the ONNX floor (one run, one machine)")
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    publish(result, args.out, "Latency against the ONNX floor (one run, one machine)")
     return 0
 
 

@@ -36,7 +36,7 @@ from benchkit import (
     environment,
     floor_ms,
     percentiles,
-    print_table,
+    publish,
     served_corpus,
     tree_rss_mb,
     unique_question,
@@ -211,12 +211,10 @@ def main() -> int:
         **cold,
         "target_cold_start_ratio": 1.5,
     }
-    print(json.dumps(result, indent=2))
-    print_table({k: v for k, v in result.items() if k != "statuses"} | {
+    shown = {k: v for k, v in result.items() if k != "statuses"} | {
         "statuses": ", ".join(f"{k}: {v}" for k, v in result["statuses"].items())
-    }, "POST /ask under load (one run, one machine)")  # fmt: skip
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    }
+    publish(result, args.out, "POST /ask under load (one run, one machine)", shown)
     return 0
 
 

@@ -28,7 +28,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchkit import CLI, ROOT, environment, floor_ms, ingest, print_table, tree_rss_mb
+from benchkit import CLI, ROOT, environment, floor_ms, ingest, publish, tree_rss_mb
 from load import hammer
 
 from tests.helpers import live_server_process
@@ -118,21 +118,15 @@ def main() -> int:
         "two_replicas_vs_direct": round(rows[TWO]["requests_per_second"] / direct, 2),
         "one_replica_behind_nginx_vs_direct": round(rows[ONE]["requests_per_second"] / direct, 2),
     }
-    print(json.dumps(result, indent=2))
-    print_table(
-        {
-            name: f"{r['requests_per_second']} req/s (rounds {r['rounds_requests_per_second']}), "
-            f"p50/p99 {r['p50_ms']}/{r['p99_ms']} ms, errors {r['errors']}"
-            for name, r in rows.items()
-        }
-        | {
-            "two replicas ÷ direct": result["two_replicas_vs_direct"],
-            "replica RSS after, MB": rss,
-        },
-        f"POST /ask, {c} clients, {n} unique questions per round and phase (one run, one machine)",
+    shown = {
+        name: f"{r['requests_per_second']} req/s (rounds {r['rounds_requests_per_second']}), "
+        f"p50/p99 {r['p50_ms']}/{r['p99_ms']} ms, errors {r['errors']}"
+        for name, r in rows.items()
+    } | {"two replicas ÷ direct": result["two_replicas_vs_direct"], "replica RSS after, MB": rss}
+    title = (
+        f"POST /ask, {c} clients, {n} unique questions per round and phase (one run, one machine)"
     )
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    publish(result, args.out, title, shown)
     return 0
 
 

@@ -12,7 +12,7 @@ import pytest
 from config.settings import Settings
 from ingest.build import run_ingest
 from retriever.limits import BASE_MODEL
-from tests.helpers import asking_in_a_loop, env_for, live_server_process, real_settings_for
+from tests.helpers import NO_CA, asking_in_a_loop, env_for, live_server_process, real_settings_for
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 QUESTION = {"question": "How much do entry-level AI engineers earn?"}
@@ -25,13 +25,13 @@ def test_serving_goes_on_while_the_model_is_adapted_and_swapped_in(tmp_path: Pat
     env = {**env_for(settings), "GUIDE_RAG_RELOAD_SECONDS": "0.5"}
     log = tmp_path / "server.log"
     with live_server_process(env, log, args=["--adapt"]) as (base, _):
-        first = httpx.get(f"{base}/ready", timeout=5).json()
+        first = httpx.get(f"{base}/ready", timeout=5, verify=NO_CA).json()
         assert first["model"] == BASE_MODEL and first["adaptation"] in ("waiting", "running")
         models: list[str] = []
         with asking_in_a_loop(base, QUESTION) as asked:
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:
-                ready = httpx.get(f"{base}/ready", timeout=5).json()
+                ready = httpx.get(f"{base}/ready", timeout=5, verify=NO_CA).json()
                 models.append(ready["model"])
                 if ready["adaptation"] == "failed":
                     pytest.fail(f"adaptation failed: {ready['adaptation_detail']}")

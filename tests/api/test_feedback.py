@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from config.settings import Settings
 from retriever.qa import QA
-from tests.helpers import FeedbackTarget, env_for, free_port, live_server_process
+from tests.helpers import NO_CA, FeedbackTarget, env_for, free_port, live_server_process
 
 # The fake model matches words: the question uses the guide's own.
 QUESTION = "What salary do entry level AI engineers typically start at? (feedback test)"
@@ -120,13 +120,14 @@ def test_sigkill_while_writing_loses_no_acknowledged_verdict(
     served: tuple[str, int], feedback_target: FeedbackTarget
 ) -> None:
     base, pid = served
-    ids = [httpx.post(f"{base}/ask", json={"question": f"{QUESTION} #{n}"}).json()["id"]
-           for n in range(5)]  # fmt: skip
+    with httpx.Client(base_url=base, verify=NO_CA) as client:
+        ids = [client.post("/ask", json={"question": f"{QUESTION} #{n}"}).json()["id"]
+               for n in range(5)]  # fmt: skip
     acknowledged: list[str] = []
     stop = threading.Event()
 
     def vote() -> None:
-        with httpx.Client(base_url=base, timeout=5) as client:
+        with httpx.Client(base_url=base, timeout=5, verify=NO_CA) as client:
             n = 0
             while not stop.is_set():
                 try:

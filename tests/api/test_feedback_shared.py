@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from config.settings import Settings
-from tests.helpers import CLI, ROOT, env_for, live_server_process
+from tests.helpers import CLI, NO_CA, ROOT, env_for, live_server_process
 from tests.postgres import query
 
 QUESTION = "What salary do entry level AI engineers typically start at? (replica {name} #{n})"
@@ -46,13 +46,13 @@ def test_two_replicas_share_the_store_and_a_killed_one_loses_no_acknowledged_ver
         for name, base in (("a", a), ("b", b)):
             for n in range(5):
                 question = QUESTION.format(name=name, n=n)
-                answer = httpx.post(f"{base}/ask", json={"question": question}).json()
+                answer = httpx.post(f"{base}/ask", json={"question": question}, verify=NO_CA).json()
                 assert answer["citations"], answer
                 asked[answer["id"]] = (name, question)
 
         def vote(name: str, base: str, w: int) -> None:
             ids = [i for i, (replica, _) in asked.items() if replica == name]
-            with httpx.Client(base_url=base, timeout=10) as client:
+            with httpx.Client(base_url=base, timeout=10, verify=NO_CA) as client:
                 n = w
                 while not stop.is_set():
                     answer_id = ids[n % len(ids)]
@@ -155,7 +155,9 @@ def test_a_hanging_database_never_holds_the_threads_that_answer(
             live_server_process(env, tmp_path / "server.log") as (base, _),
             ThreadPoolExecutor(4) as pool,
         ):
-            answer = httpx.post(f"{base}/ask", json={"question": QUESTION.format(name="x", n=0)})
+            answer = httpx.post(
+                f"{base}/ask", json={"question": QUESTION.format(name="x", n=0)}, verify=NO_CA
+            )
             vote = {"answer_id": answer.json()["id"], "verdict": "helpful"}
             pending: list[Future[httpx.Response]] = [
                 pool.submit(httpx.post, f"{base}/feedback", json=vote, timeout=180)
@@ -166,7 +168,7 @@ def test_a_hanging_database_never_holds_the_threads_that_answer(
                 assert time.monotonic() < deadline, "feedback never reached the database"
                 time.sleep(0.01)
             asked = httpx.post(f"{base}/ask", json={"question": QUESTION.format(name="y", n=1)},
-                               timeout=60)  # fmt: skip
+                               timeout=60, verify=NO_CA)  # fmt: skip
             assert asked.status_code == 200
             assert not any(f.done() for f in pending)  # answered while every verdict hung
             hanging.close()  # the database goes away: the verdicts fail cleanly

@@ -7,12 +7,11 @@ import socket
 from collections.abc import Iterator
 
 import httpx
-import openai
 import pytest
 
 from api.protocol import MAX_HEADER_BYTES, MAX_URL_BYTES
 from config.settings import Settings
-from tests.helpers import env_for, live_server
+from tests.helpers import NO_CA, env_for, live_server, openai_client
 
 pytestmark = pytest.mark.server
 QUESTIONS = [
@@ -73,14 +72,14 @@ def test_garbage_is_a_json_400(base: str) -> None:
 
 def test_invalid_utf8_is_named_with_its_offset_in_both_shapes(base: str) -> None:
     ours = httpx.post(f"{base}/ask", content=b'{"question": "caf\xe9 salary?"}',
-                      headers={"content-type": "application/json"})  # fmt: skip
+                      headers={"content-type": "application/json"}, verify=NO_CA)  # fmt: skip
     assert ours.status_code == 400
     assert ours.json()["message"].startswith("body is not valid UTF-8 JSON")
     assert "offset 17" in ours.json()["message"]  # where the é is
     assert ours.json()["errors"][0]["field"] == "body"
     body = b'{"model": "guide-rag", "messages": [{"role": "user", "content": "caf\xe9"}]}'
     theirs = httpx.post(f"{base}/v1/chat/completions", content=body,
-                        headers={"content-type": "application/json"})  # fmt: skip
+                        headers={"content-type": "application/json"}, verify=NO_CA)  # fmt: skip
     assert theirs.status_code == 400
     error = theirs.json()["error"]
     assert error["message"].startswith("body is not valid UTF-8 JSON")
@@ -89,14 +88,24 @@ def test_invalid_utf8_is_named_with_its_offset_in_both_shapes(base: str) -> None
 
 
 def test_a_100_turn_chat_is_answered_every_turn(base: str) -> None:
-    client = openai.OpenAI(base_url=f"{base}/v1", api_key="unused", max_retries=0)
+    # The first 99 turns are the JSON the `openai` client sends, posted as is: the client
+    # re-validates the whole growing list on every call (4 s of the test's CPU, none of it the
+    # server's). The last turn, the longest body, goes through the client itself.
     messages: list[dict[str, str]] = [{"role": "system", "content": "You are helpful."}]
-    for turn in range(100):
-        messages.append({"role": "user", "content": QUESTIONS[turn % len(QUESTIONS)]})
-        reply = client.chat.completions.create(model="guide-rag", messages=messages)  # type: ignore[arg-type]
-        content = reply.choices[0].message.content or ""
-        assert content
-        messages.append({"role": "assistant", "content": content})
+    with httpx.Client(base_url=f"{base}/v1", timeout=30, verify=NO_CA) as http:
+        for turn in range(99):
+            messages.append({"role": "user", "content": QUESTIONS[turn % len(QUESTIONS)]})
+            reply = http.post(
+                "/chat/completions", json={"model": "guide-rag", "messages": messages}
+            )
+            assert reply.status_code == 200, reply.text
+            content = reply.json()["choices"][0]["message"]["content"]
+            assert content
+            messages.append({"role": "assistant", "content": content})
+    messages.append({"role": "user", "content": QUESTIONS[99 % len(QUESTIONS)]})
+    with openai_client(base) as client:
+        last = client.chat.completions.create(model="guide-rag", messages=messages)  # type: ignore[arg-type]
+    assert last.choices[0].message.content
     size = len(httpx.Request("POST", base, json={"model": "guide-rag", "messages": messages})
                .content)  # fmt: skip
     assert size > 16_384  # over /ask's cap: the chat cap is what let it through
@@ -106,13 +115,15 @@ def test_a_chat_over_its_cap_names_the_cap_and_what_to_do(base: str) -> None:
     huge = [{"role": "assistant", "content": "x" * 60_000}] * 20 + [
         {"role": "user", "content": "What salary do AI engineers earn?"}
     ]
-    r = httpx.post(f"{base}/v1/chat/completions", json={"model": "guide-rag", "messages": huge})
+    r = httpx.post(
+        f"{base}/v1/chat/completions", json={"model": "guide-rag", "messages": huge}, verify=NO_CA
+    )
     assert r.status_code == 413
     message = r.json()["error"]["message"]
     assert "GUIDE_RAG_MAX_CHAT_BODY_BYTES" in message and "start a new one" in message
 
 
 def test_ask_keeps_its_small_cap(base: str) -> None:
-    r = httpx.post(f"{base}/ask", json={"question": "salary?", "pad": "x" * 20_000})
+    r = httpx.post(f"{base}/ask", json={"question": "salary?", "pad": "x" * 20_000}, verify=NO_CA)
     assert r.status_code == 413
     assert "GUIDE_RAG_MAX_BODY_BYTES" in r.json()["message"]

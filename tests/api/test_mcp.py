@@ -22,7 +22,7 @@ from mcp.client.streamable_http import streamable_http_client
 from config.settings import Settings
 from ingest.build import run_ingest
 from retriever.qa import QA
-from tests.helpers import CLI, GUIDE, ROOT, env_for, live_server
+from tests.helpers import CLI, GUIDE, NO_CA, ROOT, env_for, live_server
 
 pytestmark = pytest.mark.server
 KEY = "sk-mcp-test"
@@ -49,7 +49,7 @@ def base(fake_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
 async def over_http(url: str, key: str | None = KEY, mode: str = "auto") -> AsyncIterator[Client]:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     async with (
-        httpx2.AsyncClient(headers=headers, timeout=60) as http,
+        httpx2.AsyncClient(headers=headers, timeout=60, verify=NO_CA) as http,
         Client(streamable_http_client(url, http_client=http), mode=mode) as client,
     ):
         yield client
@@ -254,7 +254,7 @@ def test_bad_arguments_are_tool_errors_naming_the_field(connect: Run) -> None:
 def test_http_needs_the_api_key_when_set(base: str, key: str | None) -> None:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
-    raw = httpx.post(f"{base}/mcp", json=ping, headers=headers)
+    raw = httpx.post(f"{base}/mcp", json=ping, headers=headers, verify=NO_CA)
     assert raw.status_code == 401 and raw.headers["www-authenticate"].startswith("Bearer")
     assert raw.json()["error"]["data"]["error"] == "invalid_api_key"
     # The client shows the server's reason (the SDK raises it inside its task groups).
@@ -275,12 +275,14 @@ def test_http_is_open_on_loopback_without_a_key(fake_index: Settings, tmp_path: 
         assert {t.name for t in tools.tools} == {"ask_guide", "search_guide", "list_guides"}
         # Bound to loopback, a page elsewhere cannot reach it through DNS rebinding.
         ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
-        foreign = httpx.post(f"{url}/mcp", json=ping, headers={"Host": "evil.example:80"})
+        foreign = httpx.post(
+            f"{url}/mcp", json=ping, headers={"Host": "evil.example:80"}, verify=NO_CA
+        )
         assert foreign.status_code == 421
 
 
 def _metric(base: str, name: str) -> float:
-    lines = httpx.get(f"{base}/metrics").text.splitlines()
+    lines = httpx.get(f"{base}/metrics", verify=NO_CA).text.splitlines()
     return sum(float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith(name))
 
 

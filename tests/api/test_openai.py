@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from config.settings import Settings
-from tests.helpers import env_for, live_server
+from tests.helpers import NO_CA, env_for, live_server, openai_client
 
 pytestmark = pytest.mark.server
 SALARY = "$90,000 to $130,000"
@@ -28,8 +28,9 @@ def base(fake_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="module")
-def client(base: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{base}/v1", api_key="unused", max_retries=0)
+def client(base: str) -> Iterator[openai.OpenAI]:
+    with openai_client(base) as client:
+        yield client
 
 
 def test_models_lists_guide_rag(client: openai.OpenAI) -> None:
@@ -124,7 +125,7 @@ def test_more_than_one_answer_is_refused_naming_n(client: openai.OpenAI, base: s
     assert two.value.param == "n" and two.value.type == "invalid_request_error"
     assert "one answer" in two.value.message
     zero = {"model": "guide-rag", "messages": [{"role": "user", "content": ASK_SALARY}], "n": 0}
-    raw = httpx.post(f"{base}/v1/chat/completions", json=zero)
+    raw = httpx.post(f"{base}/v1/chat/completions", json=zero, verify=NO_CA)
     assert raw.status_code == 400 and raw.json()["error"]["param"] == "n"
 
 
@@ -174,7 +175,7 @@ def test_errors_come_in_openai_shape(client: openai.OpenAI, base: str) -> None:
     assert "user message" in str(no_user.value)
     for body in (b"{not json", b'{"model": "guide-rag", "messages": "hi"}', b"[]"):
         raw = httpx.post(f"{base}/v1/chat/completions", content=body,
-                         headers={"content-type": "application/json"})  # fmt: skip
+                         headers={"content-type": "application/json"}, verify=NO_CA)  # fmt: skip
         assert raw.status_code == 400 and set(raw.json()["error"]) == {
             "message",
             "type",
@@ -186,10 +187,13 @@ def test_errors_come_in_openai_shape(client: openai.OpenAI, base: str) -> None:
 def test_an_api_key_guards_v1_when_set(fake_index: Settings, tmp_path: Path) -> None:
     env = {**env_for(fake_index), "GUIDE_RAG_API_KEY": "sk-local",
            "GUIDE_RAG_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3")}  # fmt: skip
-    with live_server(env, tmp_path / "server.log") as url:
-        wrong = openai.OpenAI(base_url=f"{url}/v1", api_key="sk-wrong", max_retries=0)
+    with (
+        live_server(env, tmp_path / "server.log") as url,
+        openai_client(url, "sk-wrong") as wrong,
+        openai_client(url, "sk-local") as right,
+    ):
         with pytest.raises(openai.AuthenticationError):
             wrong.models.list()
-        right = openai.OpenAI(base_url=f"{url}/v1", api_key="sk-local", max_retries=0)
         assert [m.id for m in right.models.list()] == ["guide-rag"]
-        assert httpx.get(f"{url}/health").status_code == 200  # the key guards /v1/* only
+        # The key guards /v1/* only.
+        assert httpx.get(f"{url}/health", verify=NO_CA).status_code == 200

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from config.settings import Settings
-from tests.helpers import env_for, live_server_process
+from tests.helpers import NO_CA, env_for, live_server_process
 
 # The real model on ONNX Runtime behind a real server: what `make run` serves.
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -33,7 +33,10 @@ def server(served: tuple[str, int]) -> str:
 
 def test_ask_over_real_http(server: str) -> None:
     response = httpx.post(
-        f"{server}/ask", json={"question": "How much do entry-level AI engineers earn?"}, timeout=30
+        f"{server}/ask",
+        json={"question": "How much do entry-level AI engineers earn?"},
+        timeout=30,
+        verify=NO_CA,
     )
     assert response.status_code == 200
     body = response.json()
@@ -45,7 +48,10 @@ def test_ask_over_real_http(server: str) -> None:
 
 def test_bad_input_over_real_http(server: str) -> None:
     response = httpx.post(
-        f"{server}/ask", content=b"not json", headers={"content-type": "application/json"}
+        f"{server}/ask",
+        content=b"not json",
+        headers={"content-type": "application/json"},
+        verify=NO_CA,
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/json"
@@ -69,14 +75,16 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def test_binds_loopback_only(server: str) -> None:
-    assert httpx.get(f"{server}/health", timeout=5).json() == {"status": "ok"}
+    assert httpx.get(f"{server}/health", timeout=5, verify=NO_CA).json() == {"status": "ok"}
     # 127.0.0.1 in the kernel's little-endian hex; 0.0.0.0 would be 00000000.
     assert listening_addresses(int(server.rsplit(":", 1)[1])) == {"0100007F"}
 
 
 def test_the_serving_process_never_loads_torch_numba_or_scipy(served: tuple[str, int]) -> None:
     base, pid = served
-    assert httpx.post(f"{base}/ask", json={"question": "What do ML engineers do?"}).is_success
+    assert httpx.post(
+        f"{base}/ask", json={"question": "What do ML engineers do?"}, verify=NO_CA
+    ).is_success
     # Every shared library the process mapped: torch's would be libtorch*.so, numba's JIT
     # llvmlite's, scipy's its own (bm25s, which scores the hybrid search, would import numba
     # and scipy if allowed).
@@ -90,11 +98,12 @@ def test_probes_answer_while_ask_is_saturated(server: str) -> None:
     # Long unique questions keep every worker thread busy; the probes run on the event loop.
     questions = [f"{'What do ML engineers do all day and why? ' * 20} #{n}" for n in range(48)]
     with ThreadPoolExecutor(max_workers=48) as pool:
-        asked = [pool.submit(httpx.post, f"{server}/ask", json={"question": q}, timeout=120)
+        asked = [pool.submit(httpx.post, f"{server}/ask", json={"question": q}, timeout=120,
+                             verify=NO_CA)
                  for q in questions]  # fmt: skip
         busy = sum(not f.done() for f in asked)
-        health = httpx.get(f"{server}/health", timeout=1.0)
-        ready = httpx.get(f"{server}/ready", timeout=1.0)
+        health = httpx.get(f"{server}/health", timeout=1.0, verify=NO_CA)
+        ready = httpx.get(f"{server}/ready", timeout=1.0, verify=NO_CA)
         still_busy = sum(not f.done() for f in asked)
         statuses = {f.result().status_code for f in asked}
     assert health.status_code == 200 and ready.status_code == 200

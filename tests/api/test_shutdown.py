@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from config.settings import Settings
-from tests.helpers import env_for, live_server_process
+from tests.helpers import NO_CA, env_for, live_server_process
 
 # The real model: each answer takes milliseconds, so 16 are still in flight at the signal.
 pytestmark = [pytest.mark.model, pytest.mark.server]
@@ -24,7 +24,7 @@ def test_sigterm_finishes_requests_in_flight(real_settings: Settings, tmp_path: 
         outcomes: list[str] = []
 
         def ask(n: int) -> None:
-            with httpx.Client(base_url=base, timeout=60) as client:
+            with httpx.Client(base_url=base, timeout=60, verify=NO_CA) as client:
                 client.get("/health")  # connected before the signal
                 started.wait()
                 try:

@@ -16,7 +16,7 @@ from ingest.bundle import write_bundle
 from retriever.bundle import DESCRIPTION, verify
 from retriever.index import current_build, read_manifest, sha256_file
 from tests.cli.test_app import assert_one_line_error, run
-from tests.helpers import env_for, live_server_process
+from tests.helpers import NO_CA, env_for, live_server_process
 
 QUESTION = "What salary do entry level AI engineers typically start at?"
 
@@ -97,12 +97,12 @@ def test_a_bundle_is_all_a_server_needs_and_it_stays_untouched(
         "GUIDE_RAG_MODEL": "fake-embedder",
     }
     with live_server_process(env, tmp_path / "server.log") as (base, proc):
-        ready = httpx.get(f"{base}/ready").json()
+        ready = httpx.get(f"{base}/ready", verify=NO_CA).json()
         assert ready["build_id"] == verify(bundle).build_id
-        asked = httpx.post(f"{base}/ask", json={"question": QUESTION}).json()
+        asked = httpx.post(f"{base}/ask", json={"question": QUESTION}, verify=NO_CA).json()
         assert "$90,000 to $130,000" in asked["answer"]
         verdict = {"answer_id": asked["id"], "verdict": "helpful"}
-        assert httpx.post(f"{base}/feedback", json=verdict).is_success
+        assert httpx.post(f"{base}/feedback", json=verdict, verify=NO_CA).is_success
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) in (0, -signal.SIGTERM)
     # Writable state lives under home; the bundle is exactly as it was, not one file more.
@@ -124,8 +124,10 @@ def test_a_tar_bundle_is_unpacked_privately_and_removed_on_sigterm(
     with live_server_process(env, tmp_path / "server.log") as (base, proc):
         (unpacked,) = scratch.iterdir()
         assert unpacked.stat().st_mode & 0o077 == 0  # private to the server's user
-        assert verify(unpacked).build_id == httpx.get(f"{base}/ready").json()["build_id"]
-        assert httpx.get(f"{base}/search", params={"q": QUESTION}).is_success
+        assert (
+            verify(unpacked).build_id == httpx.get(f"{base}/ready", verify=NO_CA).json()["build_id"]
+        )
+        assert httpx.get(f"{base}/search", params={"q": QUESTION}, verify=NO_CA).is_success
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) in (0, -signal.SIGTERM)
     assert list(scratch.iterdir()) == []

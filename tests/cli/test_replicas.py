@@ -25,7 +25,7 @@ import pytest
 from config.settings import Settings
 from ingest.build import run_ingest
 from ingest.bundle import write_bundle
-from tests.helpers import GUIDE, fake_settings_for, live_server_process
+from tests.helpers import GUIDE, NO_CA, fake_settings_for, live_server_process
 from tests.nginx import nginx_binary, nginx_in_front
 
 pytestmark = [pytest.mark.server, pytest.mark.system]
@@ -85,7 +85,7 @@ def port(replica: Replica) -> int:
 
 def answered(replica: Replica, route: str) -> int:
     """Requests the replica answered 200 on `route`, from its own /metrics."""
-    text = httpx.get(f"{replica[0]}/metrics", timeout=5).text
+    text = httpx.get(f"{replica[0]}/metrics", timeout=5, verify=NO_CA).text
     pattern = rf'^guide_rag_requests_total\{{(?=.*route="{re.escape(route)}")(?=.*status="200").*\}} (\S+)$'  # noqa: E501
     return int(sum(float(m.group(1)) for m in re.finditer(pattern, text, re.MULTILINE)))
 
@@ -112,7 +112,7 @@ class Traffic:
     def _client(self, n: int) -> None:
         # A connection per request: see the module's docstring.
         limits = httpx.Limits(max_keepalive_connections=0)
-        with httpx.Client(base_url=self.base, timeout=30, limits=limits) as client:
+        with httpx.Client(base_url=self.base, timeout=30, limits=limits, verify=NO_CA) as client:
             i = 0
             while not self._stop.is_set() and self.done < self.limit:
                 if time.monotonic() > self.deadline:

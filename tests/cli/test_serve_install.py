@@ -12,7 +12,7 @@ import pytest
 
 from config.settings import Settings
 from ingest.bundle import write_bundle
-from tests.helpers import live_server_process
+from tests.helpers import NO_CA, live_server_process
 from tests.slim import HEAVY, serve_venv
 
 pytestmark = [pytest.mark.server, pytest.mark.system]
@@ -69,7 +69,7 @@ def serve_and_ask(venv: Path, bundle: Path, tmp_path: Path) -> tuple[str, str]:
         base,
         proc,
     ):
-        response = httpx.post(f"{base}/ask", json={"question": QUESTION}, timeout=30)
+        response = httpx.post(f"{base}/ask", json={"question": QUESTION}, timeout=30, verify=NO_CA)
         assert response.status_code == 200, response.text
         maps = Path(f"/proc/{proc.pid}/maps").read_text()
     return str(response.json()["answer"]), maps

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from evaluation.guides import corpus_of, load_guides
-from tests.helpers import CLI, EVAL_DIR, env_for, live_server_process, real_settings_for
+from tests.helpers import CLI, EVAL_DIR, NO_CA, env_for, live_server_process, real_settings_for
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 GUIDE = "turing-way-inclusive-event-planning"  # about 5,200 words of markdown
@@ -47,9 +47,11 @@ def test_a_new_guide_is_adapted_to_indexed_and_answered_with_its_sections(
     questions = guide.questions().questions[:10]
     right: list[str] = []
     with live_server_process(env, tmp_path / "server.log") as (base, _):
-        assert httpx.get(f"{base}/ready", timeout=5).json()["model"] == str(tmp_path / "tuned")
+        assert httpx.get(f"{base}/ready", timeout=5, verify=NO_CA).json()["model"] == str(
+            tmp_path / "tuned"
+        )
         for q in questions:
-            r = httpx.post(f"{base}/ask", json={"question": q.question}, timeout=60)
+            r = httpx.post(f"{base}/ask", json={"question": q.question}, timeout=60, verify=NO_CA)
             assert r.status_code == 200, r.text
             answer = r.json()
             assert not answer["abstained"], q.question
