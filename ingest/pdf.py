@@ -239,11 +239,25 @@ def _leveled(lines: list[Line], outline: dict[str, int], close: float) -> list[t
     return merged
 
 
+def _bookmarked(lines: list[Line], outline: dict[str, int]) -> list[int]:
+    """Heading levels from the outline: a line that is a bookmark's title, or two or three
+    lines that are one together (a long heading wraps; _leveled joins them again)."""
+    levels = [outline.get(ln.text.casefold(), 0) for ln in lines]
+    for n in range(len(lines)):
+        for end in (n + 2, n + 3):
+            if end <= len(lines) and not any(levels[n:end]):
+                level = outline.get(" ".join(ln.text for ln in lines[n:end]).casefold(), 0)
+                levels[n:end] = [level] * (end - n)
+                if level:
+                    break
+    return levels
+
+
 def _levels(lines: list[Line], outline: dict[str, int]) -> list[int]:
     """Heading levels from the outline when the PDF has one; else the sizes larger than the
     body's, largest first, then short bold lines at the body's size where the body is not bold."""
     if outline:
-        return [outline.get(ln.text.casefold(), 0) for ln in lines]
+        return _bookmarked(lines, outline)
     body = Counter(line.size for line in lines for _ in line.text).most_common(1)
     body_size = body[0][0] if body else 0.0
     sizes = sorted({ln.size for ln in lines if ln.size > body_size * _HEADING_SCALE}, reverse=True)

@@ -180,3 +180,16 @@ def test_a_bold_question_at_the_body_size_stays_text() -> None:
         ("heading", "Before the session"),
         ("paragraph", "Sign on five minutes early."),
     ]
+
+
+def test_a_bookmarked_heading_set_on_two_lines_is_one_heading(tmp_path: Path) -> None:
+    pdf = _pdf()
+    long_title = "What a host does before, during and after each community discussion"
+    for title, width in (("Host handbook", 0), (long_title, 70), ("Roles", 0)):
+        pdf.start_section(title, level=0 if title == "Host handbook" else 1)
+        _text(pdf, title, "B", 15, width)  # 70 mm: the long title wraps
+        if title != "Host handbook":
+            _text(pdf, BODY)
+    doc = _read(pdf, tmp_path / "outlined.pdf")
+    assert [s.title for s in doc.sections] == [long_title, "Roles"]
+    assert _units(doc, long_title) == [("paragraph", BODY)]
