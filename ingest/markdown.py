@@ -33,6 +33,11 @@ _TAG = re.compile(r"<[^>]+>")
 _URL = r"\((?:[^()]|\([^()]*\))*\)"
 _BROKEN_LINK = re.compile(rf"!\[[^\[\]]*\]{_URL}|\[([^\[\]]*)\]{_URL}")
 _STRAY_MARKS = re.compile(r"\*\*|__")
+# MkDocs admonitions (`!!! note "Title"`, and `???`/`???+` that fold): a marker line, then the
+# body indented four spaces.
+_MKDOCS_ADMONITION = re.compile(
+    r'[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+"[^"\n]*")?[ \t]*'
+)
 # MyST directives whose body is prose for the reader ({note}, {admonition} Title, …).
 _PROSE_DIRECTIVE = re.compile(
     r"^\{(admonition|note|tip|important|warning|caution|attention|hint|seealso|danger|error)\}"
@@ -49,7 +54,7 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     guide's budgets (`guard`)."""
     lines = _LineOffsets(text)
     # Blanked, not removed: every offset stays the offset in the file.
-    cleaned = _MYST_LABEL.sub(lambda m: " " * len(m.group(0)), text)
+    cleaned = _unindented_admonitions(_MYST_LABEL.sub(lambda m: " " * len(m.group(0)), text))
     guard.tick()
     tokens = _parser().parse(cleaned)
     blocks = _Walker(lines, guard).walk(tokens)
@@ -58,6 +63,25 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     if match and match.group(1).strip() and not (blocks and blocks[0].level == 1):
         blocks.insert(0, Block("heading", _squash(match.group(1)), (0, 0), level=1))
     return blocks
+
+
+def _unindented_admonitions(text: str) -> str:
+    """MkDocs admonitions as plain prose: the marker line blanked, the body's indent moved to
+    its lines' ends (CommonMark would read an indented body as code, or fold it into the
+    paragraph with the marker). Every line keeps its length, so offsets stay the file's."""
+    if "!!!" not in text and "???" not in text:
+        return text
+    lines = text.split("\n")
+    body = -1  # the indent of the admonition body being read, -1 outside one
+    for n, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" "))
+        if _MKDOCS_ADMONITION.fullmatch(line):
+            lines[n], body = " " * len(line), indent + 4
+        elif body >= 0 and (not line.strip() or indent >= body):
+            lines[n] = line[4:] + "    " if line.strip() else line
+        else:
+            body = -1
+    return "\n".join(lines)
 
 
 class _LineOffsets:

@@ -1,0 +1,64 @@
+"""Markdown as docs sites write it: what a reader sees is text, what the site generator reads
+(admonition markers, template tags, front matter) is not, and every span is the file's."""
+
+from __future__ import annotations
+
+from ingest.budgets import Budgets
+from ingest.markdown import parse_markdown
+
+DOCS_SITE = """---
+title: Host handbook
+---
+
+## Before the session
+
+Read the agenda before you start.
+
+!!! note "Timing"
+    Sign on at least five minutes early so that the co-host can test audio.
+
+    - Test the microphone
+    - Open the notes
+
+???+ warning
+    Never record a session without asking every participant first.
+
+:::tip Good practice
+Keep each answer short and invite others to speak.
+:::
+
+The etherpad is at {{ etherpad_url }}.
+
+    print("indented code is not prose")
+"""
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in parse_markdown(text, Budgets().start("guide.md"))]
+
+
+def test_admonitions_are_prose_without_their_markers() -> None:
+    assert _blocks(DOCS_SITE) == [
+        ("heading", "Host handbook"),
+        ("heading", "Before the session"),
+        ("paragraph", "Read the agenda before you start."),
+        ("paragraph", "Sign on at least five minutes early so that the co-host can test audio."),
+        ("list_item", "Test the microphone"),
+        ("list_item", "Open the notes"),
+        ("paragraph", "Never record a session without asking every participant first."),
+        ("paragraph", "Keep each answer short and invite others to speak."),
+        ("paragraph", "The etherpad is at ."),
+    ]
+
+
+def test_spans_are_the_file_offsets_of_admonition_bodies() -> None:
+    blocks = parse_markdown(DOCS_SITE, Budgets().start("guide.md"))
+    body = next(b for b in blocks if b.text.startswith("Sign on"))
+    assert DOCS_SITE[body.span[0] : body.span[1]].strip() == body.text
+    item = next(b for b in blocks if b.text == "Open the notes")
+    assert DOCS_SITE[item.span[0] :].startswith("    - Open the notes\n")
+
+
+def test_a_line_that_only_starts_like_a_marker_is_text() -> None:
+    text = "# Guide\n\n!!! This is exciting, and it is prose.\n"
+    assert _blocks(text)[1] == ("paragraph", "!!! This is exciting, and it is prose.")
