@@ -10,6 +10,7 @@ once per step, so every callback checks the guide's deadline, and text is fed a 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from typing import ClassVar
 
@@ -60,6 +61,9 @@ class _HtmlBlocks(HTMLParser):
         self._in_cell = False
         self._links = 0  # <a> elements open
         self._unlinked: list[str] = []  # the open element's text outside any link
+        # A definition list's term, waiting for its definition: "Co-host" alone is no passage,
+        # nor is a definition that does not say what it defines.
+        self._term = ""
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -117,8 +121,16 @@ class _HtmlBlocks(HTMLParser):
         elif tag == "a":
             self._links = max(0, self._links - 1)
         elif self._open is None:
-            if tag in self._BLOCKS:
+            if tag == "dt":
+                term = _squash("".join(self._loose))
+                self._term = f"{self._term}, {term}" if self._term and term else term or self._term
+                self._loose, self._pending = [], 0
+            elif tag in self._BLOCKS:
                 self.flush_loose()
+                if tag == "dl" and self._term:  # a term with no definition
+                    span = (self._loose_at, self._offset())
+                    self.blocks.append(Block("paragraph", self._term, span))
+                    self._term = ""
         elif tag in {"td", "th"}:
             self._cells.append(_squash("".join(self._buf)))
             self._buf, self._pending = [], 0
@@ -145,7 +157,7 @@ class _HtmlBlocks(HTMLParser):
                     level = self._HEADINGS.get(tag, 0)
                     unlinked = _squash("".join(self._unlinked)).strip("-–—:,.")
                     link = not unlinked if tag == "li" else None
-                    self.blocks.append(
+                    self._append(
                         Block(kind, text, span, level=level, link=link)  # type: ignore[arg-type]
                     )
             self._open = None
@@ -174,8 +186,19 @@ class _HtmlBlocks(HTMLParser):
     def flush_loose(self) -> None:
         text = _squash("".join(self._loose))
         if text:
-            self.blocks.append(Block("paragraph", text, (self._loose_at, self._offset())))
+            self._append(Block("paragraph", text, (self._loose_at, self._offset())))
         self._loose, self._pending = [], 0
+
+    def _append(self, block: Block) -> None:
+        """`block`, after the definition list term it defines, if one waits."""
+        term, self._term = self._term, ""
+        # A question as the term is a FAQ's: it stays apart, as any question over its answer.
+        if term and block.kind in ("paragraph", "list_item") and not term.endswith("?"):
+            joint = " " if term.endswith((":", ".", "!")) else ": "
+            block = replace(block, text=f"{term}{joint}{block.text}")
+        elif term:
+            self.blocks.append(Block("paragraph", term, block.span))
+        self.blocks.append(block)
 
     def handle_comment(self, data: str) -> None:
         self.guard.tick()

@@ -60,3 +60,23 @@ def test_html_inside_markdown_is_never_scoped() -> None:
     assert [b.text for b in blocks] == [
         "Related Topics", "Getting started", "Soft skills", "Inside.", "After.",
     ]  # fmt: skip
+
+
+def test_a_definition_list_term_goes_with_its_definition() -> None:
+    page = (
+        "<h1>Host guide</h1><h2>Glossary</h2><dl>"
+        "<dt>Host</dt><dd>The person who runs the discussion.</dd>"
+        "<dt>Co-host</dt><dt>Note taker</dt><dd><p>The person who takes notes.</p></dd>"
+        "<dt>What if no one shows up?</dt><dd>Send a reminder.</dd>"
+        "<dt>Etherpad</dt></dl><p>After the list.</p>"
+    )
+    assert _blocks(page) == [
+        ("heading", "Host guide"),
+        ("heading", "Glossary"),
+        ("paragraph", "Host: The person who runs the discussion."),
+        ("paragraph", "Co-host, Note taker: The person who takes notes."),
+        ("paragraph", "What if no one shows up?"),  # a question: a FAQ's, kept apart
+        ("paragraph", "Send a reminder."),
+        ("paragraph", "Etherpad"),  # a term with no definition is still text
+        ("paragraph", "After the list."),
+    ]
