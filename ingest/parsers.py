@@ -81,6 +81,7 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
     long_line = _long_line(text, guard)
     previous = ""  # the line before, "" after a blank one
     alone = False  # the last block is one line with blank lines before it
+    numbered = ""  # the last block, a numbered item alone after text: a heading if text follows
     for offset, line in _lines(text, guard):
         stripped = line.strip()
         if not stripped:
@@ -93,6 +94,12 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
             # "What are you going to test?" on a line of its own, blank lines around it.
             last = Block("heading", last.text, last.span, level=2)
             blocks.replace_last(last)
+        elif last is not None and numbered and not previous and not item:
+            # "1. Introduction" alone between blank lines, text (not a list) before and after:
+            # a numbered heading, not a list of one item.
+            last = Block("heading", numbered, last.span, level=2)
+            blocks.replace_last(last)
+        numbered = ""
         alone = not previous
         if _UNDERLINE.match(stripped) and len(stripped) >= 3:
             if last is not None and previous and last.kind != "table_row":
@@ -112,10 +119,15 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
         elif stripped.casefold() in TOC_TITLES:
             in_toc = True
             blocks.append(Block("heading", stripped, span, level=2))
+        elif item and _capitals(stripped) and item.group(1).strip()[0].isdigit():
+            blocks.append(Block("heading", stripped, span, level=2))  # "1. INTRODUCTION"
         elif item:
             if in_toc:
                 toc[item.group(2).rstrip().casefold()] = item.group(2).rstrip()
             item_span = _trimmed_span(offset, line, len(item.group(1)))
+            if alone and item.group(1).strip()[0].isdigit() and _looks_like_heading(item.group(2)):
+                before = blocks[-1].kind if blocks else "heading"
+                numbered = stripped if before != "list_item" else ""
             blocks.append(Block("list_item", item.group(2).rstrip(), item_span))
         elif stripped.startswith("|") and stripped.endswith("|"):
             in_toc = False
@@ -129,6 +141,12 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
             blocks.append(Block("paragraph", stripped, span))
         previous = stripped
     return blocks
+
+
+def _capitals(line: str) -> bool:
+    """A short line all in capitals, as a heading is set in plain text ("1. INTRODUCTION")."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and len(line.split()) <= 8
 
 
 def _question_heading(block: Block) -> bool:

@@ -94,3 +94,22 @@ def test_what_wrapped_lines_and_underlines_add_counts_against_the_budgets() -> N
     text = "Guide\n\n" + "".join(f"part {n}.\n---\n\n" for n in range(600))
     with pytest.raises(OverBudget, match="GUIDE_RAG_MAX_SECTIONS"):
         parse_plaintext(text, Budgets(sections=500).start("underlined.txt"))
+
+
+def test_numbered_headings_in_capitals_or_alone_between_paragraphs() -> None:
+    text = (
+        "Onboarding Guide\n\n1. INTRODUCTION\n\nWelcome to the team.\n\n"
+        "2. First week\n\nYou receive your laptop on the first morning.\n\n"
+        "Steps:\n\n1. Install Python\n\n2. Run the installer\n\nThen restart.\n"
+    )
+    assert _blocks(text) == [
+        ("heading", "Onboarding Guide"),
+        ("heading", "1. INTRODUCTION"),
+        ("paragraph", "Welcome to the team."),
+        ("heading", "2. First week"),
+        ("paragraph", "You receive your laptop on the first morning."),
+        ("paragraph", "Steps:"),
+        ("list_item", "Install Python"),  # a list of two: its items stay items
+        ("list_item", "Run the installer"),
+        ("paragraph", "Then restart."),
+    ]
