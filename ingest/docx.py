@@ -1,6 +1,7 @@
 """Word documents (.docx, python-docx) into the structural `Block`s every format maps onto.
 
-Headings come from the heading styles (Title, Heading 1–9), list items from list styles or
+Headings come from the heading styles (Title, Heading 1–9, and house styles based on them or
+setting an outline level), list items from list styles or
 Word numbering, tables from the document's tables (the first row is the header), in reading
 order. A document written without heading styles (its author set the headings in bold) takes
 its short bold paragraphs as headings instead, where most paragraphs are not bold. The package
@@ -24,6 +25,7 @@ _HEADING = re.compile(r"^(?:Heading\s*(\d)|Title)$", re.IGNORECASE)
 # A bold paragraph ending so is a sentence set in bold; one ending in "?" may be a heading.
 _NOT_HEADING_END = re.compile(r"[.!:;,]['\"”’)]*$")
 _HEADING_WORDS = 14  # a bold paragraph longer than this is emphasis, not a heading
+_BASED_ON_DEPTH = 8  # styles based on styles: a loop in a hostile file must end
 
 
 def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
@@ -107,10 +109,27 @@ def _paragraph_styles(document: Any, guard: Guard) -> dict[str | None, str]:
     for style in document.styles:
         guard.tick()
         if style.type == WD_STYLE_TYPE.PARAGRAPH:
-            names.setdefault(style.style_id, style.name or "")
+            level = _heading_level(style)
+            names.setdefault(style.style_id, f"Heading {level}" if level else style.name or "")
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     names[None] = (default.name or "") if default is not None else ""
     return names
+
+
+def _heading_level(style: Any) -> int:
+    """1–9 for a heading style: a built-in one, a house style based on one ("Chapter" based on
+    Heading 1), or one that sets an outline level, as Word's navigation pane reads them; else 0."""
+    for _ in range(_BASED_ON_DEPTH):
+        if style is None:
+            return 0
+        named = _HEADING.match(style.name or "")
+        if named:
+            return int(named.group(1) or 1)
+        outline = style.element.xpath("./w:pPr/w:outlineLvl/@w:val")
+        if outline and outline[0].isdigit() and int(outline[0]) < 9:  # 9 is body text
+            return int(outline[0]) + 1
+        style = style.base_style
+    return 0
 
 
 def _is_list_item(paragraph: Any, style: str) -> bool:

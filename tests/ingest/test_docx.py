@@ -58,3 +58,28 @@ def test_a_document_set_mostly_in_bold_has_no_bold_headings(tmp_path: Path) -> N
     assert len(doc.sections) == 1
     units = [u.text for u in doc.sections[0].units]
     assert units == ["Host handbook", "Plan the room", "Book it early", BODY]
+
+
+def test_house_heading_styles_are_headings(tmp_path: Path) -> None:
+    """A style based on a heading style, or one that sets an outline level (as Word's
+    navigation pane reads them), starts a section like Heading 1–9."""
+    from docx import Document as new_document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = new_document()
+    chapter = doc.styles.add_style("Chapter", WD_STYLE_TYPE.PARAGRAPH)
+    chapter.base_style = doc.styles["Heading 1"]
+    section = doc.styles.add_style("Guide Section", WD_STYLE_TYPE.PARAGRAPH)
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), "1")
+    section.element.get_or_add_pPr().append(outline)
+    doc.add_paragraph("Host handbook", style="Title")
+    for title, style in (("Before the session", "Chapter"), ("Accounts", "Guide Section")):
+        doc.add_paragraph(title, style=style)
+        doc.add_paragraph(BODY)
+    doc.save(str(tmp_path / "house.docx"))
+    read = load_document(tmp_path / "house.docx", "handbook")
+    assert [s.title for s in read.sections] == ["Before the session", "Accounts"]
+    assert [u.text for u in read.sections[1].units] == [BODY]
