@@ -33,11 +33,19 @@ _TAG = re.compile(r"<[^>]+>")
 _URL = r"\((?:[^()]|\([^()]*\))*\)"
 _BROKEN_LINK = re.compile(rf"!\[[^\[\]]*\]{_URL}|\[([^\[\]]*)\]{_URL}")
 _STRAY_MARKS = re.compile(r"\*\*|__")
+# What a site generator reads, matched once the text is squashed (no run of spaces to rescan):
+# a heading's attributes ("Setup {#setup .unnumbered}", kramdown's "{: .no_toc}"), emoji
+# shortcodes (":rocket:"), footnote marks ("[^1]").
+_SITE_MARKS = re.compile(
+    r" ?\{:? ?[#.][^{}\n]*\}$|(?<![\w:]):[a-z][a-z0-9_+-]*:(?![\w:])|\[\^[^\[\]\s]+\]:?"
+)
 # MkDocs admonitions (`!!! note "Title"`, and `???`/`???+` that fold): a marker line, then the
 # body indented four spaces.
 _MKDOCS_ADMONITION = re.compile(
     r'[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+"[^"\n]*")?[ \t]*'
 )
+# A MyST directive's options, the first lines of its body (":class: tip"): the site's, not text.
+_DIRECTIVE_OPTIONS = re.compile(r"\A(?:[ \t]*:[\w-]+:[^\n]*\n)+")
 # MyST directives whose body is prose for the reader ({note}, {admonition} Title, …).
 _PROSE_DIRECTIVE = re.compile(
     r"^\{(admonition|note|tip|important|warning|caution|attention|hint|seealso|danger|error)\}"
@@ -191,7 +199,8 @@ class _Walker:
         if admonition and self.depth < 4:
             walker = _Walker(self.lines, self.guard, self.depth + 1)
             span = self.lines.span(token.map)
-            for block in walker.walk(_parser().parse(token.content)):
+            body = _DIRECTIVE_OPTIONS.sub("", token.content)
+            for block in walker.walk(_parser().parse(body)):
                 if block.kind != "heading":
                     self.blocks.append(_moved(block, span))
 
@@ -210,7 +219,7 @@ def _inline_text(inline: Token) -> str:
         elif child.type in ("softbreak", "hardbreak") or _is_break(child):
             parts.append(" ")
     text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
-    return _squash(_STRAY_MARKS.sub("", text))
+    return _squash(_SITE_MARKS.sub("", _squash(_STRAY_MARKS.sub("", text))))
 
 
 def _all_link(inline: Token) -> bool:

@@ -62,3 +62,24 @@ def test_spans_are_the_file_offsets_of_admonition_bodies() -> None:
 def test_a_line_that_only_starts_like_a_marker_is_text() -> None:
     text = "# Guide\n\n!!! This is exciting, and it is prose.\n"
     assert _blocks(text)[1] == ("paragraph", "!!! This is exciting, and it is prose.")
+
+
+def test_heading_attributes_emoji_shortcodes_and_footnote_marks_are_not_text() -> None:
+    text = (
+        "# Guide {#top}\n\n## :rocket: Setup {: .no_toc }\n\nInstall the tool.[^1] It takes "
+        "10:30 minutes.\n\n[^1]: On Linux only.\n"
+    )
+    assert _blocks(text) == [
+        ("heading", "Guide"),
+        ("heading", "Setup"),
+        ("paragraph", "Install the tool. It takes 10:30 minutes."),
+        ("paragraph", "On Linux only."),
+    ]
+
+
+def test_a_myst_admonition_is_prose_without_its_options() -> None:
+    text = (
+        "# Guide\n\n```{admonition} Case study\n:class: tip\n:name: remote\n"
+        "A speaker joined remotely.\n```\n"
+    )
+    assert _blocks(text) == [("heading", "Guide"), ("paragraph", "A speaker joined remotely.")]
