@@ -19,14 +19,22 @@ from ingest.errors import CorpusError
 from ingest.structure import Block
 
 _PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pieces
+# Sphinx, MkDocs and Jupyter Book ("headerlink"), Docusaurus ("hash-link"), others.
+_PERMALINK_CLASSES = frozenset({"headerlink", "hash-link", "anchor-link", "header-anchor",
+                                "permalink", "anchorjs-link"})  # fmt: skip
+_PERMALINK_LABELS = ("permalink", "direct link to", "link to this heading", "anchor link")
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+)  # zero-width, soft hyphen
 _MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 
 
 class _HtmlBlocks(HTMLParser):
     # Page chrome, and code (not prose a question is answered from).
     _SKIP: ClassVar[frozenset[str]] = frozenset(
-        {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "pre"}
-    )
+        {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "pre",
+         "button", "svg"}
+    )  # fmt: skip
     _HEADINGS: ClassVar[dict[str, int]] = {f"h{n}": n for n in range(1, 7)}
     # Containers whose own text (outside any p, li or heading) is a paragraph of its own.
     _BLOCKS: ClassVar[frozenset[str]] = frozenset(
@@ -64,6 +72,7 @@ class _HtmlBlocks(HTMLParser):
         # A definition list's term, waiting for its definition: "Co-host" alone is no passage,
         # nor is a definition that does not say what it defines.
         self._term = ""
+        self._permalink = False  # inside a heading's own link, skipped
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -80,7 +89,10 @@ class _HtmlBlocks(HTMLParser):
             self._main = (tag, self._main[1] + 1)
         elif self._outside and (tag == "main" or ("role", "main") in attrs):
             self._outside, self._main, self.entered = False, (tag, 1), True
-        if tag in self._SKIP:
+        if tag == "a" and _permalink(attrs):  # anchors do not nest: the next </a> ends it
+            self._skip_depth += 1
+            self._permalink = True
+        elif tag in self._SKIP:
             self._skip_depth += 1
         elif tag == "title":
             self._in_title = True
@@ -112,8 +124,9 @@ class _HtmlBlocks(HTMLParser):
             self._outside = not depth
 
     def _end(self, tag: str) -> None:
-        if tag in self._SKIP:
+        if tag in self._SKIP or (tag == "a" and self._permalink):
             self._skip_depth = max(0, self._skip_depth - 1)
+            self._permalink = self._permalink and tag != "a"
         elif tag == "title":
             self._in_title = False
         elif self._skip_depth or self._outside:
@@ -213,8 +226,16 @@ class _HtmlBlocks(HTMLParser):
         self.guard.tick()
 
 
+def _permalink(attrs: list[tuple[str, str | None]]) -> bool:
+    """A heading's own link ("¶", "#", an empty hash link) that docs generators add."""
+    found = dict(attrs)
+    classes = (found.get("class") or "").split()
+    label = (found.get("aria-label") or found.get("title") or "").casefold()
+    return bool(_PERMALINK_CLASSES.intersection(classes)) or label.startswith(_PERMALINK_LABELS)
+
+
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Block]:

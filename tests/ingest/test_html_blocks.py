@@ -80,3 +80,20 @@ def test_a_definition_list_term_goes_with_its_definition() -> None:
         ("paragraph", "Etherpad"),  # a term with no definition is still text
         ("paragraph", "After the list."),
     ]
+
+
+def test_what_docs_generators_add_to_headings_and_pages_is_not_text() -> None:
+    page = (
+        '<h1>Guide<a class="headerlink" href="#guide">¶</a></h1>'
+        '<h2>Setup<a href="#setup" class="hash-link" aria-label="Direct link to Setup">\u200b</a>'
+        "</h2><p>Configure it.<button>Copy</button></p>"
+        '<nav><a href="/a">Home</a><a class="headerlink" href="#n">#</a> menu</nav>'
+        '<h2>Run <a href="#run" title="Permalink to this headline">#</a></h2><p>Start it.</p>'
+    )
+    assert _blocks(page) == [
+        ("heading", "Guide"),
+        ("heading", "Setup"),
+        ("paragraph", "Configure it."),
+        ("heading", "Run"),
+        ("paragraph", "Start it."),
+    ]
