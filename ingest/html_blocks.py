@@ -73,6 +73,7 @@ class _HtmlBlocks(HTMLParser):
         # nor is a definition that does not say what it defines.
         self._term = ""
         self._permalink = False  # inside a heading's own link, skipped
+        self._titles_next = False  # the open <p> is an admonition's title
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -104,6 +105,8 @@ class _HtmlBlocks(HTMLParser):
             self.flush_loose()
             self._open, self._buf, self._pending = (tag, self._offset()), [], 0
             self._unlinked = []
+            # Sphinx's and MkDocs' admonition title ("Note"): said with what it titles.
+            self._titles_next = "admonition-title" in (dict(attrs).get("class") or "").split()
         elif tag in self._BLOCKS:
             self.flush_loose()
         elif tag == "tr":
@@ -161,7 +164,9 @@ class _HtmlBlocks(HTMLParser):
                     )
             else:
                 text = _squash("".join(self._buf))
-                if text:
+                if text and self._titles_next:
+                    self._term = text
+                elif text:
                     kind = (
                         "heading"
                         if tag in self._HEADINGS

@@ -89,6 +89,7 @@ def test_what_docs_generators_add_to_headings_and_pages_is_not_text() -> None:
         "</h2><p>Configure it.<button>Copy</button></p>"
         '<nav><a href="/a">Home</a><a class="headerlink" href="#n">#</a> menu</nav>'
         '<h2>Run <a href="#run" title="Permalink to this headline">#</a></h2><p>Start it.</p>'
+        '<div class="admonition note"><p class="admonition-title">Note</p><p>Needs 3.10.</p></div>'
     )
     assert _blocks(page) == [
         ("heading", "Guide"),
@@ -96,4 +97,5 @@ def test_what_docs_generators_add_to_headings_and_pages_is_not_text() -> None:
         ("paragraph", "Configure it."),
         ("heading", "Run"),
         ("paragraph", "Start it."),
+        ("paragraph", "Note: Needs 3.10."),  # an admonition's title, with what it titles
     ]
