@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +27,7 @@ _HEADING = re.compile(r"^(?:Heading\s*(\d)|Title)$", re.IGNORECASE)
 _NOT_HEADING_END = re.compile(r"[.!:;,]['\"”’)]*$")
 _HEADING_WORDS = 14  # a bold paragraph longer than this is emphasis, not a heading
 _BASED_ON_DEPTH = 8  # styles based on styles: a loop in a hostile file must end
+_SDT_DEPTH = 8  # content controls inside content controls
 
 
 def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
@@ -52,7 +54,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
         offset += len(text) + 1
 
     bold: list[int] = []  # which paragraph blocks could be headings set in bold
-    for item in document.iter_inner_content():
+    for item in _inner_content(document.element.body, document._body, guard):
         guard.tick()  # empty paragraphs add no block, and so no other check
         if isinstance(item, Table):
             for row_number, row in enumerate(item.rows):
@@ -75,6 +77,33 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
                     bold.append(len(blocks))
                 add("paragraph", text)
     return _with_bold_headings(blocks, bold, guard)
+
+
+def _inner_content(element: Any, parent: Any, guard: Guard, depth: int = 0) -> Iterator[Any]:
+    """The paragraphs and tables of the body in reading order, those inside content controls
+    (w:sdt, as templates and forms hold their text) too; python-docx's `iter_inner_content`
+    skips them. A table of contents, which Word keeps in one, is not the guide's text."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        guard.tick()
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag == qn("w:sdt") and depth < _SDT_DEPTH and not _is_contents(child):
+            for content in child.iterchildren(qn("w:sdtContent")):
+                yield from _inner_content(content, parent, guard, depth + 1)
+
+
+def _is_contents(sdt: Any) -> bool:
+    from docx.oxml.ns import nsmap
+
+    path = "./w:sdtPr/w:docPartObj/w:docPartGallery/@w:val"
+    gallery = sdt.xpath(path, namespaces={"w": nsmap["w"]})
+    return bool(gallery) and "contents" in str(gallery[0]).casefold()
 
 
 def _bold_heading(paragraph: Any, text: str) -> bool:

@@ -83,3 +83,41 @@ def test_house_heading_styles_are_headings(tmp_path: Path) -> None:
     read = load_document(tmp_path / "house.docx", "handbook")
     assert [s.title for s in read.sections] == ["Before the session", "Accounts"]
     assert [u.text for u in read.sections[1].units] == [BODY]
+
+
+def test_text_in_content_controls_is_read_and_a_table_of_contents_is_not(
+    tmp_path: Path,
+) -> None:
+    """Templates and forms hold their text in content controls (w:sdt); Word keeps its table of
+    contents in one too."""
+    from docx import Document as new_document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = new_document()
+    doc.add_heading("Host handbook", 0)
+    contents = doc.add_paragraph("Before the session 1")
+    doc.add_heading("Before the session", 1)
+    controlled = doc.add_paragraph(BODY)
+
+    def control(paragraph: object, gallery: str | None = None) -> None:
+        sdt, body = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        if gallery:
+            properties, part, kind = (OxmlElement(t) for t in ("w:sdtPr", "w:docPartObj",
+                                                               "w:docPartGallery"))  # fmt: skip
+            kind.set(qn("w:val"), gallery)
+            part.append(kind)
+            properties.append(part)
+            sdt.append(properties)
+        element = paragraph._p  # type: ignore[attr-defined]
+        element.addprevious(sdt)
+        sdt.append(body)
+        body.append(element)
+
+    control(contents, "Table of Contents")
+    control(controlled)
+    doc.save(str(tmp_path / "controls.docx"))
+    read = load_document(tmp_path / "controls.docx", "handbook")
+    assert [(s.title, [u.text for u in s.units]) for s in read.sections] == [
+        ("Before the session", [BODY])
+    ]
