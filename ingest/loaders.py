@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -66,6 +67,11 @@ def read_bytes(path: Path) -> tuple[bytes, str]:
 def read_source(path: Path) -> tuple[str, str]:
     """(text, sha256) of a text guide; CorpusError naming the file and the reason if unusable."""
     raw, digest = read_bytes(path)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        try:
+            return raw.decode("utf-16"), digest
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{path}: not valid UTF-16 (byte {exc.start})") from exc
     if b"\x00" in raw:
         raise CorpusError(f"{path}: looks binary (NUL bytes), not a text guide")
     try:

@@ -74,6 +74,15 @@ def test_bad_guides_name_the_file_and_the_reason(
     assert name in str(info.value) and reason in str(info.value)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_text_saved_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "notepad.txt"  # Windows Notepad saves "Unicode" as UTF-16 with a BOM
+    path.write_bytes("Caf\u00e9 guide\nOrders\nCoffee costs three euros.".encode(encoding))
+    doc = load_document(path)
+    assert doc.title == "Caf\u00e9 guide"
+    assert [u.text for u in doc.sections[0].units] == ["Coffee costs three euros."]
+
+
 def test_discover_takes_guides_not_subfolders_or_other_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("A\nText.", encoding="utf-8")
     (tmp_path / "b.md").write_text("# B\n\nText.", encoding="utf-8")
