@@ -32,6 +32,9 @@ BINARY_PARSERS: dict[str, Callable[[bytes, Guard], list[Block]]] = {
 }
 PARSERS = {*TEXT_PARSERS, *BINARY_PARSERS}
 MAX_BYTES = 20 * 1024 * 1024
+_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
+)
 
 
 def document_id(path: Path) -> str:
@@ -77,10 +80,23 @@ def read_source(path: Path) -> tuple[str, str]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        declared = _declared_charset(path, raw)
+        try:  # a page that says its encoding (<meta charset="windows-1252">) is read in it
+            if declared:
+                return raw.decode(declared), digest
+        except (LookupError, UnicodeDecodeError):
+            pass
         raise CorpusError(
             f"{path}: not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8"
         ) from exc
     return text, digest
+
+
+def _declared_charset(path: Path, raw: bytes) -> str | None:
+    if path.suffix.lower() not in (".html", ".htm"):
+        return None
+    found = _CHARSET.search(raw[:4096])
+    return found.group(1).decode("ascii") if found else None
 
 
 def load_document(

@@ -83,6 +83,17 @@ def test_text_saved_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str
     assert [u.text for u in doc.sections[0].units] == ["Coffee costs three euros."]
 
 
+def test_a_page_that_declares_its_encoding_is_read_in_it(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta charset="windows-1252"></head><body><h1>Caf\u00e9</h1>'
+        "<h2>Prices</h2><p>Coffee costs \u20ac3.</p></body></html>"
+    )
+    (tmp_path / "cafe.html").write_bytes(page.encode("cp1252"))
+    doc = load_document(tmp_path / "cafe.html")
+    assert doc.title == "Caf\u00e9"
+    assert [u.text for u in doc.sections[0].units] == ["Coffee costs \u20ac3."]
+
+
 def test_discover_takes_guides_not_subfolders_or_other_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("A\nText.", encoding="utf-8")
     (tmp_path / "b.md").write_text("# B\n\nText.", encoding="utf-8")
