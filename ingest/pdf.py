@@ -154,11 +154,7 @@ def _blocks(
 ) -> list[Block]:
     lines = without_running_lines(lines)
     close = _block_gap(lines)
-    items: list[tuple[int, float, tuple[Line, int] | _Table]] = [
-        (ln.page, ln.top, (ln, level)) for ln, level in _leveled(lines, outline, close)
-    ]
-    items += [(t.page, t.top, t) for t in tables]
-    items.sort(key=lambda item: (item[0], item[1]))
+    items = _with_tables(_leveled(lines, outline, close), tables)
 
     blocks = guard.blocks()
     offset = 0
@@ -178,7 +174,7 @@ def _blocks(
             add(current_kind, " ".join(current))
             current = []
 
-    for _, _, item in items:
+    for item in items:
         if isinstance(item, _Table):
             flush()
             for n, row in enumerate(item.rows):
@@ -199,6 +195,8 @@ def _blocks(
             # Over a page break a block goes on only mid-sentence, at the same indent and size.
             starts_new = ends_sentence(previous.text) or abs(
                 line.x0 - previous.x0) > 2.0 or line.size != previous.size  # fmt: skip
+        elif line.top < previous.top:  # up to the next column: mid-sentence, the block goes on
+            starts_new = ends_sentence(previous.text) or line.size != previous.size
         else:
             starts_new = line.top - previous.bottom > close or (
                 current_kind == "list_item" and line.x0 < indent - 2.0)  # fmt: skip
@@ -210,6 +208,20 @@ def _blocks(
         previous = line
     flush()
     return blocks
+
+
+def _with_tables(
+    lines: list[tuple[Line, int]], tables: list[_Table]
+) -> list[tuple[Line, int] | _Table]:
+    """The lines in reading order (a column's before the next), each table before the first line
+    below it on its page."""
+    waiting = sorted(tables, key=lambda t: (t.page, t.top))
+    items: list[tuple[Line, int] | _Table] = []
+    for line, level in lines:
+        while waiting and (waiting[0].page, waiting[0].top) < (line.page, line.top):
+            items.append(waiting.pop(0))
+        items.append((line, level))
+    return items + waiting
 
 
 def _block_gap(lines: list[Line]) -> float:

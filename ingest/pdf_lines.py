@@ -1,10 +1,13 @@
 """The text lines of a PDF page with the cues structure is read from: the size of their type,
-whether it is bold, whether a small drawn mark (a bullet) stands just left of them; and which
-lines are running headers or footers rather than text.
+whether it is bold, whether a small drawn mark (a bullet) stands just left of them; which lines
+are running headers or footers rather than text; and, on a page set in two columns, the order
+they are read in.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -13,6 +16,11 @@ from typing import Any
 _BOLD = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)  # in a font's name
 # Points: a bullet drawn as a shape (a browser's disc, a word processor's square) is smaller.
 _MARK_SIZE = 8.0
+# A gap this many times the type's size between two characters of a line may be a gutter.
+_GUTTER = 2.0
+_COLUMN_LINES = 3  # line pieces on either side of a gutter, at least
+_CROSSING_SHARE = 0.25  # of the pieces: at most this many run across it (titles, text below)
+_COLUMN_WIDTH = 0.2  # of the page: the median piece on either side is this wide (a column's)
 # Of the pages: a line at one height on as many of them (its numbers aside) is a header or footer.
 _RUNNING_SHARE = 0.5
 
@@ -31,24 +39,123 @@ class Line:
 
 def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
     """The lines of `text_page` (the page, tables left out) in reading order; `page` has the
-    drawn shapes."""
+    drawn shapes. Where the page is set in two columns, the left column's lines come before
+    the right one's (sorted by height, or read across the gutter, they would interleave)."""
     marks = [(o["x1"], o["top"], o["bottom"]) for o in (*page.curves, *page.rects) if _mark(o)]
+    found = text_page.extract_text_lines(return_chars=True)
+    runs = [[c for c in line["chars"] if c["text"].strip()] for line in found]
+    gutter = _gutter(runs, float(page.width))
     lines: list[Line] = []
-    for line in text_page.extract_text_lines(return_chars=True):
-        text = " ".join(line["text"].split())
+    column: list[tuple[int, Line]] = []  # (side, line) while in a stretch set in columns
+
+    def end_column() -> None:
+        lines.extend(line for side in (0, 1) for s, line in column if s == side)
+        column.clear()
+
+    for found_line, run in zip(found, runs, strict=True):
+        text = " ".join(found_line["text"].split())
         if not text:
             continue
-        chars = [c for c in line["chars"] if c["text"].strip()]
-        sizes = [round(c["size"], 1) for c in chars]
-        size = Counter(sizes).most_common(1)[0][0] if sizes else 0.0
-        x0, top, bottom = float(line["x0"]), float(line["top"]), float(line["bottom"])
-        marked = any(
-            0.0 <= x0 - right <= 3 * max(size, 1.0) and mark_top < bottom and mark_bottom > top
-            for right, mark_top, mark_bottom in marks
-        )
-        bold = bool(chars) and all(_BOLD.search(str(c.get("fontname", ""))) for c in chars)
-        lines.append(Line(number, top, bottom, size, text, x0, bold, marked))
+        box = (float(found_line["x0"]), float(found_line["top"]), float(found_line["bottom"]))
+        whole = _line(number, text, run, box, marks)
+        if gutter is None or not _splits(run, gutter):
+            end_column()
+            lines.append(whole)
+            continue
+        left = [c for c in found_line["chars"] if float(c["x1"]) <= gutter]
+        right = [c for c in found_line["chars"] if float(c["x0"]) >= gutter]
+        if not left or not right:  # the line stands in one column
+            column.append((0 if left else 1, whole))
+            continue
+        for side, chars in ((0, left), (1, right)):  # two lines at one height, one a column
+            seen = [c for c in chars if c["text"].strip()]
+            words = " ".join(w["text"] for w in _words(chars))
+            if seen and words:
+                box = (min(float(c["x0"]) for c in seen), min(float(c["top"]) for c in seen),
+                       max(float(c["bottom"]) for c in seen))  # fmt: skip
+                column.append((side, _line(number, words, seen, box, marks)))
+    end_column()
     return lines
+
+
+def _words(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from pdfplumber.utils.text import extract_words
+
+    return extract_words(chars)
+
+
+def _line(
+    number: int,
+    text: str,
+    chars: list[dict[str, Any]],
+    box: tuple[float, float, float],
+    marks: list[Any],
+) -> Line:
+    """A Line of `text`, set in `chars` (its visible characters), at `box` (x0, top, bottom)."""
+    x0, top, bottom = box
+    sizes = [round(c["size"], 1) for c in chars]
+    size = Counter(sizes).most_common(1)[0][0] if sizes else 0.0
+    marked = any(
+        0.0 <= x0 - right <= 3 * max(size, 1.0) and mark_top < bottom and mark_bottom > top
+        for right, mark_top, mark_bottom in marks
+    )
+    bold = bool(chars) and all(_BOLD.search(str(c.get("fontname", ""))) for c in chars)
+    return Line(number, top, bottom, size, text, x0, bold, marked)
+
+
+def _gaps(run: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """The wide gaps between the characters of a line: wider than a column gutter's least."""
+    ordered = sorted(run, key=lambda c: float(c["x0"]))
+    return [
+        (float(a["x1"]), float(b["x0"]))
+        for a, b in itertools.pairwise(ordered)
+        if float(b["x0"]) - float(a["x1"]) >= _GUTTER * max(float(a["size"]), 1.0)
+    ]
+
+
+def _gutter(runs: list[list[dict[str, Any]]], width: float) -> float | None:
+    """The x of a gutter between two columns, if the page has one: in the middle half of the
+    page, crossed by few of its line pieces (a line cut at its wide gaps), with many pieces a
+    column wide on either side (an unruled table's short cells are no columns)."""
+    pieces = [piece for run in runs for piece in _pieces(run)]
+    if len(pieces) < 2 * _COLUMN_LINES:
+        return None
+    ends = sorted(hi for _, hi in pieces)
+    starts = sorted(lo for lo, _ in pieces)
+    best: tuple[int, int, float] | None = None
+    for x in {hi + 0.5 for _, hi in pieces if width * 0.25 <= hi + 0.5 <= width * 0.75}:
+        left, right = bisect.bisect_right(ends, x), len(starts) - bisect.bisect_left(starts, x)
+        crossing = len(pieces) - left - right
+        if min(left, right) >= _COLUMN_LINES and crossing <= len(pieces) * _CROSSING_SHARE:
+            score = (crossing, -min(left, right), x)
+            best = score if best is None or score < best else best
+    if best is None:
+        return None
+    gutter = best[2]
+    widths = (sorted(hi - lo for lo, hi in pieces if hi <= gutter),
+              sorted(hi - lo for lo, hi in pieces if lo >= gutter))  # fmt: skip
+    wide = all(side[len(side) // 2] >= width * _COLUMN_WIDTH for side in widths)
+    return gutter if wide else None
+
+
+def _pieces(run: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """The x extents of a line's pieces, cut at its wide gaps."""
+    if not run:
+        return []
+    xs = sorted((float(c["x0"]), float(c["x1"])) for c in run)
+    cuts = _gaps(run)
+    bounds = [xs[0][0], *(v for gap in cuts for v in gap), max(hi for _, hi in xs)]
+    return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+
+def _splits(run: list[dict[str, Any]], gutter: float) -> bool:
+    """A line (its visible characters) stands in the columns, not across the gutter (a title
+    over both columns): none of its characters is on the gutter, nor are words close on either
+    side of it."""
+    if any(float(c["x0"]) < gutter < float(c["x1"]) for c in run):
+        return False
+    sides = {float(c["x1"]) <= gutter for c in run}
+    return len(sides) < 2 or any(lo <= gutter <= hi for lo, hi in _gaps(run))
 
 
 def without_running_lines(lines: list[Line]) -> list[Line]:

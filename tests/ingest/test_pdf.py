@@ -193,3 +193,48 @@ def test_a_bookmarked_heading_set_on_two_lines_is_one_heading(tmp_path: Path) ->
     doc = _read(pdf, tmp_path / "outlined.pdf")
     assert [s.title for s in doc.sections] == [long_title, "Roles"]
     assert _units(doc, long_title) == [("paragraph", BODY)]
+
+
+LEFT = (
+    "Before the session, sign on five minutes early so that the co-host can test audio and "
+    "video, then read the agenda and prepare two questions that start the discussion."
+)
+RIGHT = (
+    "After the session, fill out the host form within two days: it sends an email to the "
+    "training team, who update the attendance records of everyone who took part."
+)
+
+
+def test_a_page_set_in_two_columns_is_read_a_column_at_a_time(tmp_path: Path) -> None:
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    top = pdf.get_y()
+    pdf.set_xy(10, top)
+    _text(pdf, "Before and after", "B", 15, 85)  # only the left column has a heading
+    pdf.set_x(10)
+    _text(pdf, LEFT, width=85)
+    pdf.set_xy(110, top)
+    _text(pdf, RIGHT, width=85)
+    pdf.set_xy(10, max(pdf.get_y(), top + 60))
+    _text(pdf, BODY)  # across the page again, under both columns
+    doc = _read(pdf, tmp_path / "columns.pdf")
+    assert _units(doc, "Before and after") == [
+        ("paragraph", LEFT),
+        ("paragraph", RIGHT),
+        ("paragraph", BODY),
+    ]
+
+
+def test_an_unruled_table_is_not_taken_for_columns(tmp_path: Path) -> None:
+    pdf = _pdf()
+    _text(pdf, "Cities", "B", 15)
+    _text(pdf, BODY)
+    pdf.set_font("Helvetica", "", 11)
+    for city, people in (("Shanghai", "23,390,000"), ("Lagos", "21,324,000"),
+                         ("Dhaka", "16,800,000"), ("Tokyo", "13,942,856")):  # fmt: skip
+        pdf.cell(90, 6, city)
+        pdf.cell(90, 6, people, new_x="LMARGIN", new_y="NEXT")
+    doc = _read(pdf, tmp_path / "table.pdf")
+    texts = [text for _, text in _units(doc, "Cities")]
+    assert texts[0] == BODY
+    assert "Shanghai 23,390,000 Lagos 21,324,000" in texts[1]  # row by row, not column by column
