@@ -8,6 +8,7 @@ contents, a trailing list of links) is kept as structure but marked so it is nev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -19,6 +20,9 @@ BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 UnitKind = ChunkKind | Literal["navigation"]
 
 TOC_TITLES = {"table of contents", "contents", "on this page", "in this article"}
+# "Q: … / A: …", as plain-text FAQs mark them: the marks are not the question or the answer.
+_QUESTION_MARK = re.compile(r"^(?:Q|Question)\s?[:.)]\s+", re.IGNORECASE)
+_ANSWER_MARK = re.compile(r"^(?:A|Answer)\s?[:.)]\s+", re.IGNORECASE)
 _LINK_WORDS = 10  # words per item above which a bare list is content, not links
 
 
@@ -150,7 +154,8 @@ def _units(blocks: Sequence[Block]) -> list[Unit]:
         elif _introduces_list(block, nxt):
             pass  # carried by each of its list items instead
         elif nxt is not None and _is_question(block) and nxt.kind == "paragraph":
-            units.append(Unit("faq", nxt.text, (block.span[0], nxt.span[1]), lead=block.text))
+            question, answer = _QUESTION_MARK.sub("", block.text), _ANSWER_MARK.sub("", nxt.text)
+            units.append(Unit("faq", answer, (block.span[0], nxt.span[1]), lead=question))
             i += 1
         else:
             units.append(Unit("paragraph", block.text, block.span))
@@ -189,7 +194,7 @@ def _is_question(block: Block) -> bool:
     return (
         block.kind == "paragraph"
         and block.text.rstrip().endswith("?")
-        and len(split_sentences(block.text)) == 1
+        and len(split_sentences(_QUESTION_MARK.sub("", block.text))) == 1  # "Q. Can I …?"
     )
 
 

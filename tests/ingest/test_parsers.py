@@ -3,9 +3,12 @@ at an editor's margin with blank lines between blocks and headings underlined.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest.budgets import Budgets, OverBudget
+from ingest.loaders import load_document
 from ingest.parsers import parse_plaintext
 
 WRAPPED = """Host Handbook
@@ -112,4 +115,18 @@ def test_numbered_headings_in_capitals_or_alone_between_paragraphs() -> None:
         ("list_item", "Install Python"),  # a list of two: its items stay items
         ("list_item", "Run the installer"),
         ("paragraph", "Then restart."),
+    ]
+
+
+def test_a_plain_text_faq_is_read_without_its_q_and_a_marks(tmp_path: Path) -> None:
+    path = tmp_path / "faq.txt"
+    path.write_text(
+        "Onboarding Guide\n\nFAQ\n\nQ: Who do I ask about payroll?\n"
+        "A: Write to the payroll team.\n\nQ. Can I work remotely?\nA. Yes, two days a week.\n",
+        encoding="utf-8",
+    )
+    (faq,) = load_document(path).sections
+    assert [(u.kind, u.lead, u.text) for u in faq.units] == [
+        ("faq", "Who do I ask about payroll?", "Write to the payroll team."),
+        ("faq", "Can I work remotely?", "Yes, two days a week."),
     ]
