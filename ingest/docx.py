@@ -54,7 +54,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
         offset += len(text) + 1
 
     bold: list[int] = []  # which paragraph blocks could be headings set in bold
-    for item in _inner_content(document.element.body, document._body, guard):
+    for item in _inner_content(document.element.body, document, guard):
         guard.tick()  # empty paragraphs add no block, and so no other check
         if isinstance(item, Table):
             for row_number, row in enumerate(item.rows):

@@ -23,9 +23,8 @@ _PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pi
 _PERMALINK_CLASSES = frozenset({"headerlink", "hash-link", "anchor-link", "header-anchor",
                                 "permalink", "anchorjs-link"})  # fmt: skip
 _PERMALINK_LABELS = ("permalink", "direct link to", "link to this heading", "anchor link")
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")
-)  # zero-width, soft hyphen
+# Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 
 

@@ -119,7 +119,10 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
         elif stripped.casefold() in TOC_TITLES:
             in_toc = True
             blocks.append(Block("heading", stripped, span, level=2))
-        elif item and _capitals(stripped) and item.group(1).strip()[0].isdigit():
+        elif item and in_toc and item.group(2).rstrip().casefold() in toc:
+            in_toc = False  # a contents entry again: the contents ended, this is its heading
+            blocks.append(Block("heading", stripped, span, level=2))
+        elif item and not in_toc and _capitals(stripped) and item.group(1).strip()[0].isdigit():
             blocks.append(Block("heading", stripped, span, level=2))  # "1. INTRODUCTION"
         elif item:
             if in_toc:

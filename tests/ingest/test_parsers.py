@@ -118,6 +118,23 @@ def test_numbered_headings_in_capitals_or_alone_between_paragraphs() -> None:
     ]
 
 
+def test_numbered_headings_after_their_contents_are_headings() -> None:
+    text = (
+        "Guide\n\nContents\n\n1. Introduction\n2. First week\n\n1. Introduction\n\n"
+        "Welcome.\n\n2. First week\n\nLaptops.\n"
+    )
+    assert _blocks(text) == [
+        ("heading", "Guide"),
+        ("heading", "Contents"),
+        ("list_item", "Introduction"),
+        ("list_item", "First week"),
+        ("heading", "1. Introduction"),
+        ("paragraph", "Welcome."),
+        ("heading", "2. First week"),
+        ("paragraph", "Laptops."),
+    ]
+
+
 def test_a_plain_text_faq_is_read_without_its_q_and_a_marks(tmp_path: Path) -> None:
     path = tmp_path / "faq.txt"
     path.write_text(
