@@ -57,15 +57,14 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
         if not text:
             continue
         box = (float(found_line["x0"]), float(found_line["top"]), float(found_line["bottom"]))
-        whole = _line(number, text, run, box, marks)
         if gutter is None or not _splits(run, gutter):
             end_column()
-            lines.append(whole)
+            lines.append(_line(number, text, run, box, marks))
             continue
         left = [c for c in found_line["chars"] if float(c["x1"]) <= gutter]
         right = [c for c in found_line["chars"] if float(c["x0"]) >= gutter]
         if not left or not right:  # the line stands in one column
-            column.append((0 if left else 1, whole))
+            column.append((0 if left else 1, _line(number, text, run, box, marks)))
             continue
         for side, chars in ((0, left), (1, right)):  # two lines at one height, one a column
             seen = [c for c in chars if c["text"].strip()]
