@@ -44,7 +44,8 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
     marks = [(o["x1"], o["top"], o["bottom"]) for o in (*page.curves, *page.rects) if _mark(o)]
     found = text_page.extract_text_lines(return_chars=True)
     runs = [[c for c in line["chars"] if c["text"].strip()] for line in found]
-    gutter = _gutter(runs, float(page.width))
+    pieces = [_pieces(run) for run in runs]  # each line cut at its wide gaps, once
+    gutter = _gutter([piece for cut in pieces for piece in cut], float(page.width))
     lines: list[Line] = []
     column: list[tuple[int, Line]] = []  # (side, line) while in a stretch set in columns
 
@@ -52,12 +53,12 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
         lines.extend(line for side in (0, 1) for s, line in column if s == side)
         column.clear()
 
-    for found_line, run in zip(found, runs, strict=True):
+    for found_line, run, cut in zip(found, runs, pieces, strict=True):
         text = " ".join(found_line["text"].split())
         if not text:
             continue
         box = (float(found_line["x0"]), float(found_line["top"]), float(found_line["bottom"]))
-        if gutter is None or not _splits(run, gutter):
+        if gutter is None or any(lo < gutter < hi for lo, hi in cut):  # across the gutter
             end_column()
             lines.append(_line(number, text, run, box, marks))
             continue
@@ -112,11 +113,10 @@ def _gaps(run: list[dict[str, Any]]) -> list[tuple[float, float]]:
     ]
 
 
-def _gutter(runs: list[list[dict[str, Any]]], width: float) -> float | None:
+def _gutter(pieces: list[tuple[float, float]], width: float) -> float | None:
     """The x of a gutter between two columns, if the page has one: in the middle half of the
     page, crossed by few of its line pieces (a line cut at its wide gaps), with many pieces a
     column wide on either side (an unruled table's short cells are no columns)."""
-    pieces = [piece for run in runs for piece in _pieces(run)]
     if len(pieces) < 2 * _COLUMN_LINES:
         return None
     ends = sorted(hi for _, hi in pieces)
@@ -138,23 +138,15 @@ def _gutter(runs: list[list[dict[str, Any]]], width: float) -> float | None:
 
 
 def _pieces(run: list[dict[str, Any]]) -> list[tuple[float, float]]:
-    """The x extents of a line's pieces, cut at its wide gaps."""
+    """The x extents of a line's pieces, cut at its wide gaps. A line stands in the columns when
+    no piece runs across the gutter: no character on it, no words close on either side of it
+    (a title over both columns does)."""
     if not run:
         return []
     xs = sorted((float(c["x0"]), float(c["x1"])) for c in run)
     cuts = _gaps(run)
     bounds = [xs[0][0], *(v for gap in cuts for v in gap), max(hi for _, hi in xs)]
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
-
-
-def _splits(run: list[dict[str, Any]], gutter: float) -> bool:
-    """A line (its visible characters) stands in the columns, not across the gutter (a title
-    over both columns): none of its characters is on the gutter, nor are words close on either
-    side of it."""
-    if any(float(c["x0"]) < gutter < float(c["x1"]) for c in run):
-        return False
-    sides = {float(c["x1"]) <= gutter for c in run}
-    return len(sides) < 2 or any(lo <= gutter <= hi for lo, hi in _gaps(run))
 
 
 def without_running_lines(lines: list[Line]) -> list[Line]:
