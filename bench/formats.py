@@ -49,11 +49,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 # What a site generator reads and a reader never sees (the Markdown loader drops it too).
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _FRONT_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
+_MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)  # as ingest.markdown
 _TEMPLATE = re.compile(r"\{\{(?:[^{}]|\{[^{}]*\})*\}\}|\{%[^{}]*%\}")  # one level of {} inside
 
 
 def markdown_of(guide: EvalGuide) -> str:
-    return _TEMPLATE.sub("", _FRONT_MATTER.sub("", guide.path.read_text(encoding="utf-8")))
+    """The Markdown a page shows: no front matter, templates or MyST labels ("(label)=")."""
+    text = _FRONT_MATTER.sub("", guide.path.read_text(encoding="utf-8"))
+    return _MYST_LABEL.sub("", _TEMPLATE.sub("", text))
 
 
 def html_of(guide: EvalGuide) -> str:

@@ -23,6 +23,10 @@ from ingest.errors import CorpusError
 from ingest.structure import Block
 
 _HEADING = re.compile(r"^(?:Heading\s*(\d)|Title)$", re.IGNORECASE)
+# Word's table of contents typed as paragraphs ("TOC 1", "TOC Heading", based on Heading 1):
+# the headings it lists come again below, with their text.
+_CONTENTS_STYLE = re.compile(r"^toc(?:\s*\d|\s+heading)$", re.IGNORECASE)
+_CONTENTS = "TOC"
 # A bold paragraph ending so is a sentence set in bold; one ending in "?" may be a heading.
 _NOT_HEADING_END = re.compile(r"[.!:;,]['\"”’)]*$")
 _HEADING_WORDS = 14  # a bold paragraph longer than this is emphasis, not a heading
@@ -68,6 +72,8 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
                 continue
             style = styles.get(item._p.style, styles[None])
             heading = _HEADING.match(style)
+            if style == _CONTENTS:
+                continue
             if heading:
                 add("heading", text, level=int(heading.group(1) or 1))
             elif _is_list_item(item, style):
@@ -139,7 +145,12 @@ def _paragraph_styles(document: Any, guard: Guard) -> dict[str | None, str]:
         guard.tick()
         if style.type == WD_STYLE_TYPE.PARAGRAPH:
             level = _heading_level(style)
-            names.setdefault(style.style_id, f"Heading {level}" if level else style.name or "")
+            name = style.name or ""
+            if _CONTENTS_STYLE.match(name):
+                name = _CONTENTS
+            elif level:
+                name = f"Heading {level}"
+            names.setdefault(style.style_id, name)
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     names[None] = (default.name or "") if default is not None else ""
     return names

@@ -26,6 +26,10 @@ _PERMALINK_LABELS = ("permalink", "direct link to", "link to this heading", "anc
 # Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
+# A page with no <main> whose one <article> is the post (a blog's, a CMS's page): read from it,
+# when it holds most of the page's text, and not from the widgets and comments around it.
+_ARTICLE = re.compile(r"<article[\s>]", re.IGNORECASE)
+_ARTICLE_SHARE = 0.3
 
 
 class _HtmlBlocks(HTMLParser):
@@ -41,14 +45,14 @@ class _HtmlBlocks(HTMLParser):
          "summary", "details", "table", "ul", "ol", "dl", "body", "form", "fieldset", "center"}
     )  # fmt: skip
 
-    def __init__(self, text: str, guard: Guard, *, scoped: bool = False) -> None:
+    def __init__(self, text: str, guard: Guard, *, scoped: str = "") -> None:
         super().__init__(convert_charrefs=True)
         self.guard = guard
         # Outside the main content until it opens, and again once it closes: (its tag, how many
         # elements of that tag are open inside it, itself included) while inside.
-        self.scoped = scoped
+        self.scoped = scoped  # "main", "article", or "" (the whole page)
         self.entered = False  # the main content was found
-        self._outside = scoped
+        self._outside = bool(scoped)
         self._main: tuple[str, int] | None = None
         self.blocks = guard.blocks()
         self.title = ""
@@ -87,7 +91,9 @@ class _HtmlBlocks(HTMLParser):
         self.guard.tick()
         if self._main is not None and tag == self._main[0]:
             self._main = (tag, self._main[1] + 1)
-        elif self._outside and (tag == "main" or ("role", "main") in attrs):
+        elif self._outside and (
+            tag == self.scoped or (self.scoped == "main" and ("role", "main") in attrs)
+        ):
             self._outside, self._main, self.entered = False, (tag, 1), True
         if tag == "a" and _permalink(attrs):  # anchors do not nest: the next </a> ends it
             self._skip_depth += 1
@@ -247,10 +253,16 @@ def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Bloc
     order; page chrome and code are dropped; a whole page that marks its main content, that
     content alone. A fragment (`whole_page=False`, HTML inside Markdown) takes no title from
     <title>."""
-    parser = _parsed(text, guard, scoped=whole_page and _MAIN.search(text) is not None)
+    main = whole_page and _MAIN.search(text) is not None
+    article = whole_page and not main and len(_ARTICLE.findall(text, endpos=len(text))) == 1
+    parser = _parsed(text, guard, scoped="main" if main else "article" if article else "")
     if parser.scoped and not (parser.entered and parser.blocks):
         # "<main" was text, not an element, or the element held nothing: the whole page.
-        parser = _parsed(text, guard, scoped=False)
+        parser = _parsed(text, guard, scoped="")
+    elif article:
+        page = _parsed(text, guard, scoped="")
+        if _chars(parser.blocks) < _ARTICLE_SHARE * _chars(page.blocks):
+            parser = page
     blocks = parser.blocks
     if (
         whole_page
@@ -261,7 +273,11 @@ def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Bloc
     return blocks
 
 
-def _parsed(text: str, guard: Guard, *, scoped: bool) -> _HtmlBlocks:
+def _chars(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _parsed(text: str, guard: Guard, *, scoped: str) -> _HtmlBlocks:
     parser = _HtmlBlocks(text, guard, scoped=scoped)
     try:
         for start in range(0, len(text), _PIECE):

@@ -25,6 +25,7 @@ from ingest.structure import Block, BlockKind
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 _MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
 _CALLOUT = re.compile(r"^\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_TASK = re.compile(r"^\[[ xX]\]\s+")  # a task list's box: "- [x] Done"
 _FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.MULTILINE)
 _ALT = re.compile(r"""\balt\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
@@ -157,10 +158,11 @@ class _Walker:
             self.blocks.append(Block("heading", text, self.lines.span(token.map), level=level))
 
     def _paragraph(self, inline: Token, line_map: Sequence[int] | None) -> None:
-        text = _CALLOUT.sub("", _inline_text(inline))
+        text = _CALLOUT.sub("", _labelled(inline) or _inline_text(inline))
         if not text:
             return
         if self._item_span:  # a list item's text (the first paragraph of the item)
+            text = _TASK.sub("", text)
             if self.blocks and self.blocks[-1].kind == "list_item" and self._continues(line_map):
                 prev = self.blocks[-1]
                 self.blocks.replace_last(Block("list_item", f"{prev.text} {text}", prev.span))
@@ -220,6 +222,27 @@ def _inline_text(inline: Token) -> str:
             parts.append(" ")
     text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
     return _squash(_SITE_MARKS.sub("", _squash(_STRAY_MARKS.sub("", text))))
+
+
+def _labelled(inline: Token) -> str:
+    """ "Label: text" for a paragraph whose first line labels the rest: a bold word alone
+    (GitHub's older "> **Note**" notes) or a term over ": its definition" (Pandoc, PHP Markdown
+    Extra); "" for any other paragraph."""
+    children = [c for c in inline.children or () if c.type != "text" or c.content]
+    breaks = [n for n, c in enumerate(children) if c.type in ("softbreak", "hardbreak")]
+    if not breaks:
+        return ""
+    first, rest = children[: breaks[0]], children[breaks[0] + 1 :]
+    bold = [c.type for c in first] == ["strong_open", "text", "strong_close"]
+    defined = bool(rest) and rest[0].type == "text" and rest[0].content.startswith(": ")
+    if not (bold or defined) or len(first) > 3:
+        return ""
+    label = "".join(c.content for c in first if c.type == "text").strip()
+    if not label or label[-1] in ".:!?" or len(label.split()) > 6:
+        return ""
+    tail = Token("inline", "", 0, children=rest)
+    body = _inline_text(tail).removeprefix(": ").strip()
+    return f"{label}: {body}" if body else ""
 
 
 def _all_link(inline: Token) -> bool:

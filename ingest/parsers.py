@@ -28,6 +28,7 @@ _UNDERLINE = re.compile(r"^\s*(?:=+|-+|\*+|_+)\s*$")
 _WRAPPED_WIDTH = 120
 _LONG_LINE = 0.6  # of the usual width: a line this long that ends no sentence goes on below
 _SAMPLE_LINES = 2_000
+_FAQ = re.compile(r"\b(?:faqs?|frequently asked questions|questions and answers|q&a)\b", re.I)
 
 
 def _lines(text: str, guard: Guard) -> Iterator[tuple[int, str]]:
@@ -82,6 +83,10 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
     previous = ""  # the line before, "" after a blank one
     alone = False  # the last block is one line with blank lines before it
     numbered = ""  # the last block, a numbered item alone after text: a heading if text follows
+    # The last block is a short question right after a list or table, a block a line: a heading
+    # if a sentence follows ("What are you going to test?" after the list that ends a section).
+    asked = False
+    heading = ""  # the last heading's text
     for offset, line in _lines(text, guard):
         stripped = line.strip()
         if not stripped:
@@ -90,8 +95,13 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
         span = _trimmed_span(offset, line)
         item = _LIST_ITEM.match(line)
         last = blocks[-1] if blocks else None
-        if last is not None and alone and not previous and _question_heading(last):
-            # "What are you going to test?" on a line of its own, blank lines around it.
+        if (last is not None and alone and not previous and _question_heading(last)
+                and ends_sentence(stripped) and not _FAQ.search(heading)):  # fmt: skip
+            # "What are you going to test?" on a line of its own, blank lines around it, a
+            # sentence below. In a FAQ it is a question over its answer, as a FAQ is written.
+            last = Block("heading", last.text, last.span, level=2)
+            blocks.replace_last(last)
+        elif last is not None and asked and not item and ends_sentence(stripped):
             last = Block("heading", last.text, last.span, level=2)
             blocks.replace_last(last)
         elif last is not None and numbered and not previous and not item:
@@ -100,6 +110,7 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
             last = Block("heading", numbered, last.span, level=2)
             blocks.replace_last(last)
         numbered = ""
+        asked = False
         alone = not previous
         if _UNDERLINE.match(stripped) and len(stripped) >= 3:
             if last is not None and previous and last.kind != "table_row":
@@ -119,14 +130,14 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
         elif stripped.casefold() in TOC_TITLES:
             in_toc = True
             blocks.append(Block("heading", stripped, span, level=2))
-        elif item and in_toc and item.group(2).rstrip().casefold() in toc:
+        elif item and in_toc and _toc_key(item.group(2)) in toc:
             in_toc = False  # a contents entry again: the contents ended, this is its heading
             blocks.append(Block("heading", stripped, span, level=2))
         elif item and not in_toc and _capitals(stripped) and item.group(1).strip()[0].isdigit():
             blocks.append(Block("heading", stripped, span, level=2))  # "1. INTRODUCTION"
         elif item:
             if in_toc:
-                toc[item.group(2).rstrip().casefold()] = item.group(2).rstrip()
+                toc[_toc_key(item.group(2))] = item.group(2).rstrip()
             item_span = _trimmed_span(offset, line, len(item.group(1)))
             if alone and item.group(1).strip()[0].isdigit() and _looks_like_heading(item.group(2)):
                 before = blocks[-1].kind if blocks else "heading"
@@ -135,15 +146,28 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
         elif stripped.startswith("|") and stripped.endswith("|"):
             in_toc = False
             _add_table_row(blocks, stripped, span)
-        elif stripped.casefold() in toc or _looks_like_heading(stripped):
+        elif _toc_key(stripped) in toc or _looks_like_heading(stripped):
             in_toc = False
-            title = toc.get(stripped.casefold(), stripped)
+            title = toc.get(_toc_key(stripped), stripped)
+            if stripped.endswith("?") and not title.endswith("?"):
+                title += "?"  # the contents list "Why track code", the heading "Why track code?"
             blocks.append(Block("heading", title, span, level=2))
         else:
             in_toc = False
-            blocks.append(Block("paragraph", stripped, span))
+            block = Block("paragraph", stripped, span)
+            after_list = last is not None and last.kind in ("list_item", "table_row")
+            asked = not long_line and after_list and _question_heading(block)
+            blocks.append(block)
         previous = stripped
+        if blocks and blocks[-1].kind == "heading":
+            heading = blocks[-1].text
     return blocks
+
+
+def _toc_key(entry: str) -> str:
+    """A contents entry or heading as the two are matched: a list of contents leaves out the
+    heading's question mark or colon."""
+    return entry.strip().rstrip("?:.!").rstrip().casefold()
 
 
 def _capitals(line: str) -> bool:

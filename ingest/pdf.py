@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ingest.budgets import Guard
 from ingest.errors import CorpusError
 from ingest.pdf_lines import Line, page_lines, without_running_lines
+from ingest.pdf_words import joined, phantom_spaces, vocabulary
 from ingest.structure import Block
 from retriever.text import ends_sentence
 
@@ -139,13 +140,15 @@ def _read_page(page: Any, number: int, lines: list[Line], tables: list[_Table]) 
         rows = [tuple(" ".join((c or "").split()) for c in row) for row in table.extract()]
         tables.append(_Table(number, table.bbox[1], [r for r in rows if any(r)]))
 
+    phantom = phantom_spaces(page.chars)
+
     def outside(obj: dict[str, Any], boxes: list[Any] = boxes) -> bool:
-        return not any(
+        return id(obj) not in phantom and not any(
             b[0] <= obj["x0"] and obj["x1"] <= b[2] and b[1] <= obj["top"] and obj["bottom"] <= b[3]
             for b in boxes
         )
 
-    text_page = page.filter(outside) if boxes else page
+    text_page = page.filter(outside) if boxes or phantom else page
     lines += page_lines(page, text_page, number)
 
 
@@ -154,6 +157,7 @@ def _blocks(
 ) -> list[Block]:
     lines = without_running_lines(lines)
     close = _block_gap(lines)
+    words = vocabulary([line.text for line in lines])
     items = _with_tables(_leveled(lines, outline, close), tables)
 
     blocks = guard.blocks()
@@ -171,7 +175,7 @@ def _blocks(
     def flush() -> None:
         nonlocal current
         if current:
-            add(current_kind, " ".join(current))
+            add(current_kind, joined(current, words))
             current = []
 
     for item in items:

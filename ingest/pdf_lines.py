@@ -21,6 +21,7 @@ _GUTTER = 2.0
 _COLUMN_LINES = 3  # line pieces on either side of a gutter, at least
 _CROSSING_SHARE = 0.25  # of the pieces: at most this many run across it (titles, text below)
 _COLUMN_WIDTH = 0.2  # of the page: the median piece on either side is this wide (a column's)
+_BELOW_LINES = 2  # a heading below the columns, over text across the page: this many lines
 # Of the pages: a line at one height on as many of them (its numbers aside) is a header or footer.
 _RUNNING_SHARE = 0.5
 
@@ -49,8 +50,11 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
     lines: list[Line] = []
     column: list[tuple[int, Line]] = []  # (side, line) while in a stretch set in columns
 
-    def end_column() -> None:
-        lines.extend(line for side in (0, 1) for s, line in column if s == side)
+    def end_column(below: bool = False) -> None:
+        left = [line for side, line in column if side == 0]
+        right = [line for side, line in column if side == 1]
+        cut = len(left) - (_below(left, right) if below else 0)
+        lines.extend([*left[:cut], *right, *left[cut:]])
         column.clear()
 
     for found_line, run, cut in zip(found, runs, pieces, strict=True):
@@ -59,7 +63,7 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
             continue
         box = (float(found_line["x0"]), float(found_line["top"]), float(found_line["bottom"]))
         if gutter is None or any(lo < gutter < hi for lo, hi in cut):  # across the gutter
-            end_column()
+            end_column(below=gutter is not None)
             lines.append(_line(number, text, run, box, marks))
             continue
         left = [c for c in found_line["chars"] if float(c["x1"]) <= gutter]
@@ -76,6 +80,23 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
                 column.append((side, _line(number, words, seen, box, marks)))
     end_column()
     return lines
+
+
+def _below(left: list[Line], right: list[Line]) -> int:
+    """How many of the left column's last lines stand below both columns, over the text that runs
+    across the page after them: a short heading ("Closing") set apart, by a wider space than any
+    within the column, under the right column's end. Read with the left column, it would take
+    the right one into its section."""
+    if len(left) < 2 or not right:
+        return 0
+    bottom = max(line.bottom for line in right)
+    gaps = [b.top - a.bottom for a, b in itertools.pairwise(left)]
+    for tail in range(1, min(_BELOW_LINES, len(left) - 1) + 1):
+        gap, others = gaps[-tail], gaps[:-tail]
+        apart = gap >= 1.5 * left[-tail - 1].size and all(g < gap for g in others)
+        if apart and left[-tail].top > bottom:
+            return tail
+    return 0
 
 
 def _words(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -107,13 +107,19 @@ def assemble(
 
 def _unique(groups: Sequence[tuple[str, str, list[Block]]]) -> list[tuple[str, list[Block]]]:
     """Section titles that say which section they are: a heading used twice in a guide ("Long
-    before the event" under each topic) is named with the heading above it."""
+    before the event" under each topic) is named with the heading above it. Where headings have
+    no levels (plain text, bold lines in Word) that is the last heading with no text of its own
+    ("At the Event", then "Personnel"): a heading over headings."""
     seen = [h.casefold() for h, _, members in groups if members]
-    return [
-        (f"{parent} — {heading}" if parent and seen.count(heading.casefold()) > 1 else heading,
-         members)
-        for heading, parent, members in groups
-    ]  # fmt: skip
+    named: list[tuple[str, list[Block]]] = []
+    over = ""  # the last heading with nothing under it but headings
+    for n, (heading, parent, members) in enumerate(groups):
+        parent = parent or over
+        twice = parent and seen.count(heading.casefold()) > 1
+        named.append((f"{parent} — {heading}" if twice else heading, members))
+        if n and not members:
+            over = heading
+    return named
 
 
 def _is_link_list(blocks: Sequence[Block]) -> bool:

@@ -121,3 +121,26 @@ def test_text_in_content_controls_is_read_and_a_table_of_contents_is_not(
     assert [(s.title, [u.text for u in s.units]) for s in read.sections] == [
         ("Before the session", [BODY])
     ]
+
+
+def test_a_table_of_contents_in_its_paragraph_styles_is_left_out(tmp_path: Path) -> None:
+    """Word's contents, as older Word and converters write them: "TOC Heading" (based on
+    Heading 1) over "TOC 1"/"TOC 2" paragraphs, outside any content control."""
+    from docx import Document as new_document
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = new_document()
+    doc.add_heading("Host handbook", 0)
+    title = doc.styles["TOC Heading"]  # in python-docx's template, as in Word's
+    assert title.base_style is not None and title.base_style.name == "Heading 1"
+    doc.add_paragraph("Contents", style=title)
+    for level, entry in ((1, "Before the session\t1"), (2, "Checking the agenda\t2")):
+        style = doc.styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+        doc.add_paragraph(entry, style=style)
+    doc.add_heading("Before the session", 1)
+    doc.add_paragraph(BODY)
+    doc.save(str(tmp_path / "toc.docx"))
+    read = load_document(tmp_path / "toc.docx", "handbook")
+    assert [(s.title, [u.text for u in s.units]) for s in read.sections] == [
+        ("Before the session", [BODY])
+    ]

@@ -42,6 +42,20 @@ def test_an_element_with_role_main_counts_as_main_however_deep_it_nests() -> Non
     assert _blocks(page) == ARTICLE_BLOCKS
 
 
+def test_a_page_without_main_is_read_from_its_one_article() -> None:
+    # A blog's or a CMS's page: the post in <article>, widgets and comments in plain <div>s.
+    comments = '<div id="comments"><h3>2 comments</h3><p>Great post, thanks!</p></div>'
+    page = (f"<html><head><title>Finding a job</title></head><body>{SIDEBAR}"
+            f"<article>{ARTICLE}</article>{comments}{HELPFUL}</body></html>")  # fmt: skip
+    assert _blocks(page) == ARTICLE_BLOCKS
+
+
+def test_a_small_article_beside_the_text_does_not_scope_the_page() -> None:
+    card = "<article><p>Related: Soft skills</p></article>"
+    page = f"<html><head><title>Finding a job</title></head><body>{ARTICLE}{card}</body></html>"
+    assert _blocks(page) == [*ARTICLE_BLOCKS, ("paragraph", "Related: Soft skills")]
+
+
 def test_a_page_that_only_mentions_main_in_its_text_is_read_whole() -> None:
     page = (
         '<html><head><title>Landmarks</title></head><body><p>Put role="main" on the '

@@ -83,3 +83,20 @@ def test_a_myst_admonition_is_prose_without_its_options() -> None:
         "A speaker joined remotely.\n```\n"
     )
     assert _blocks(text) == [("heading", "Guide"), ("paragraph", "A speaker joined remotely.")]
+
+
+def test_task_boxes_bold_labels_and_definition_terms_read_as_a_reader_sees_them() -> None:
+    text = (
+        "## Leave\n\n- [x] Book the dates\n- [ ] Tell the team\n\n"
+        "> **Note**\n> Ask your manager before booking.\n\n"
+        "Carry-over\n: Up to five days move to the next year.\n\n"
+        "**Bold** words inside\na paragraph stay as they are.\n"
+    )
+    assert _blocks(text) == [
+        ("heading", "Leave"),
+        ("list_item", "Book the dates"),
+        ("list_item", "Tell the team"),
+        ("paragraph", "Note: Ask your manager before booking."),
+        ("paragraph", "Carry-over: Up to five days move to the next year."),
+        ("paragraph", "Bold words inside a paragraph stay as they are."),
+    ]

@@ -83,6 +83,62 @@ def test_a_question_on_a_line_of_its_own_between_blank_lines_is_a_heading() -> N
     ]
 
 
+def test_a_question_after_a_list_with_a_sentence_below_is_a_heading_a_block_a_line() -> None:
+    # A block a line, no blank lines (lines past any margin): the question that opens a section
+    # follows the list that ended the one before. A question over a heading, or one in the
+    # prose, stays a paragraph.
+    long = "Decide on the features and the browsers before you start testing them. " * 3
+    text = (
+        f"Testing strategies\n{long}\n- A-grade: Chrome.\n- C-grade: Opera.\n"
+        f"What are you going to test?\n{long}\n- Agree on the criteria.\n"
+        f"Does anyone have any questions?\nSample agendas\n{long}\n"
+        "Is there an IC on the call?\n(pause)\n"
+    )
+    assert _blocks(text) == [
+        ("heading", "Testing strategies"),
+        ("paragraph", long.strip()),
+        ("list_item", "A-grade: Chrome."),
+        ("list_item", "C-grade: Opera."),
+        ("heading", "What are you going to test?"),
+        ("paragraph", long.strip()),
+        ("list_item", "Agree on the criteria."),
+        ("paragraph", "Does anyone have any questions?"),
+        ("heading", "Sample agendas"),
+        ("paragraph", long.strip()),
+        ("paragraph", "Is there an IC on the call?"),
+        ("paragraph", "(pause)"),
+    ]
+
+
+def test_a_heading_named_in_the_contents_without_its_question_mark_is_a_heading() -> None:
+    text = (
+        "Using open source code\nContents\n- Why track and review code\n- Final words\n"
+        "Why track and review code?\nUntracked code is a legal risk.\n"
+    )
+    assert _blocks(text)[4:] == [
+        ("heading", "Why track and review code?"),
+        ("paragraph", "Untracked code is a legal risk."),
+    ]
+
+
+def test_questions_alone_in_a_faq_stay_over_their_answers() -> None:
+    # In a FAQ each question and its answer are one passage (ingest.structure), as the same
+    # guide's Markdown sets the questions in bold; elsewhere a question alone is a heading.
+    text = (
+        "Host handbook\n\nFAQ\n---\n\nWhat if no one shows up?\n\nSend a reminder.\n\n"
+        "Roles\n-----\n\nWho takes notes?\n\nThe co-host takes notes.\n"
+    )
+    assert _blocks(text) == [
+        ("heading", "Host handbook"),
+        ("heading", "FAQ"),
+        ("paragraph", "What if no one shows up?"),
+        ("paragraph", "Send a reminder."),
+        ("heading", "Roles"),
+        ("heading", "Who takes notes?"),
+        ("paragraph", "The co-host takes notes."),
+    ]
+
+
 def test_a_text_that_opens_with_a_sentence_takes_no_title_from_it() -> None:
     text = "This article explains how to test in many browsers.\nChoosing browsers\nStart small.\n"
     assert _blocks(text)[0] == ("paragraph", "This article explains how to test in many browsers.")
@@ -147,3 +203,16 @@ def test_a_plain_text_faq_is_read_without_its_q_and_a_marks(tmp_path: Path) -> N
         ("faq", "Who do I ask about payroll?", "Write to the payroll team."),
         ("faq", "Can I work remotely?", "Yes, two days a week."),
     ]
+
+
+def test_a_heading_used_twice_is_named_with_the_heading_over_it(tmp_path: Path) -> None:
+    # Plain text has no heading levels: a heading with nothing under it but another heading is
+    # over the headings that follow, and names a repeated one, as Markdown's levels do.
+    path = tmp_path / "events.txt"
+    path.write_text(
+        "Planning an event\n\nBudget\n\nSet one early.\n\nPersonnel\n\nName a lead.\n\n"
+        "At the event\n\nPersonnel\n\nWear badges.\n\nTechnology\n\nTest the microphones.\n",
+        encoding="utf-8",
+    )
+    titles = [s.title for s in load_document(path).sections]
+    assert titles == ["Budget", "Personnel", "At the event — Personnel", "Technology"]

@@ -225,6 +225,26 @@ def test_a_page_set_in_two_columns_is_read_a_column_at_a_time(tmp_path: Path) ->
     ]
 
 
+def test_a_heading_under_two_columns_comes_after_both(tmp_path: Path) -> None:
+    # A newsletter's or a report's page: two columns, then a short heading and text across the
+    # page. The heading stands at the left margin, like the left column's lines.
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    top = pdf.get_y()
+    pdf.set_xy(10, top)
+    _text(pdf, "Before and after", "B", 15, 85)
+    pdf.set_x(10)
+    _text(pdf, LEFT, width=85)
+    pdf.set_xy(110, top)
+    _text(pdf, RIGHT, width=85)
+    pdf.set_xy(10, max(pdf.get_y(), top + 60))
+    _text(pdf, "Closing", "B", 15)
+    _text(pdf, BODY)
+    doc = _read(pdf, tmp_path / "columns.pdf")
+    assert _units(doc, "Before and after") == [("paragraph", LEFT), ("paragraph", RIGHT)]
+    assert _units(doc, "Closing") == [("paragraph", BODY)]
+
+
 def test_an_unruled_table_is_not_taken_for_columns(tmp_path: Path) -> None:
     pdf = _pdf()
     _text(pdf, "Cities", "B", 15)
@@ -238,3 +258,35 @@ def test_an_unruled_table_is_not_taken_for_columns(tmp_path: Path) -> None:
     texts = [text for _, text in _units(doc, "Cities")]
     assert texts[0] == BODY
     assert "Shanghai 23,390,000 Lagos 21,324,000" in texts[1]  # row by row, not column by column
+
+
+def test_a_word_hyphenated_at_the_end_of_a_line_is_one_word(tmp_path: Path) -> None:
+    # As a word processor or TeX sets justified text: "infor-" ends a line, "mation" opens the
+    # next. The guide writes "information" and "well-known" elsewhere, on one line.
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    pdf.set_font("Helvetica", "", 11)
+    lines = (
+        "The information desk opens at nine and every well-known host",
+        "keeps the infor-",
+        "mation at hand and reads the well-",
+        "known notes before the session starts.",
+    )
+    for line in lines:
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    (unit,) = _read(pdf, tmp_path / "hyphens.pdf").sections[0].units
+    assert unit.text == (
+        "The information desk opens at nine and every well-known host keeps the information at "
+        "hand and reads the well-known notes before the session starts."
+    )
+
+
+def test_a_soft_hyphen_printed_by_a_browser_splits_no_word() -> None:
+    # Chromium draws `&shy;` inside a word as a space of no width. The fixture was printed from
+    # <p>Every incident com&shy;mander practises the hand&shy;over of ...</p> (not in
+    # tests/fixtures, which the tests ingest as a corpus of guides).
+    path = Path(__file__).parent / "data" / "soft-hyphens.pdf"
+    doc = load_document(path, "handbook")
+    assert [u.text for s in doc.sections for u in s.units] == [
+        "Every incident commander practises the handover of responsibility."
+    ]
