@@ -12,17 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from ingest.budgets import Guard, OverBudget
 from ingest.errors import CorpusError
+from ingest.html_marks import ParagraphRole, in_page, paragraph_role, permalink, without_list_marker
 from ingest.structure import Block
 
 _PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pieces
-# Sphinx, MkDocs and Jupyter Book ("headerlink"), Docusaurus ("hash-link"), others.
-_PERMALINK_CLASSES = frozenset({"headerlink", "hash-link", "anchor-link", "header-anchor",
-                                "permalink", "anchorjs-link"})  # fmt: skip
-_PERMALINK_LABELS = ("permalink", "direct link to", "link to this heading", "anchor link")
 # Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
@@ -77,6 +74,11 @@ class _HtmlBlocks(HTMLParser):
         self._term = ""
         self._permalink = False  # inside a heading's own link, skipped
         self._titles_next = False  # the open <p> is an admonition's title
+        # What the open <p>'s classes say it is, or "item": the paragraph of an <li>.
+        self._role: ParagraphRole | Literal["item"] = "text"
+        # The open element's links: any, and any that leaves the page. A paragraph that is one
+        # link to a place in the page is an entry of its contents (Google Docs' are so).
+        self._linked = self._away = False
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -95,7 +97,7 @@ class _HtmlBlocks(HTMLParser):
             tag == self.scoped or (self.scoped == "main" and ("role", "main") in attrs)
         ):
             self._outside, self._main, self.entered = False, (tag, 1), True
-        if tag == "a" and _permalink(attrs):  # anchors do not nest: the next </a> ends it
+        if tag == "a" and permalink(attrs):  # anchors do not nest: the next </a> ends it
             self._skip_depth += 1
             self._permalink = True
         elif tag in self._SKIP:
@@ -106,10 +108,14 @@ class _HtmlBlocks(HTMLParser):
             return
         elif tag == "a":
             self._links += 1
+            self._linked, self._away = True, self._away or not in_page(attrs)
         elif tag in self._HEADINGS or tag in {"p", "li"}:
             self.flush_loose()
+            # A list item's own paragraph (<li><p>) is the item: a link alone is a link item.
+            item = self._open is not None and self._open[0] == "li"
             self._open, self._buf, self._pending = (tag, self._offset()), [], 0
-            self._unlinked = []
+            self._unlinked, self._linked, self._away = [], False, item
+            self._role = "item" if item else paragraph_role(attrs) if tag == "p" else "text"
             # Sphinx's and MkDocs' admonition title ("Note"): said with what it titles.
             self._titles_next = "admonition-title" in (dict(attrs).get("class") or "").split()
         elif tag in self._BLOCKS:
@@ -169,21 +175,27 @@ class _HtmlBlocks(HTMLParser):
                     )
             else:
                 text = _squash("".join(self._buf))
+                unlinked = _squash("".join(self._unlinked)).strip("-–—:,.")
+                contents = self._role == "contents" or (
+                    tag == "p" and self._linked and not self._away and not unlinked
+                )
                 if text and self._titles_next:
                     self._term = text
-                elif text:
-                    kind = (
-                        "heading"
-                        if tag in self._HEADINGS
-                        else ("list_item" if tag == "li" else "paragraph")
-                    )
-                    level = self._HEADINGS.get(tag, 0)
-                    unlinked = _squash("".join(self._unlinked)).strip("-–—:,.")
+                elif text and not contents:
+                    kind, level = self._kind(tag)
+                    if self._role == "list_item":
+                        text = without_list_marker(text)
                     link = not unlinked if tag == "li" else None
                     self._append(
                         Block(kind, text, span, level=level, link=link)  # type: ignore[arg-type]
                     )
             self._open = None
+
+    def _kind(self, tag: str) -> tuple[str, int]:
+        if tag in self._HEADINGS or self._role == "title":
+            return "heading", self._HEADINGS.get(tag, 1)
+        listed = tag == "li" or self._role in ("list_item", "item")
+        return ("list_item" if listed else "paragraph"), 0
 
     def handle_data(self, data: str) -> None:
         self.guard.tick()
@@ -234,14 +246,6 @@ class _HtmlBlocks(HTMLParser):
 
     def unknown_decl(self, data: str) -> None:
         self.guard.tick()
-
-
-def _permalink(attrs: list[tuple[str, str | None]]) -> bool:
-    """A heading's own link ("¶", "#", an empty hash link) that docs generators add."""
-    found = dict(attrs)
-    classes = (found.get("class") or "").split()
-    label = (found.get("aria-label") or found.get("title") or "").casefold()
-    return bool(_PERMALINK_CLASSES.intersection(classes)) or label.startswith(_PERMALINK_LABELS)
 
 
 def _squash(text: str) -> str:

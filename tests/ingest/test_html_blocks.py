@@ -113,3 +113,42 @@ def test_what_docs_generators_add_to_headings_and_pages_is_not_text() -> None:
         ("paragraph", "Start it."),
         ("paragraph", "Note: Needs 3.10."),  # an admonition's title, with what it titles
     ]
+
+
+def test_a_google_docs_page_has_its_title_and_no_contents_entries() -> None:
+    # Google Docs' "Download as HTML": the title a <p class="title">, the table of contents
+    # paragraphs that are each one link into the page; a link item of a list stays an item.
+    page = (
+        '<html><body><p class="c5 title"><span>Onboarding Handbook</span></p>'
+        '<p class="c2"><span><a class="c6" href="#h.x1">Introduction</a></span></p>'
+        '<h1 id="h.x1"><span>Introduction</span></h1><p class="c2"><span>Welcome.</span></p>'
+        '<p><a href="https://example.org/buddy">Buddy programme</a></p>'
+        '<ul><li><p><a href="#h.x1">Introduction</a></p></li></ul></body></html>'
+    )
+    assert _blocks(page) == [
+        ("heading", "Onboarding Handbook"),
+        ("heading", "Introduction"),
+        ("paragraph", "Welcome."),
+        ("paragraph", "Buddy programme"),
+        ("list_item", "Introduction"),
+    ]
+
+
+def test_a_page_word_saved_has_its_title_lists_and_no_contents() -> None:
+    # Word's "Save as Web Page": MsoTitle, MsoToc1 entries, list paragraphs led by the
+    # bullet or number Word writes as text.
+    nbsp = "&nbsp;" * 6
+    page = (
+        "<html><body><div class=WordSection1><p class=MsoTitle>Onboarding Handbook</p>"
+        '<p class=MsoToc1><a href="#_Toc1">Introduction<span>1</span></a></p>'
+        '<h1><a name="_Toc1">Introduction</a></h1>'
+        f"<p class=MsoListParagraphCxSpFirst><span style='font-family:Symbol'>·{nbsp}</span>"
+        "Meet your buddy.</p>"
+        f"<p class=MsoListParagraphCxSpLast>2.{nbsp}Collect your badge.</p></div></body></html>"
+    )
+    assert _blocks(page) == [
+        ("heading", "Onboarding Handbook"),
+        ("heading", "Introduction"),
+        ("list_item", "Meet your buddy."),
+        ("list_item", "Collect your badge."),
+    ]

@@ -1,0 +1,52 @@
+"""What an HTML element's attributes say it is, beyond its tag: the links docs generators add to
+headings, and the paragraphs office suites save as a title, a contents entry or a list item
+(Word's "Save as Web Page", Google Docs' "Download as HTML")."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+ParagraphRole = Literal["title", "contents", "list_item", "text"]
+
+# Sphinx, MkDocs and Jupyter Book ("headerlink"), Docusaurus ("hash-link"), others.
+_PERMALINK_CLASSES = frozenset({"headerlink", "hash-link", "anchor-link", "header-anchor",
+                                "permalink", "anchorjs-link"})  # fmt: skip
+_PERMALINK_LABELS = ("permalink", "direct link to", "link to this heading", "anchor link")
+# Word's classes (MsoTitle, MsoToc1, MsoListParagraphCxSpFirst) and Google Docs' title.
+_TITLE_CLASSES = frozenset({"title", "msotitle"})
+_CONTENTS_CLASS = re.compile(r"^msotoc\d$")
+_LIST_CLASS = re.compile(r"^mso(?:list|listparagraph|listbullet|listnumber)")
+# The marker Word writes as text before a list paragraph's words: "·" (Symbol), "o", "§"
+# (Wingdings), "•", or a number or letter ("1.", "a)").
+_LIST_MARKER = re.compile(r"^(?:[·•o§▪\-–]|\d{1,3}[.)]|[a-zA-Z][.)])\s+")
+
+
+def permalink(attrs: list[tuple[str, str | None]]) -> bool:
+    """A heading's own link ("¶", "#", an empty hash link) that docs generators add."""
+    found = dict(attrs)
+    classes = (found.get("class") or "").split()
+    label = (found.get("aria-label") or found.get("title") or "").casefold()
+    return bool(_PERMALINK_CLASSES.intersection(classes)) or label.startswith(_PERMALINK_LABELS)
+
+
+def paragraph_role(attrs: list[tuple[str, str | None]]) -> ParagraphRole:
+    """What a <p> is by its classes: the document's title, an entry of its table of contents,
+    a list item written as a paragraph, or text."""
+    classes = (dict(attrs).get("class") or "").casefold().split()
+    if _TITLE_CLASSES.intersection(classes):
+        return "title"
+    if any(_CONTENTS_CLASS.match(c) for c in classes):
+        return "contents"
+    if any(_LIST_CLASS.match(c) for c in classes):
+        return "list_item"
+    return "text"
+
+
+def without_list_marker(text: str) -> str:
+    return _LIST_MARKER.sub("", text, count=1)
+
+
+def in_page(attrs: list[tuple[str, str | None]]) -> bool:
+    """A link to a place in the same page ("#h.x1"), as a table of contents links."""
+    return (dict(attrs).get("href") or "").startswith("#")
