@@ -67,7 +67,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
                 if any(cells):
                     add("table_row", " | ".join(cells), cells=cells, header=row_number == 0)
         elif isinstance(item, Paragraph):
-            text = " ".join(item.text.split())
+            text = " ".join(_text(item).split())
             if not text:
                 continue
             style = styles.get(item._p.style, styles[None])
@@ -83,6 +83,19 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
                     bold.append(len(blocks))
                 add("paragraph", text)
     return _with_bold_headings(blocks, bold, guard)
+
+
+def _text(paragraph: Any) -> str:
+    """The paragraph's text with changes tracked in it as accepted: python-docx reads the runs a
+    paragraph holds, not those inside a tracked insertion (`w:ins`), so a draft's added words
+    were lost."""
+    element = paragraph._p
+    if not element.xpath("./w:ins | ./w:moveTo"):
+        return str(paragraph.text)
+    from docx.text.run import Run
+
+    runs = element.xpath("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r")
+    return "".join(Run(r, paragraph).text for r in runs)
 
 
 def _inner_content(element: Any, parent: Any, guard: Guard, depth: int = 0) -> Iterator[Any]:

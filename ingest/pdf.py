@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.budgets import Guard
 from ingest.errors import CorpusError
+from ingest.pdf_grid import unruled_tables
 from ingest.pdf_lines import Line, page_lines, without_running_lines
 from ingest.pdf_words import joined, phantom_spaces, vocabulary
 from ingest.structure import Block
@@ -155,7 +156,8 @@ def _read_page(page: Any, number: int, lines: list[Line], tables: list[_Table]) 
 def _blocks(
     lines: list[Line], tables: list[_Table], outline: dict[str, int], guard: Guard
 ) -> list[Block]:
-    lines = without_running_lines(lines)
+    lines, grids = unruled_tables(without_running_lines(lines))
+    tables = [*tables, *(_Table(page, top, rows) for page, top, rows in grids)]
     close = _block_gap(lines)
     words = vocabulary([line.text for line in lines])
     items = _with_tables(_leveled(lines, outline, close), tables)

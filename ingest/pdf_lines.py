@@ -21,6 +21,7 @@ _GUTTER = 2.0
 _COLUMN_LINES = 3  # line pieces on either side of a gutter, at least
 _CROSSING_SHARE = 0.25  # of the pieces: at most this many run across it (titles, text below)
 _COLUMN_WIDTH = 0.2  # of the page: the median piece on either side is this wide (a column's)
+_WORD_GAP = 0.15  # of the type's size: a gap this wide parts two words
 _BELOW_LINES = 2  # a heading below the columns, over text across the page: this many lines
 # Of the pages: a line at one height on as many of them (its numbers aside) is a header or footer.
 _RUNNING_SHARE = 0.5
@@ -36,6 +37,9 @@ class Line:
     x0: float = 0.0
     bold: bool = False  # every character set in a bold face
     marked: bool = False  # a small drawn mark (a bullet) stands just left of it
+    # The line's words, (x0, x1, text) each, where it has two or more: the cells of a table row
+    # drawn without rules are read from them (ingest.pdf_grid).
+    words: tuple[tuple[float, float, str], ...] = ()
 
 
 def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
@@ -121,7 +125,17 @@ def _line(
         for right, mark_top, mark_bottom in marks
     )
     bold = bool(chars) and all(_BOLD.search(str(c.get("fontname", ""))) for c in chars)
-    return Line(number, top, bottom, size, text, x0, bold, marked)
+    return Line(number, top, bottom, size, text, x0, bold, marked, _line_words(chars, size))
+
+
+def _line_words(chars: list[dict[str, Any]], size: float) -> tuple[tuple[float, float, str], ...]:
+    from pdfplumber.utils.text import extract_words
+
+    # Words apart at any visible space (the default tolerance of 3 points joins "People's
+    # Republic" of a 12-point table cell into one word).
+    found = extract_words(chars, x_tolerance=_WORD_GAP * max(size, 1.0)) if chars else []
+    words = tuple((float(w["x0"]), float(w["x1"]), str(w["text"])) for w in found)
+    return words if len(words) > 1 else ()
 
 
 def _gaps(run: list[dict[str, Any]]) -> list[tuple[float, float]]:

@@ -144,3 +144,33 @@ def test_a_table_of_contents_in_its_paragraph_styles_is_left_out(tmp_path: Path)
     assert [(s.title, [u.text for u in s.units]) for s in read.sections] == [
         ("Before the session", [BODY])
     ]
+
+
+def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
+    """A draft saved with changes tracked: inserted words are text, deleted ones are not."""
+    from docx import Document as new_document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(text: str, tag: str = "w:t") -> object:
+        element, inner = OxmlElement("w:r"), OxmlElement(tag)
+        inner.text = text
+        inner.set(qn("xml:space"), "preserve")
+        element.append(inner)
+        return element
+
+    doc = new_document()
+    doc.add_heading("Leave", 1)
+    paragraph = doc.add_paragraph("You get 25 days of leave")
+    for tag, text in (("w:ins", " plus public holidays"), ("w:del", " and your birthday")):
+        change = OxmlElement(tag)
+        for name, value in (("w:id", "1"), ("w:author", "Editor")):
+            change.set(qn(name), value)
+        change.append(run(text, "w:t" if tag == "w:ins" else "w:delText"))
+        paragraph._p.append(change)
+    paragraph._p.append(run("."))
+    doc.save(str(tmp_path / "draft.docx"))
+    read = load_document(tmp_path / "draft.docx", "handbook")
+    assert [u.text for s in read.sections for u in s.units] == [
+        "You get 25 days of leave plus public holidays."
+    ]

@@ -260,6 +260,36 @@ def test_an_unruled_table_is_not_taken_for_columns(tmp_path: Path) -> None:
     assert "Shanghai 23,390,000 Lagos 21,324,000" in texts[1]  # row by row, not column by column
 
 
+def test_a_table_drawn_without_rules_under_a_bold_header_is_read_row_by_row(
+    tmp_path: Path,
+) -> None:
+    # As a browser prints a Markdown table, and a word processor a borderless one: no rule for
+    # pdfplumber's table finder, a bold header row, cells that stand in columns.
+    pdf = _pdf()
+    _text(pdf, "Cities", "B", 15)
+    _text(pdf, BODY)
+    rows = [
+        ("City", "Population", "Country"),
+        ("Shanghai", "23390000", "People's Republic of China"),
+        ("Lagos", "21324000", "Nigeria"),
+        ("Tokyo", "13942856", "Japan"),
+    ]
+    for n, row in enumerate(rows):
+        pdf.set_font("Helvetica", "B" if n == 0 else "", 11)
+        for width, cell in zip((40, 35, 80), row, strict=True):
+            pdf.cell(width, 6, cell)
+        pdf.ln(6)
+    pdf.ln(3)
+    _text(pdf, BODY)
+    assert _units(_read(pdf, tmp_path / "table.pdf"), "Cities") == [
+        ("paragraph", BODY),
+        ("table_row", "Shanghai — Population: 23390000; Country: People's Republic of China"),
+        ("table_row", "Lagos — Population: 21324000; Country: Nigeria"),
+        ("table_row", "Tokyo — Population: 13942856; Country: Japan"),
+        ("paragraph", BODY),
+    ]
+
+
 def test_a_word_hyphenated_at_the_end_of_a_line_is_one_word(tmp_path: Path) -> None:
     # As a word processor or TeX sets justified text: "infor-" ends a line, "mation" opens the
     # next. The guide writes "information" and "well-known" elsewhere, on one line.
