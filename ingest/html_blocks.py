@@ -22,6 +22,8 @@ from ingest.structure import Block
 _PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pieces
 # Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# An admonition's title ("Note"): Sphinx's and MkDocs', GitHub's alerts ("> [!NOTE]").
+_TITLES = frozenset({"admonition-title", "markdown-alert-title"})
 _MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 # A page with no <main> whose one <article> is the post (a blog's, a CMS's page): read from it,
 # when it holds most of the page's text, and not from the widgets and comments around it.
@@ -116,8 +118,8 @@ class _HtmlBlocks(HTMLParser):
             self._open, self._buf, self._pending = (tag, self._offset()), [], 0
             self._unlinked, self._linked, self._away = [], False, item
             self._role = "item" if item else paragraph_role(attrs) if tag == "p" else "text"
-            # Sphinx's and MkDocs' admonition title ("Note"): said with what it titles.
-            self._titles_next = "admonition-title" in (dict(attrs).get("class") or "").split()
+            # An admonition's title ("Note") is said with what it titles.
+            self._titles_next = bool(_TITLES.intersection((dict(attrs).get("class") or "").split()))
         elif tag in self._BLOCKS:
             self.flush_loose()
         elif tag == "tr":

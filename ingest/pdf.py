@@ -4,14 +4,14 @@ A PDF holds positioned text, not structure, so structure is read from cues:
 - headings: the outline (bookmarks) when the file has one, else lines set larger than the body,
   then short lines set in bold at the body's size (a browser prints an h4 so, Word a Heading 4);
   a heading that wraps is one heading;
-- list items: lines that start with a bullet or a number, or that a small drawn mark (a disc, a
-  square: how browsers and word processors print bullets) precedes, with their wrapped
-  continuation lines;
-- tables: ruled tables (pdfplumber's table finder), the first row being the header;
+- list items: lines that start with a bullet or a number, or that a small drawn mark (how
+  browsers and word processors print bullets) precedes, with their wrapped continuation lines;
+- tables: ruled ones (pdfplumber's table finder), the first row the header; and unruled ones
+  under a bold header (`ingest.pdf_grid`);
 - paragraphs: body lines, broken where the vertical gap grows or the text moves left of a list
-  item; one that a page break cuts mid-sentence goes on over the break;
-- running headers and footers (the same line, page numbers aside, at the same height on most
-  pages) are left out.
+  item; one that a page break cuts mid-sentence goes on over the break, a word hyphenated at a
+  line's end is one word (`ingest.pdf_words`);
+- running headers and footers (the same line at one height on most pages) are left out.
 Encrypted files, files without a text layer (scans) and broken files are refused with a reason;
 pages are counted before any is read, and read within the guide's budgets (`ingest.pdf_limits`).
 """
@@ -38,9 +38,10 @@ from retriever.text import ends_sentence
 if TYPE_CHECKING:
     from ingest.pdf_limits import PdfBudget
 
-# Bullets set as characters: typographic ones, Google Docs' ● ○ ■, and the Symbol and Wingdings
-# glyphs Word's PDF export uses (private-use code points).
-_BULLET = re.compile(r"^(?:[•▪◦‣●○■□▫►➢✓\uf0a7\uf0b7\uf0d8\uf076\-–*]|\d{1,3}[.)])\s+")
+# Bullets as characters (typographic ones, Google Docs' ● ○ ■, Word's Symbol and Wingdings glyphs
+# at private-use code points); numbers, LibreOffice's "12.Upload" too (its tab reads as none).
+_NUMBER = r"\d{1,3}[.)](?:\s+|(?=[A-Z]))"
+_BULLET = re.compile(rf"^(?:[•▪◦‣●○■□▫►➢✓\uf0a7\uf0b7\uf0d8\uf076\-–*]\s+|{_NUMBER})")
 _HEADING_SCALE = 1.15  # a line this much larger than the body text is a heading
 _HEADING_WORDS = 14  # a bold line of the body's size longer than this is emphasis, not a heading
 

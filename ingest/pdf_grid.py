@@ -23,21 +23,36 @@ def unruled_tables(lines: Sequence[Line]) -> tuple[list[Line], list[Grid]]:
     found: list[Grid] = []
     i = 0
     while i < len(lines):
-        end = _run_end(lines, i)
-        spans = _columns(lines[i:end]) if end - i >= _MIN_ROWS else []
-        if not spans:
+        spans = _spans_at(lines, i)
+        rows = [tuple(c[2] for c in _cells(lines[i]))]
+        end = i + 1
+        # Each row's words fall in the columns: rows whose cells nearly touch (a long name
+        # against a number) too, and rows over a page break.
+        while spans and end < len(lines) and (row := _row(lines[end], spans)):
+            rows.append(row)
+            end += 1
+        if len(rows) < _MIN_ROWS:
             rest.append(lines[i])
             i += 1
             continue
-        rows = [tuple(c[2] for c in _cells(line)) for line in lines[i:end]]
-        # Rows whose cells nearly touch (a long name against a number) and rows over a page
-        # break: their words fall in the columns.
-        while end < len(lines) and (row := _row(lines[end], spans)):
-            rows.append(row)
-            end += 1
         found.append((lines[i].page, lines[i].top, rows))
         i = end
     return rest, found
+
+
+def _spans_at(lines: Sequence[Line], i: int) -> list[tuple[float, float]]:
+    """The columns of a table whose header is lines[i], read from the rows below it whose cells
+    stand apart (the first row's may touch); [] when lines[i] heads no table."""
+    if not lines[i].bold or len(_cells(lines[i])) < 2:
+        return []
+    for start in (i + 1, i + 2):
+        end = _run_end(lines, start) if start < len(lines) else start
+        rows = end - start >= _MIN_ROWS - 1
+        if rows and len(_cells(lines[start])) == len(_cells(lines[i])):
+            spans = _columns([lines[i], *lines[start:end]])
+            if spans:
+                return spans
+    return []
 
 
 def _cells(line: Line) -> list[Cell]:
@@ -51,7 +66,8 @@ def _cells(line: Line) -> list[Cell]:
 
 
 def _run_end(lines: Sequence[Line], start: int) -> int:
-    """Where the run of lines with as many cells as lines[start] (two or more) ends."""
+    """Where the run of lines with as many cells as lines[start] (two or more), on its page,
+    ends."""
     first, count = lines[start], len(_cells(lines[start]))
     end = start
     while (

@@ -79,8 +79,10 @@ def assemble(
     open_headings: list[Block] = []  # the headings above the current one, outermost first
     for block in body:
         if block.kind == "heading":
-            if block.text.casefold() == title.casefold() and not groups[-1][2]:
-                continue  # a repeated title line, as in pages saved from the web
+            if block.text.casefold() == title.casefold() and not any(g[2] for g in groups):
+                # The title again over the text, as in pages saved from the web; further down,
+                # a heading that reads like the title ("Overview") is a section's.
+                continue
             while open_headings and open_headings[-1].level >= block.level:
                 open_headings.pop()
             parent = open_headings[-1].text if open_headings else ""

@@ -104,6 +104,8 @@ def test_what_docs_generators_add_to_headings_and_pages_is_not_text() -> None:
         '<nav><a href="/a">Home</a><a class="headerlink" href="#n">#</a> menu</nav>'
         '<h2>Run <a href="#run" title="Permalink to this headline">#</a></h2><p>Start it.</p>'
         '<div class="admonition note"><p class="admonition-title">Note</p><p>Needs 3.10.</p></div>'
+        '<div class="markdown-alert markdown-alert-tip"><p class="markdown-alert-title">'
+        '<svg viewBox="0 0 16 16"><path d="M8 1.5"></path></svg>Tip</p><p>Pin it.</p></div>'
     )
     assert _blocks(page) == [
         ("heading", "Guide"),
@@ -112,6 +114,7 @@ def test_what_docs_generators_add_to_headings_and_pages_is_not_text() -> None:
         ("heading", "Run"),
         ("paragraph", "Start it."),
         ("paragraph", "Note: Needs 3.10."),  # an admonition's title, with what it titles
+        ("paragraph", "Tip: Pin it."),  # GitHub's rendering of "> [!TIP]"
     ]
 
 

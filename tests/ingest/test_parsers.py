@@ -216,3 +216,20 @@ def test_a_heading_used_twice_is_named_with_the_heading_over_it(tmp_path: Path) 
     )
     titles = [s.title for s in load_document(path).sections]
     assert titles == ["Budget", "Personnel", "At the event — Personnel", "Technology"]
+
+
+def test_a_heading_that_reads_like_the_title_further_down_is_a_section(tmp_path: Path) -> None:
+    # "Overview" titles the guide and, under "Facets", a section of its own; only the title
+    # repeated over the text (as pages saved from the web repeat it) is left out.
+    path = tmp_path / "facets.txt"
+    path.write_text(
+        "Overview\n\nOverview\n\nThe tool cleans data.\n\n"
+        "Facets\n\nOverview\n\nFacets filter rows.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path)
+    assert doc.title == "Overview"
+    assert [(s.title, [u.text for u in s.units]) for s in doc.sections] == [
+        ("Overview", ["The tool cleans data."]),
+        ("Facets — Overview", ["Facets filter rows."]),
+    ]

@@ -320,3 +320,23 @@ def test_a_soft_hyphen_printed_by_a_browser_splits_no_word() -> None:
     assert [u.text for s in doc.sections for u in s.units] == [
         "Every incident commander practises the handover of responsibility."
     ]
+
+
+def test_numbers_from_ten_glued_to_their_items_start_list_items(tmp_path: Path) -> None:
+    # LibreOffice sets a number and its item a tab apart; from "10." on, pdfplumber reads no
+    # space between them ("12.Upload the changes"). A decimal starts no item.
+    pdf = _pdf()
+    _text(pdf, "Setup", "B", 15)
+    _text(pdf, "Follow these steps in order.")
+    for line in ("9. Sign in to the console.", "10.Open the app.", "11.Save the file."):
+        _text(pdf, line)
+    _text(pdf, "Users", "B", 15)
+    _text(pdf, "2.5 million people use it.")
+    doc = _read(pdf, tmp_path / "steps.pdf")
+    assert _units(doc, "Setup") == [
+        ("paragraph", "Follow these steps in order."),
+        ("list_item", "Sign in to the console."),
+        ("list_item", "Open the app."),
+        ("list_item", "Save the file."),
+    ]
+    assert _units(doc, "Users") == [("paragraph", "2.5 million people use it.")]
