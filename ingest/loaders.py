@@ -23,6 +23,7 @@ TEXT_PARSERS: dict[str, Callable[[str, Guard], list[Block]]] = {
     ".txt": parse_plaintext,
     ".md": parse_markdown,
     ".markdown": parse_markdown,
+    ".mdx": parse_markdown,
     ".html": parse_html,
     ".htm": parse_html,
 }

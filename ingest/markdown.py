@@ -24,6 +24,12 @@ from ingest.structure import Block, BlockKind
 # from each opening brace or bracket.
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 _MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
+# MDX (Docusaurus reads .md as MDX too): its imports and exports, and {/* comments */}.
+_MDX = re.compile(
+    r"^(?:import\s[^\n]*\bfrom\s+['\"][^'\"\n]+['\"];?|export\s+(?:const|default|function)\b[^\n]*)"
+    r"[ \t]*$|\{/\*[^*]*\*+(?:[^/*][^*]*\*+)*/\}",
+    re.MULTILINE,
+)
 _CALLOUT = re.compile(r"^\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _TASK = re.compile(r"^\[[ xX]\]\s+")  # a task list's box: "- [x] Done"
 _FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.MULTILINE)
@@ -63,7 +69,7 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     guide's budgets (`guard`)."""
     lines = _LineOffsets(text)
     # Blanked, not removed: every offset stays the offset in the file.
-    cleaned = _unindented_admonitions(_MYST_LABEL.sub(lambda m: " " * len(m.group(0)), text))
+    cleaned = _unindented_admonitions(_MDX.sub(_blank, _MYST_LABEL.sub(_blank, text)))
     guard.tick()
     tokens = _parser().parse(cleaned)
     blocks = _Walker(lines, guard).walk(tokens)
@@ -72,6 +78,10 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     if match and match.group(1).strip() and not (blocks and blocks[0].level == 1):
         blocks.insert(0, Block("heading", _squash(match.group(1)), (0, 0), level=1))
     return blocks
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def _unindented_admonitions(text: str) -> str:

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ingest.budgets import Budgets
+from ingest.loaders import load_document
 from ingest.markdown import parse_markdown
 
 DOCS_SITE = """---
@@ -100,3 +103,17 @@ def test_task_boxes_bold_labels_and_definition_terms_read_as_a_reader_sees_them(
         ("paragraph", "Carry-over: Up to five days move to the next year."),
         ("paragraph", "Bold words inside a paragraph stay as they are."),
     ]
+
+
+def test_mdx_imports_exports_and_comments_are_not_text(tmp_path: Path) -> None:
+    # Docusaurus pages (.mdx, and .md read as MDX): ESM lines and {/* comments */} are the
+    # site's; what the JSX components wrap is the page's text.
+    path = tmp_path / "install.mdx"
+    path.write_text(
+        "# Install\n\nimport Tabs from '@theme/Tabs';\n\n{/* keep it short */}\n\n"
+        'It runs anywhere.\n\n<Tabs>\n<TabItem value="mac">\n\nUse Homebrew.\n\n</TabItem>\n'
+        "</Tabs>\n\nexport const meta = {draft: false};\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path)
+    assert [u.text for s in doc.sections for u in s.units] == ["It runs anywhere.", "Use Homebrew."]
