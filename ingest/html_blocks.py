@@ -14,16 +14,13 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from typing import ClassVar, Literal
 
+from ingest import html_marks as marks
 from ingest.budgets import Guard, OverBudget
 from ingest.errors import CorpusError
-from ingest.html_marks import ParagraphRole, in_page, paragraph_role, permalink, without_list_marker
+from ingest.html_marks import ParagraphRole, squash
 from ingest.structure import Block
 
 _PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pieces
-# Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-# An admonition's title ("Note"): Sphinx's and MkDocs', GitHub's alerts ("> [!NOTE]").
-_TITLES = frozenset({"admonition-title", "markdown-alert-title"})
 _MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 # A page with no <main> whose one <article> is the post (a blog's, a CMS's page): read from it,
 # when it holds most of the page's text, and not from the widgets and comments around it.
@@ -61,6 +58,7 @@ class _HtmlBlocks(HTMLParser):
         self._line, self._line_start = 1, 0
         self._pending = 0  # characters gathered in _buf
         self._skip_depth = 0
+        self._hidden: tuple[str, int] | None = None  # a page furniture element open: tag, depth
         self._open: tuple[str, int] | None = None  # element collecting text, its start offset
         self._buf: list[str] = []
         self._cells: list[str] = []
@@ -99,7 +97,12 @@ class _HtmlBlocks(HTMLParser):
             tag == self.scoped or (self.scoped == "main" and ("role", "main") in attrs)
         ):
             self._outside, self._main, self.entered = False, (tag, 1), True
-        if tag == "a" and permalink(attrs):  # anchors do not nest: the next </a> ends it
+        if self._hidden is not None and tag == self._hidden[0]:
+            self._hidden = (tag, self._hidden[1] + 1)
+        elif self._hidden is None and marks.hidden(tag, attrs):
+            self._hidden, self._skip_depth = (tag, 1), self._skip_depth + 1
+            return
+        if tag == "a" and marks.permalink(attrs):  # anchors do not nest: the next </a> ends it
             self._skip_depth += 1
             self._permalink = True
         elif tag in self._SKIP:
@@ -110,16 +113,16 @@ class _HtmlBlocks(HTMLParser):
             return
         elif tag == "a":
             self._links += 1
-            self._linked, self._away = True, self._away or not in_page(attrs)
+            self._linked, self._away = True, self._away or not marks.in_page(attrs)
         elif tag in self._HEADINGS or tag in {"p", "li"}:
             self.flush_loose()
             # A list item's own paragraph (<li><p>) is the item: a link alone is a link item.
             item = self._open is not None and self._open[0] == "li"
             self._open, self._buf, self._pending = (tag, self._offset()), [], 0
             self._unlinked, self._linked, self._away = [], False, item
-            self._role = "item" if item else paragraph_role(attrs) if tag == "p" else "text"
+            self._role = "item" if item else marks.paragraph_role(attrs) if tag == "p" else "text"
             # An admonition's title ("Note") is said with what it titles.
-            self._titles_next = bool(_TITLES.intersection((dict(attrs).get("class") or "").split()))
+            self._titles_next = marks.titles(attrs)
         elif tag in self._BLOCKS:
             self.flush_loose()
         elif tag == "tr":
@@ -133,6 +136,12 @@ class _HtmlBlocks(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.guard.tick()
+        if self._hidden is not None and tag == self._hidden[0]:
+            depth = self._hidden[1] - 1
+            self._hidden = (tag, depth) if depth else None
+            if not depth:
+                self._skip_depth = max(0, self._skip_depth - 1)
+                return
         self._end(tag)
         if self._main is not None and tag == self._main[0]:
             depth = self._main[1] - 1
@@ -151,7 +160,7 @@ class _HtmlBlocks(HTMLParser):
             self._links = max(0, self._links - 1)
         elif self._open is None:
             if tag == "dt":
-                term = _squash("".join(self._loose))
+                term = squash("".join(self._loose))
                 self._term = f"{self._term}, {term}" if self._term and term else term or self._term
                 self._loose, self._pending = [], 0
             elif tag in self._BLOCKS:
@@ -161,7 +170,7 @@ class _HtmlBlocks(HTMLParser):
                     self.blocks.append(Block("paragraph", self._term, span))
                     self._term = ""
         elif tag in {"td", "th"}:
-            self._cells.append(_squash("".join(self._buf)))
+            self._cells.append(squash("".join(self._buf)))
             self._buf, self._pending = [], 0
             self._in_cell = False
         elif tag == self._open[0]:
@@ -176,8 +185,8 @@ class _HtmlBlocks(HTMLParser):
                         Block("table_row", " | ".join(cells), span, cells=cells, header=header)
                     )
             else:
-                text = _squash("".join(self._buf))
-                unlinked = _squash("".join(self._unlinked)).strip("-–—:,.")
+                text = squash("".join(self._buf))
+                unlinked = squash("".join(self._unlinked)).strip("-–—:,.")
                 contents = self._role == "contents" or (
                     tag == "p" and self._linked and not self._away and not unlinked
                 )
@@ -186,7 +195,7 @@ class _HtmlBlocks(HTMLParser):
                 elif text and not contents:
                     kind, level = self._kind(tag)
                     if self._role == "list_item":
-                        text = without_list_marker(text)
+                        text = marks.without_list_marker(text)
                     link = not unlinked if tag == "li" else None
                     self._append(
                         Block(kind, text, span, level=level, link=link)  # type: ignore[arg-type]
@@ -221,7 +230,7 @@ class _HtmlBlocks(HTMLParser):
             self.blocks.reserve(self._pending)
 
     def flush_loose(self) -> None:
-        text = _squash("".join(self._loose))
+        text = squash("".join(self._loose))
         if text:
             self._append(Block("paragraph", text, (self._loose_at, self._offset())))
         self._loose, self._pending = [], 0
@@ -237,21 +246,13 @@ class _HtmlBlocks(HTMLParser):
             self.blocks.append(Block("paragraph", term, block.span))
         self.blocks.append(block)
 
-    def handle_comment(self, data: str) -> None:
-        self.guard.tick()
+    def _tick(self, data: str) -> None:
+        self.guard.tick()  # comments, declarations: no text, but a step the deadline is checked at
+
+    handle_comment = handle_pi = unknown_decl = _tick
 
     def handle_decl(self, decl: str) -> None:
         self.guard.tick()
-
-    def handle_pi(self, data: str) -> None:
-        self.guard.tick()
-
-    def unknown_decl(self, data: str) -> None:
-        self.guard.tick()
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Block]:
@@ -275,7 +276,7 @@ def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Bloc
         and parser.title.strip()
         and not (blocks and blocks[0].kind == "heading" and blocks[0].level == 1)
     ):
-        blocks.insert(0, Block("heading", _squash(parser.title), (0, 0), level=1))
+        blocks.insert(0, Block("heading", squash(parser.title), (0, 0), level=1))
     return blocks
 
 

@@ -13,6 +13,14 @@ ParagraphRole = Literal["title", "contents", "list_item", "text"]
 _PERMALINK_CLASSES = frozenset({"headerlink", "hash-link", "anchor-link", "header-anchor",
                                 "permalink", "anchorjs-link"})  # fmt: skip
 _PERMALINK_LABELS = ("permalink", "direct link to", "link to this heading", "anchor link")
+# An admonition's title ("Note"): Sphinx's and MkDocs', GitHub's alerts ("> [!NOTE]").
+_TITLES = frozenset({"admonition-title", "markdown-alert-title"})
+# Furniture a wiki marks by class: MediaWiki's "[edit]" links, "Jump to content", its footer
+# lines ("Retrieved from", categories), navigation boxes; reference marks ("[1]") are <sup>s.
+_HIDDEN = frozenset({"mw-editsection", "mw-jump-link", "printfooter", "catlinks", "navbox",
+                     "noprint", "mw-cite-backlink"})  # fmt: skip
+# Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Word's classes (MsoTitle, MsoToc1, MsoListParagraphCxSpFirst) and Google Docs' title.
 _TITLE_CLASSES = frozenset({"title", "msotitle"})
 _CONTENTS_CLASS = re.compile(r"^msotoc\d$")
@@ -28,6 +36,26 @@ def permalink(attrs: list[tuple[str, str | None]]) -> bool:
     classes = (found.get("class") or "").split()
     label = (found.get("aria-label") or found.get("title") or "").casefold()
     return bool(_PERMALINK_CLASSES.intersection(classes)) or label.startswith(_PERMALINK_LABELS)
+
+
+def titles(attrs: list[tuple[str, str | None]]) -> bool:
+    """The element is an admonition's title, said with what it titles ("Note: …")."""
+    return bool(_TITLES.intersection(_classes(attrs)))
+
+
+def hidden(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    """The element is a page's furniture, not the guide's text."""
+    classes = _classes(attrs)
+    return bool(_HIDDEN.intersection(classes)) or (tag == "sup" and "reference" in classes)
+
+
+def squash(text: str) -> str:
+    """Text as read: runs of white space one space, invisible characters gone."""
+    return " ".join(text.translate(_INVISIBLE).split())
+
+
+def _classes(attrs: list[tuple[str, str | None]]) -> list[str]:
+    return (dict(attrs).get("class") or "").split()
 
 
 def paragraph_role(attrs: list[tuple[str, str | None]]) -> ParagraphRole:

@@ -155,3 +155,23 @@ def test_a_page_word_saved_has_its_title_lists_and_no_contents() -> None:
         ("list_item", "Meet your buddy."),
         ("list_item", "Collect your badge."),
     ]
+
+
+def test_a_wiki_page_is_read_without_its_furniture() -> None:
+    # A MediaWiki page saved from the browser (Wikibooks): "[edit]" beside each heading,
+    # reference marks, "Jump to content", "Retrieved from" and the categories are the wiki's.
+    page = (
+        '<html><body><a class="mw-jump-link" href="#content">Jump to content</a>'
+        '<main id="content"><h1>Bread</h1><p>Bread is made of flour and water.<sup '
+        'class="reference"><a href="#cite_note-1">[1]</a></sup></p><h2><span class="mw-headline">'
+        'Kneading</span><span class="mw-editsection"><span>[</span><a href="/e">edit</a><span>]'
+        "</span></span></h2><p>Knead for <span>ten</span> minutes.</p>"
+        '<div class="printfooter">Retrieved from "https://example.org"</div>'
+        '<div class="catlinks"><div>Categories: Cooking</div></div></main></body></html>'
+    )
+    assert _blocks(page) == [
+        ("heading", "Bread"),
+        ("paragraph", "Bread is made of flour and water."),
+        ("heading", "Kneading"),
+        ("paragraph", "Knead for ten minutes."),
+    ]
