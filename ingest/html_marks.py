@@ -15,10 +15,12 @@ _PERMALINK_CLASSES = frozenset({"headerlink", "hash-link", "anchor-link", "heade
 _PERMALINK_LABELS = ("permalink", "direct link to", "link to this heading", "anchor link")
 # An admonition's title ("Note"): Sphinx's and MkDocs', GitHub's alerts ("> [!NOTE]").
 _TITLES = frozenset({"admonition-title", "markdown-alert-title"})
-# Furniture a wiki marks by class: MediaWiki's "[edit]" links, "Jump to content", its footer
-# lines ("Retrieved from", categories), navigation boxes; reference marks ("[1]") are <sup>s.
+# Furniture a wiki marks by class or id: MediaWiki's "[edit]" links, "Jump to content", its
+# footer lines ("Retrieved from", categories), navigation boxes (reference marks, "[1]", are
+# <sup>s); Confluence's breadcrumbs, "Created by …, last modified on …" and export footer.
 _HIDDEN = frozenset({"mw-editsection", "mw-jump-link", "printfooter", "catlinks", "navbox",
-                     "noprint", "mw-cite-backlink"})  # fmt: skip
+                     "noprint", "mw-cite-backlink", "page-metadata", "breadcrumbs",
+                     "breadcrumb-section", "footer"})  # fmt: skip
 # Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Word's classes (MsoTitle, MsoToc1, MsoListParagraphCxSpFirst) and Google Docs' title.
@@ -45,7 +47,7 @@ def titles(attrs: list[tuple[str, str | None]]) -> bool:
 
 def hidden(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     """The element is a page's furniture, not the guide's text."""
-    classes = _classes(attrs)
+    classes = [*_classes(attrs), dict(attrs).get("id") or ""]
     return bool(_HIDDEN.intersection(classes)) or (tag == "sup" and "reference" in classes)
 
 
