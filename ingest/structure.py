@@ -92,7 +92,8 @@ def assemble(
             groups[-1][2].append(block)
 
     sections: list[Section] = []
-    for heading, members in _unique(groups):
+    flat = len({b.level for b in body if b.kind == "heading"}) < 2  # headings without levels
+    for heading, members in _unique(groups, flat=flat):
         if not members:
             continue
         navigation = heading.casefold() in TOC_TITLES or _is_link_list(members)
@@ -107,7 +108,9 @@ def assemble(
     return Document(doc_id, title, source, sha256, tuple(sections), related)
 
 
-def _unique(groups: Sequence[tuple[str, str, list[Block]]]) -> list[tuple[str, list[Block]]]:
+def _unique(
+    groups: Sequence[tuple[str, str, list[Block]]], *, flat: bool
+) -> list[tuple[str, list[Block]]]:
     """Section titles that say which section they are: a heading used twice in a guide ("Long
     before the event" under each topic) is named with the heading above it. Where headings have
     no levels (plain text, bold lines in Word) that is the last heading with no text of its own
@@ -116,8 +119,8 @@ def _unique(groups: Sequence[tuple[str, str, list[Block]]]) -> list[tuple[str, l
     named: list[tuple[str, list[Block]]] = []
     over = ""  # the last heading with nothing under it but headings
     for n, (heading, parent, members) in enumerate(groups):
-        parent = parent or over
-        twice = parent and seen.count(heading.casefold()) > 1
+        parent = parent or (over if flat else "")
+        twice = bool(parent) and seen.count(heading.casefold()) > 1
         named.append((f"{parent} — {heading}" if twice else heading, members))
         if n and not members:
             over = heading
