@@ -117,3 +117,15 @@ def test_mdx_imports_exports_and_comments_are_not_text(tmp_path: Path) -> None:
     )
     doc = load_document(path)
     assert [u.text for s in doc.sections for u in s.units] == ["It runs anywhere.", "Use Homebrew."]
+
+
+def test_a_repeated_heading_is_named_by_its_levels_not_by_an_empty_sibling(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "guide.md"
+    path.write_text(
+        "# Guide\n\n## Part A\n\n### Setup\n\nInstall it.\n\n## Part B\n\n## Setup\n\nRun it.\n",
+        encoding="utf-8",
+    )
+    titles = [s.title for s in load_document(path).sections]
+    assert titles == ["Part A — Setup", "Setup"]
