@@ -11,6 +11,7 @@ it goes.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -31,7 +32,14 @@ _CONTENTS = "TOC"
 _NOT_HEADING_END = re.compile(r"[.!:;,]['\"”’)]*$")
 _HEADING_WORDS = 14  # a bold paragraph longer than this is emphasis, not a heading
 _BASED_ON_DEPTH = 8  # styles based on styles: a loop in a hostile file must end
-_SDT_DEPTH = 8  # content controls inside content controls
+_SDT_DEPTH = 8  # content controls inside content controls, text boxes inside text boxes
+# A text box's paragraphs: python-docx reads none. Word writes each box twice, as a drawing and,
+# for older readers, as VML inside mc:Fallback; the fallback's copy is left out.
+_TEXT_BOXES = ".//w:txbxContent[not(ancestor::mc:Fallback)][not(ancestor::w:txbxContent)]"
+_BOX_NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+}
 
 
 def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
@@ -110,11 +118,21 @@ def _inner_content(element: Any, parent: Any, guard: Guard, depth: int = 0) -> I
         guard.tick()
         if child.tag == qn("w:p"):
             yield Paragraph(child, parent)
+            if depth < _SDT_DEPTH:  # text boxes anchored in it (a sidebar, a callout)
+                for box in _text_boxes()(child):
+                    yield from _inner_content(box, parent, guard, depth + 1)
         elif child.tag == qn("w:tbl"):
             yield Table(child, parent)
         elif child.tag == qn("w:sdt") and depth < _SDT_DEPTH and not _is_contents(child):
             for content in child.iterchildren(qn("w:sdtContent")):
                 yield from _inner_content(content, parent, guard, depth + 1)
+
+
+@functools.cache
+def _text_boxes() -> Any:
+    from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library
+
+    return etree.XPath(_TEXT_BOXES, namespaces=_BOX_NAMESPACES)
 
 
 def _is_contents(sdt: Any) -> bool:

@@ -174,3 +174,36 @@ def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
     assert [u.text for s in read.sections for u in s.units] == [
         "You get 25 days of leave plus public holidays."
     ]
+
+
+def test_text_in_a_text_box_is_read_once(tmp_path: Path) -> None:
+    """A callout in a text box: Word writes it as a drawing and again, for older readers, as
+    VML in mc:Fallback; python-docx reads neither."""
+    from docx import Document as new_document
+    from docx.oxml import parse_xml
+
+    def box(text: str) -> str:
+        return f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+
+    doc = new_document()
+    doc.add_heading("Leave", 1)
+    anchor = doc.add_paragraph("Book your leave early.")
+    callout = "Tip: summer weeks go first."
+    run = parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps">'
+        f"<w:drawing><wps:txbx>{box(callout)}</wps:txbx></w:drawing></mc:Choice><mc:Fallback>"
+        f"<w:pict><v:shape><v:textbox>{box(callout)}</v:textbox></v:shape></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    anchor._p.append(run)
+    doc.add_paragraph("Ask your manager.")
+    doc.save(str(tmp_path / "callout.docx"))
+    read = load_document(tmp_path / "callout.docx", "handbook")
+    assert [u.text for s in read.sections for u in s.units] == [
+        "Book your leave early.",
+        callout,
+        "Ask your manager.",
+    ]
