@@ -15,10 +15,10 @@ import functools
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 from ingest.archive import checked_package
+from ingest.bold_headings import could_head, with_bold_headings
 from ingest.budgets import Guard
 from ingest.errors import CorpusError
 from ingest.structure import Block
@@ -28,9 +28,6 @@ _HEADING = re.compile(r"^(?:Heading\s*(\d)|Title)$", re.IGNORECASE)
 # the headings it lists come again below, with their text.
 _CONTENTS_STYLE = re.compile(r"^toc(?:\s*\d|\s+heading)$", re.IGNORECASE)
 _CONTENTS = "TOC"
-# A bold paragraph ending so is a sentence set in bold; one ending in "?" may be a heading.
-_NOT_HEADING_END = re.compile(r"[.!:;,]['\"”’)]*$")
-_HEADING_WORDS = 14  # a bold paragraph longer than this is emphasis, not a heading
 _BASED_ON_DEPTH = 8  # styles based on styles: a loop in a hostile file must end
 _SDT_DEPTH = 8  # content controls inside content controls, text boxes inside text boxes
 # A text box's paragraphs: python-docx reads none. Word writes each box twice, as a drawing and,
@@ -90,7 +87,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
                 if _bold_heading(item, text):
                     bold.append(len(blocks))
                 add("paragraph", text)
-    return _with_bold_headings(blocks, bold, guard)
+    return with_bold_headings(blocks, bold, guard)
 
 
 def _text(paragraph: Any) -> str:
@@ -145,24 +142,10 @@ def _is_contents(sdt: Any) -> bool:
 
 def _bold_heading(paragraph: Any, text: str) -> bool:
     """A short paragraph set in bold that ends no statement (a question may be a heading)."""
-    if len(text.split()) > _HEADING_WORDS or _NOT_HEADING_END.search(text):
+    if not could_head(text):
         return False
     runs = [r for r in paragraph.runs if r.text.strip()]
     return bool(runs) and all(r.bold for r in runs)
-
-
-def _with_bold_headings(blocks: list[Block], bold: list[int], guard: Guard) -> list[Block]:
-    """`blocks` with the bold paragraphs as headings, when the document has at most one heading
-    in a heading style (a title) and most of its paragraphs are not bold."""
-    styled = sum(b.kind == "heading" for b in blocks)
-    paragraphs = sum(b.kind == "paragraph" for b in blocks)
-    if styled > 1 or not bold or len(bold) * 2 >= paragraphs:
-        return blocks
-    chosen = set(bold)
-    rebuilt = guard.blocks()  # counted again: the headings count towards the sections budget
-    for n, block in enumerate(blocks):
-        rebuilt.append(replace(block, kind="heading", level=2) if n in chosen else block)
-    return rebuilt
 
 
 def _paragraph_styles(document: Any, guard: Guard) -> dict[str | None, str]:

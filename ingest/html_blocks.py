@@ -1,7 +1,6 @@
-"""HTML guides: h1–h6, p, li and tr (th/td cells), and the loose text of other containers, into
-structural `Block`s; page chrome and code dropped. A page that marks its main content (<main>,
-or an element with role="main", as docs sites do) is read from there alone: what sits beside it
-(a sidebar of links, a "was this helpful?" box) is the site's, not the guide's.
+"""The HTML parser under `ingest.html_page`: h1–h6, p, li and tr (th/td cells), and the loose
+text of other containers, into structural `Block`s; page chrome, code and a wiki's furniture
+dropped; within the main content only, when asked to keep to it.
 
 Python's HTMLParser is quadratic on some malformed input ("<a " × 10,000 took 8 s); it calls back
 once per step, so every callback checks the guide's deadline, and text is fed a piece at a time.
@@ -9,26 +8,21 @@ once per step, so every callback checks the guide's deadline, and text is fed a 
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from html.parser import HTMLParser
 from typing import ClassVar, Literal
 
 from ingest import html_marks as marks
+from ingest.bold_headings import could_head
 from ingest.budgets import Guard, OverBudget
 from ingest.errors import CorpusError
 from ingest.html_marks import ParagraphRole, squash
 from ingest.structure import Block
 
 _PIECE = 256 * 1024  # fed at a time, so that the deadline is checked between pieces
-_MAIN = re.compile(r"<main[\s>]|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
-# A page with no <main> whose one <article> is the post (a blog's, a CMS's page): read from it,
-# when it holds most of the page's text, and not from the widgets and comments around it.
-_ARTICLE = re.compile(r"<article[\s>]", re.IGNORECASE)
-_ARTICLE_SHARE = 0.3
 
 
-class _HtmlBlocks(HTMLParser):
+class HtmlBlocks(HTMLParser):
     # Page chrome, and code (not prose a question is answered from).
     _SKIP: ClassVar[frozenset[str]] = frozenset(
         {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "pre",
@@ -59,6 +53,9 @@ class _HtmlBlocks(HTMLParser):
         self._pending = 0  # characters gathered in _buf
         self._skip_depth = 0
         self._hidden: tuple[str, int] | None = None  # a page furniture element open: tag, depth
+        self._strong = 0  # <b> and <strong> open
+        self._plain: list[str] = []  # the open element's text outside them
+        self.bold: list[int] = []  # the paragraphs all in bold, short: headings, perhaps
         self._open: tuple[str, int] | None = None  # element collecting text, its start offset
         self._buf: list[str] = []
         self._cells: list[str] = []
@@ -114,12 +111,14 @@ class _HtmlBlocks(HTMLParser):
         elif tag == "a":
             self._links += 1
             self._linked, self._away = True, self._away or not marks.in_page(attrs)
+        elif tag in ("b", "strong"):
+            self._strong += 1
         elif tag in self._HEADINGS or tag in {"p", "li"}:
             self.flush_loose()
             # A list item's own paragraph (<li><p>) is the item: a link alone is a link item.
             item = self._open is not None and self._open[0] == "li"
             self._open, self._buf, self._pending = (tag, self._offset()), [], 0
-            self._unlinked, self._linked, self._away = [], False, item
+            self._unlinked, self._linked, self._away, self._plain = [], False, item, []
             self._role = "item" if item else marks.paragraph_role(attrs) if tag == "p" else "text"
             # An admonition's title ("Note") is said with what it titles.
             self._titles_next = marks.titles(attrs)
@@ -158,6 +157,8 @@ class _HtmlBlocks(HTMLParser):
             return
         elif tag == "a":
             self._links = max(0, self._links - 1)
+        elif tag in ("b", "strong"):
+            self._strong = max(0, self._strong - 1)
         elif self._open is None:
             if tag == "dt":
                 term = squash("".join(self._loose))
@@ -200,6 +201,12 @@ class _HtmlBlocks(HTMLParser):
                     self._append(
                         Block(kind, text, span, level=level, link=link)  # type: ignore[arg-type]
                     )
+                    if (
+                        kind == "paragraph"
+                        and not squash("".join(self._plain))
+                        and could_head(text)
+                    ):
+                        self.bold.append(len(self.blocks) - 1)  # <p><strong>Heading</strong></p>
             self._open = None
 
     def _kind(self, tag: str) -> tuple[str, int]:
@@ -222,6 +229,8 @@ class _HtmlBlocks(HTMLParser):
                 self.blocks.reserve(self._pending)
                 if not self._links:
                     self._unlinked.append(data)
+                if not self._strong:
+                    self._plain.append(data)
         elif data.strip():
             if not self._loose:
                 self._loose_at = self._offset()
@@ -255,37 +264,8 @@ class _HtmlBlocks(HTMLParser):
         self.guard.tick()
 
 
-def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Block]:
-    """h1–h6, p, li and tr (th/td cells), and the loose text of other containers, in document
-    order; page chrome and code are dropped; a whole page that marks its main content, that
-    content alone. A fragment (`whole_page=False`, HTML inside Markdown) takes no title from
-    <title>."""
-    main = whole_page and _MAIN.search(text) is not None
-    article = whole_page and not main and len(_ARTICLE.findall(text, endpos=len(text))) == 1
-    parser = _parsed(text, guard, scoped="main" if main else "article" if article else "")
-    if parser.scoped and not (parser.entered and parser.blocks):
-        # "<main" was text, not an element, or the element held nothing: the whole page.
-        parser = _parsed(text, guard, scoped="")
-    elif article:
-        page = _parsed(text, guard, scoped="")
-        if _chars(parser.blocks) < _ARTICLE_SHARE * _chars(page.blocks):
-            parser = page
-    blocks = parser.blocks
-    if (
-        whole_page
-        and parser.title.strip()
-        and not (blocks and blocks[0].kind == "heading" and blocks[0].level == 1)
-    ):
-        blocks.insert(0, Block("heading", squash(parser.title), (0, 0), level=1))
-    return blocks
-
-
-def _chars(blocks: list[Block]) -> int:
-    return sum(len(b.text) for b in blocks)
-
-
-def _parsed(text: str, guard: Guard, *, scoped: str) -> _HtmlBlocks:
-    parser = _HtmlBlocks(text, guard, scoped=scoped)
+def parsed(text: str, guard: Guard, *, scoped: str) -> HtmlBlocks:
+    parser = HtmlBlocks(text, guard, scoped=scoped)
     try:
         for start in range(0, len(text), _PIECE):
             guard.tick()

@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest.budgets import Budgets, Guard
 from ingest.docx import parse_docx
 from ingest.errors import CorpusError
-from ingest.html_blocks import parse_html
+from ingest.html_page import parse_html
 from ingest.markdown import parse_markdown
 from ingest.parsers import parse_plaintext
 from ingest.pdf import parse_pdf

@@ -17,7 +17,7 @@ from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ingest.budgets import Blocks, Guard
-from ingest.html_blocks import parse_html
+from ingest.html_page import parse_html
 from ingest.structure import Block, BlockKind
 
 # Every pattern stays linear on hostile input: no lazy `.*?` that rescans to the end of the text

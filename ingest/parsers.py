@@ -1,5 +1,5 @@
 """The plain-text parser: a flat list of structural `Block`s (Markdown: `ingest.markdown`;
-HTML: `ingest.html_blocks`).
+HTML: `ingest.html_page`).
 
 Each runs within its guide's budgets (`Guard`): lines are read lazily, every pattern is linear in
 its input (a 40 KB line must not take minutes), and the loops check the guide's deadline.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.budgets import Budgets
-from ingest.html_blocks import parse_html
+from ingest.html_page import parse_html
 
 SIDEBAR = (
     '<div class="sidebar"><h2>Related Topics</h2><ul><li><a href="/a">Getting started</a></li>'
