@@ -150,8 +150,13 @@ def _units(blocks: Sequence[Block]) -> list[Unit]:
     while i < len(blocks):
         block = blocks[i]
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        if block.kind == "table_row" and block.header:
+        if block.kind == "table_row" and block.header and _has_rows(nxt):
             header = block.cells
+        elif block.kind == "table_row" and block.header:
+            # A header over no rows: a box around a callout (one cell, in Word or drawn in a
+            # PDF), or a row of a table whose rows are headed on the left ("Prerequisites:" |
+            # "HTML and CSS"). Its text is a passage, not a header over nothing.
+            units.append(Unit("paragraph", _header_text(block), block.span))
         elif block.kind == "table_row":
             units.append(Unit("table_row", _row_text(header, block.cells), block.span))
         elif _labels_contents(block, nxt):
@@ -172,6 +177,16 @@ def _units(blocks: Sequence[Block]) -> list[Unit]:
             units.append(Unit("paragraph", block.text, block.span))
         i += 1
     return units
+
+
+def _header_text(row: Block) -> str:
+    """ "Owner: Alice" for a row headed on its left, the text for a one-cell box."""
+    first, *rest = [c for c in row.cells if c] or [row.text]
+    return f"{first.rstrip(':')}: {'; '.join(rest)}" if rest else first
+
+
+def _has_rows(nxt: Block | None) -> bool:
+    return nxt is not None and nxt.kind == "table_row" and not nxt.header
 
 
 def _labels_contents(block: Block, nxt: Block | None) -> bool:

@@ -207,3 +207,19 @@ def test_text_in_a_text_box_is_read_once(tmp_path: Path) -> None:
         callout,
         "Ask your manager.",
     ]
+
+
+def test_a_one_cell_table_around_a_callout_is_read(tmp_path: Path) -> None:
+    """A callout boxed in a table of one cell: a header over no rows was left out whole."""
+    from docx import Document as new_document
+
+    doc = new_document()
+    doc.add_heading("Leave", 1)
+    doc.add_paragraph("Book your leave early.")
+    doc.add_table(rows=1, cols=1).cell(0, 0).text = "Tip: summer weeks go first."
+    doc.save(str(tmp_path / "box.docx"))
+    read = load_document(tmp_path / "box.docx", "handbook")
+    assert [u.text for s in read.sections for u in s.units] == [
+        "Book your leave early.",
+        "Tip: summer weeks go first.",
+    ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ingest.budgets import Budgets
 from ingest.html_page import parse_html
+from ingest.loaders import load_document
 
 BODY = "<p>Arrive fifteen minutes early and sign in.</p><p>Your coordinator shows you around.</p>"
 
@@ -38,3 +41,18 @@ def test_bold_paragraphs_stay_text_where_the_page_has_headings_or_is_a_fragment(
     assert ("paragraph", "Before you start") in _blocks(page)
     fragment = f"<p><b>Before you start</b></p>{BODY}"  # HTML inside a Markdown guide
     assert _blocks(fragment, whole_page=False)[0] == ("paragraph", "Before you start")
+
+
+def test_a_table_headed_on_the_left_is_read_row_by_row(tmp_path: Path) -> None:
+    # MDN's "Prerequisites / Objective" box: each row's header is its first cell (<th>); read
+    # as a table with a header row, every row was a header over nothing, and left out.
+    path = tmp_path / "testing.html"
+    path.write_text(
+        "<h1>Testing</h1><table><tr><th>Prerequisites:</th><td>HTML and CSS.</td></tr>"
+        "<tr><th>Objective</th><td>Plan the tests.</td></tr></table>",
+        encoding="utf-8",
+    )
+    assert [u.text for s in load_document(path).sections for u in s.units] == [
+        "Prerequisites: HTML and CSS.",
+        "Objective: Plan the tests.",
+    ]
