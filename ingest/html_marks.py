@@ -21,6 +21,8 @@ _TITLES = frozenset({"admonition-title", "markdown-alert-title"})
 _HIDDEN = frozenset({"mw-editsection", "mw-jump-link", "printfooter", "catlinks", "navbox",
                      "noprint", "mw-cite-backlink", "page-metadata", "breadcrumbs",
                      "breadcrumb-section", "footer"})  # fmt: skip
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})  # fmt: skip
 # Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Word's classes (MsoTitle, MsoToc1, MsoListParagraphCxSpFirst) and Google Docs' title.
@@ -46,7 +48,10 @@ def titles(attrs: list[tuple[str, str | None]]) -> bool:
 
 
 def hidden(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-    """The element is a page's furniture, not the guide's text."""
+    """The element is a page's furniture, not the guide's text. An element that has no end tag
+    (<img>, <hr>) is none: nothing would close what it hides."""
+    if tag in _VOID:
+        return False
     classes = [*_classes(attrs), dict(attrs).get("id") or ""]
     return bool(_HIDDEN.intersection(classes)) or (tag == "sup" and "reference" in classes)
 

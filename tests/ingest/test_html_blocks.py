@@ -165,7 +165,7 @@ def test_a_wiki_page_is_read_without_its_furniture() -> None:
         '<main id="content"><h1>Bread</h1><p>Bread is made of flour and water.<sup '
         'class="reference"><a href="#cite_note-1">[1]</a></sup></p><h2><span class="mw-headline">'
         'Kneading</span><span class="mw-editsection"><span>[</span><a href="/e">edit</a><span>]'
-        "</span></span></h2><p>Knead for <span>ten</span> minutes.</p>"
+        '</span></span></h2><hr class="noprint"><p>Knead for <span>ten</span> minutes.</p>'
         '<div class="printfooter">Retrieved from "https://example.org"</div>'
         '<div class="catlinks"><div>Categories: Cooking</div></div></main></body></html>'
     )
