@@ -24,10 +24,11 @@ from ingest.structure import Block, BlockKind
 # from each opening brace or bracket.
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 _MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
-# MDX (Docusaurus reads .md as MDX too): its imports and exports, and {/* comments */}.
+# MDX (Docusaurus reads .md as MDX too): its imports and exports (and its {/* comments */},
+# found by `_mdx_comments`: a pattern for them rescans the text from every unclosed "{/*").
 _MDX = re.compile(
     r"^(?:import\s[^\n]*\bfrom\s+['\"][^'\"\n]+['\"];?|export\s+(?:const|default|function)\b[^\n]*)"
-    r"[ \t]*$|\{/\*[^*]*\*+(?:[^/*][^*]*\*+)*/\}",
+    r"[ \t]*$",
     re.MULTILINE,
 )
 _CALLOUT = re.compile(r"^\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
@@ -69,7 +70,9 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     guide's budgets (`guard`)."""
     lines = _LineOffsets(text)
     # Blanked, not removed: every offset stays the offset in the file.
-    cleaned = _unindented_admonitions(_MDX.sub(_blank, _MYST_LABEL.sub(_blank, text)))
+    cleaned = _unindented_admonitions(
+        _mdx_comments(_MDX.sub(_blank, _MYST_LABEL.sub(_blank, text)))
+    )
     guard.tick()
     tokens = _parser().parse(cleaned)
     blocks = _Walker(lines, guard).walk(tokens)
@@ -82,6 +85,15 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
 
 def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _mdx_comments(text: str) -> str:
+    """`text` with each {/* … */} blanked, in one pass."""
+    pieces, at = [], 0
+    while (start := text.find("{/*", at)) >= 0 and (end := text.find("*/}", start + 3)) >= 0:
+        pieces += [text[at:start], re.sub(r"[^\n]", " ", text[start : end + 3])]
+        at = end + 3
+    return "".join(pieces) + text[at:] if pieces else text
 
 
 def _unindented_admonitions(text: str) -> str:

@@ -144,11 +144,13 @@ def test_long_markdown_lines_parse_in_linear_time(tmp_path: Path) -> None:
     # `*a *a …` and `[a[a …` made the old inline patterns rescan the line from every delimiter
     # (48,000 characters: 8 s), and a heading or list item with a long run of spaces inside
     # retried its tail at every space (20,000: minutes); footnote marks "[^[^[^…" took 28 s for
-    # 50,000 before their pattern stopped at a bracket.
+    # 50,000 before their pattern stopped at a bracket; MDX comments that never close, "{/*{/*…",
+    # and an import line that never names where from, are read once.
     path = tmp_path / "long.md"
     line = (
         "*a " * 10_000 + "[a" * 10_000 + "](" * 5_000 + "[^" * 10_000 + "{#" * 5_000 + ":a" * 5_000
     )
+    line = f"{line}\n\n{'{/*' * 10_000}\n\nimport {'a ' * 20_000}"
     path.write_text(f"# Long\n\n{line}\n\n- a{' ' * 40_000}b\n\n# a{' ' * 40_000}b\n", "utf-8")
     doc = load(path)
     assert doc.sections[0].units[0].text.startswith("*a *a")
