@@ -70,9 +70,8 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     guide's budgets (`guard`)."""
     lines = _LineOffsets(text)
     # Blanked, not removed: every offset stays the offset in the file.
-    cleaned = _unindented_admonitions(
-        _mdx_comments(_MDX.sub(_blank, _MYST_LABEL.sub(_blank, text)))
-    )
+    cleaned = _MDX.sub(lambda m: _blank(m[0]), _MYST_LABEL.sub(lambda m: _blank(m[0]), text))
+    cleaned = _unindented_admonitions(_mdx_comments(cleaned))
     guard.tick()
     tokens = _parser().parse(cleaned)
     blocks = _Walker(lines, guard).walk(tokens)
@@ -83,15 +82,15 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     return blocks
 
 
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
 
 
 def _mdx_comments(text: str) -> str:
     """`text` with each {/* … */} blanked, in one pass."""
     pieces, at = [], 0
     while (start := text.find("{/*", at)) >= 0 and (end := text.find("*/}", start + 3)) >= 0:
-        pieces += [text[at:start], re.sub(r"[^\n]", " ", text[start : end + 3])]
+        pieces += [text[at:start], _blank(text[start : end + 3])]
         at = end + 3
     return "".join(pieces) + text[at:] if pieces else text
 
