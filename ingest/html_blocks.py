@@ -118,7 +118,7 @@ class HtmlBlocks(HTMLParser):
             # A list item's own paragraph (<li><p>) is the item: a link alone is a link item.
             item = self._open is not None and self._open[0] == "li"
             self._open, self._buf, self._pending = (tag, self._offset()), [], 0
-            self._unlinked, self._linked, self._away, self._plain = [], False, item, []
+            self._unlinked, self._linked, self._away, self._plain = [], False, False, []
             self._role = "item" if item else marks.paragraph_role(attrs) if tag == "p" else "text"
             # An admonition's title ("Note") is said with what it titles.
             self._titles_next = marks.titles(attrs)
@@ -189,7 +189,11 @@ class HtmlBlocks(HTMLParser):
                 text = squash("".join(self._buf))
                 unlinked = squash("".join(self._unlinked)).strip("-–—:,.")
                 contents = self._role == "contents" or (
-                    tag == "p" and self._linked and not self._away and not unlinked
+                    tag == "p"
+                    and self._role != "item"
+                    and self._linked
+                    and not self._away
+                    and not unlinked
                 )
                 if text and self._titles_next:
                     self._term = text

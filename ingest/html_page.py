@@ -29,7 +29,7 @@ def parse_html(text: str, guard: Guard, *, whole_page: bool = True) -> list[Bloc
     content alone. A fragment (`whole_page=False`, HTML inside Markdown) takes no title from
     <title>."""
     main = whole_page and _MAIN.search(text) is not None
-    article = whole_page and not main and len(_ARTICLE.findall(text, endpos=len(text))) == 1
+    article = whole_page and not main and len(_ARTICLE.findall(text)) == 1
     parser = parsed(text, guard, scoped="main" if main else "article" if article else "")
     if parser.scoped and not (parser.entered and parser.blocks):
         # "<main" was text, not an element, or the element held nothing: the whole page.
