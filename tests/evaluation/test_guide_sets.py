@@ -10,8 +10,6 @@ answer could get right.
 
 from __future__ import annotations
 
-import json
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,24 +19,22 @@ import pytest
 from evaluation.guides import CATALOGUE, GUIDES_DIR
 from ingest.loaders import load_document
 from ingest.structure import unit_text
+from tests.evaluation.test_evalset import (
+    OUT_OF_SCOPE_KEYS,
+    QUESTION_KEYS,
+    TYPES,
+    _ngrams,
+    _read_jsonl,
+)
 from tests.helpers import EVAL_DIR, ROOT
 
 FOLDERS = (EVAL_DIR / GUIDES_DIR, ROOT / "bench" / "data" / "spare-guides")
-KEYS = ["id", "question", "sections", "facts", "split", "type"]
-OUT_KEYS = ["id", "question", "kind", "split"]
-TYPES = {"fact", "comparison", "list", "number", "yes_no", "how_to"}
 # Issue 16: at least 40 in scope and 15 out of scope, 10 of them near misses, per guide.
 MIN_IN, MIN_OUT, MIN_NEAR = 40, 15, 10
-NGRAM = 6
-WORD = re.compile(r"[a-z0-9]+(?:[’'][a-z0-9]+)*")
-
-
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
 CATALOGUED = [{**row, "file": folder / row["file"]} for folder in FOLDERS
-              for row in _rows(folder / CATALOGUE)]  # fmt: skip
+              for row in _read_jsonl(folder / CATALOGUE)]  # fmt: skip
 
 
 @cache
@@ -47,11 +43,6 @@ def _sections(file: Path) -> dict[str, str]:
     return {
         s.title: "\n".join(unit_text(u) for u in s.units) for s in doc.sections if not s.navigation
     }
-
-
-def _ngrams(text: str) -> set[tuple[str, ...]]:
-    words = WORD.findall(text.casefold())
-    return {tuple(words[i : i + NGRAM]) for i in range(len(words) - NGRAM + 1)}
 
 
 @pytest.mark.parametrize("guide", CATALOGUED, ids=[g["id"] for g in CATALOGUED])
@@ -65,7 +56,10 @@ def test_a_guide_is_catalogued_with_its_licence_and_source(guide: dict[str, Any]
 @pytest.mark.parametrize("guide", CATALOGUED, ids=[g["id"] for g in CATALOGUED])
 def test_its_questions_are_true_to_it(guide: dict[str, Any]) -> None:
     folder = guide["file"].parent
-    questions, outside = _rows(folder / "questions.jsonl"), _rows(folder / "out_of_scope.jsonl")
+    questions, outside = (
+        _read_jsonl(folder / "questions.jsonl"),
+        _read_jsonl(folder / "out_of_scope.jsonl"),
+    )
     texts = _sections(guide["file"])
     copied = _ngrams(guide["file"].read_text("utf-8"))
     assert len(questions) >= MIN_IN and len(outside) >= MIN_OUT
@@ -74,13 +68,13 @@ def test_its_questions_are_true_to_it(guide: dict[str, Any]) -> None:
     ids = [r["id"] for r in questions + outside]
     assert len(ids) == len(set(ids)), f"{guide['id']}: repeated ids"
     for r in questions:
-        assert list(r) == KEYS, f"{r['id']}: keys {list(r)}"
+        assert list(r) == QUESTION_KEYS, f"{r['id']}: keys {list(r)}"
         assert r["split"] == guide["split"] and r["type"] in TYPES, r["id"]
         assert r["sections"] and set(r["sections"]) <= set(texts), f"{r['id']}: {r['sections']}"
         for fact in r["facts"]:
             assert any(fact in texts[s] for s in r["sections"]), f"{r['id']}: {fact!r}"
     for r in outside:
-        assert list(r) == OUT_KEYS and r["split"] == guide["split"], r["id"]
+        assert list(r) == OUT_OF_SCOPE_KEYS and r["split"] == guide["split"], r["id"]
     # Only in-scope questions must paraphrase: a near miss may name what the guide names (a
     # game's six-word title), which is what makes it near.
     for r in questions:
