@@ -3,7 +3,8 @@
 Headings come from the heading styles (Title, Heading 1–9, and house styles based on them or
 setting an outline level), list items from list styles or
 Word numbering, tables from the document's tables (the first row is the header), in reading
-order. A document written without heading styles (its author set the headings in bold) takes
+order; footnotes and endnotes after what refers to them (`ingest.docx_notes`). A document
+written without heading styles (its author set the headings in bold) takes
 its short bold paragraphs as headings instead, where most paragraphs are not bold. The package
 is unpacked within budget first (`ingest.archive`), and the loop checks the guide's budgets as
 it goes.
@@ -20,6 +21,7 @@ from typing import Any
 from ingest.archive import checked_package
 from ingest.bold_headings import could_head, with_bold_headings
 from ingest.budgets import Guard
+from ingest.docx_notes import read_notes
 from ingest.errors import CorpusError
 from ingest.structure import Block
 
@@ -62,10 +64,20 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
         blocks.append(Block(block_kind, text, (offset, offset + len(text)), **extra))
         offset += len(text) + 1
 
+    notes = read_notes(document, guard)
+    pending: list[str] = []  # notes referred to, read after the block (or list) that refers
+
+    def notes_so_far() -> None:
+        for note in pending:
+            add("paragraph", note)
+        pending.clear()
+
     bold: list[int] = []  # which paragraph blocks could be headings set in bold
     for item in _inner_content(document.element.body, document, guard):
         guard.tick()  # empty paragraphs add no block, and so no other check
         if isinstance(item, Table):
+            notes_so_far()
+            pending += notes.referenced(item._tbl)
             for row_number, row in enumerate(item.rows):
                 guard.tick()
                 cells = tuple(" ".join(cell.text.split()) for cell in row.cells)
@@ -79,14 +91,19 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
             heading = _HEADING.match(style)
             if style == _CONTENTS:
                 continue
+            listed = not heading and _is_list_item(item, style)
+            if not listed:
+                notes_so_far()
+            pending += notes.referenced(item._p)
             if heading:
                 add("heading", text, level=int(heading.group(1) or 1))
-            elif _is_list_item(item, style):
+            elif listed:
                 add("list_item", text)
             else:
                 if _bold_heading(item, text):
                     bold.append(len(blocks))
                 add("paragraph", text)
+    notes_so_far()
     return with_bold_headings(blocks, bold, guard)
 
 

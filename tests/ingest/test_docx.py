@@ -223,3 +223,59 @@ def test_a_one_cell_table_around_a_callout_is_read(tmp_path: Path) -> None:
         "Book your leave early.",
         "Tip: summer weeks go first.",
     ]
+
+
+_FOOTNOTES = (
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:id="1"><w:p><w:r><w:t>Hosts who miss two sessions in a row are </w:t></w:r>'
+    "<w:r><w:t>asked whether they wish to stay on.</w:t></w:r></w:p></w:footnote>"
+    '<w:footnote w:id="2"><w:p><w:r><w:t>The form closes 48 hours after the session.</w:t>'
+    "</w:r></w:p></w:footnote></w:footnotes>"
+)
+
+
+def test_footnotes_are_read_after_the_paragraph_or_list_that_refers_to_them(
+    tmp_path: Path,
+) -> None:
+    """python-docx reads no notes; a process guide's deadlines and exceptions live in them."""
+    from docx import Document as new_document
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = new_document()
+    doc.add_heading("Host handbook", 0)
+    doc.add_heading("Hosting", 1)
+    doc.add_paragraph(BODY)
+    items = [doc.add_paragraph(text, style="List Bullet") for text in ("Sign up", "Fill the form")]
+    doc.add_heading("Stepping down", 1)
+    stepping = doc.add_paragraph("Hosts may step down at any time.")
+    for paragraph, note in ((items[1], "2"), (stepping, "1"), (items[0], "2")):
+        reference = OxmlElement("w:footnoteReference")
+        reference.set(qn("w:id"), note)
+        paragraph.add_run()._r.append(reference)
+    notes = Part(
+        PackURI("/word/footnotes.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        _FOOTNOTES.encode(),
+        doc.part.package,
+    )
+    doc.part.relate_to(notes, RELATIONSHIP_TYPE.FOOTNOTES)
+    doc.save(str(tmp_path / "notes.docx"))
+    read = load_document(tmp_path / "notes.docx", "handbook")
+    assert [(s.title, [(u.kind, u.text) for u in s.units]) for s in read.sections] == [
+        ("Hosting", [
+            ("paragraph", BODY),
+            ("list_item", "Sign up"),
+            ("list_item", "Fill the form"),
+            ("paragraph", "The form closes 48 hours after the session."),  # once, after the list
+        ]),
+        ("Stepping down", [
+            ("paragraph", "Hosts may step down at any time."),
+            ("paragraph", "Hosts who miss two sessions in a row are asked whether they wish to "
+                          "stay on."),
+        ]),
+    ]  # fmt: skip
