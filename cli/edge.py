@@ -7,6 +7,7 @@ the command line's options on top.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar, get_args
@@ -114,3 +115,15 @@ def starter(bar: Progress, description: str) -> Callable[[int], Callable[[int], 
         return lambda done: bar.advance(task, done)
 
     return start
+
+
+def keep_out(*modules: str) -> None:
+    """Make `modules` fail to import in this process, unless something already imported them.
+
+    bm25s imports numba and scipy whenever they are installed (numba is in the dev venv, for
+    ranx) and needs numba for none of what guide-rag does, scipy only to build an index. A
+    command that never evaluates keeps them out: a process cannot import them afterwards.
+    """
+    for name in modules:
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]  # an import of it fails

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.edge import err, progress_bar, settings, starter
+from cli.edge import err, keep_out, progress_bar, settings, starter
 from cli.options import AsJson, IndexDir, Model
 
 EXIT_PARTIAL = 3  # ingest published, but skipped unreadable guides
@@ -42,6 +42,7 @@ def ingest(
 
     Exit codes: 0 done, 3 done but some guides were skipped (see the warnings), 1 failed.
     """
+    keep_out("numba")  # 0.24 s and 58 MB of every ingest, for nothing it does
     from ingest.build import run_ingest
 
     s = settings(index_dir=index_dir, model=model)

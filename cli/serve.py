@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.edge import err, settings
+from cli.edge import err, keep_out, settings
 from cli.options import IndexDir
 from config.settings import Settings
 from retriever.errors import GuideRagError
@@ -106,17 +106,10 @@ def _adaptation(s: Settings) -> Adaptation:
 
 
 def serving_process() -> None:
-    """Keep numba and scipy out of a process that only serves.
-
-    bm25s imports both whenever they are installed (numba is in the dev venv, for ranx; scipy
-    comes with bm25s), and it needs them only to build an index: serving loads one and scores
-    BM25 with numpy. numba would cost a server 57 MB of RSS and 0.1 s of start-up, scipy 16 MB
-    and 0.14 s. Only a process that never evaluates or ingests may do this: neither can be
-    imported afterwards.
-    """
-    for name in ("numba", "scipy"):
-        if name not in sys.modules:
-            sys.modules[name] = None  # type: ignore[assignment]  # an import of it fails
+    """Keep numba and scipy out of a process that only serves: it loads a BM25 index and scores
+    with numpy. numba would cost a server 57 MB of RSS and 0.1 s of start-up, scipy 16 MB and
+    0.14 s."""
+    keep_out("numba", "scipy")
 
 
 def _run(s: Settings, adaptation: Adaptation | None = None) -> None:

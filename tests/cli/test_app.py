@@ -159,3 +159,23 @@ def test_the_command_list_gives_each_summary_whole_on_its_row() -> None:
         "publish a new index atomically (with the model's abstention calibration)."
         in rows["ingest"]
     )
+
+
+def test_ingest_keeps_numba_out_and_its_bm25_still_ranks(tmp_path: Path) -> None:
+    """bm25s imports numba wherever it is installed; ingest needs it for nothing."""
+    script = (
+        "import sys\nfrom cli.app import app\n"
+        "try:\n    app(sys.argv[1:])\nexcept SystemExit as done:\n    code = done.code\n"
+        "print(sys.modules.get('numba', 'never imported'), code, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "ingest", str(GUIDE), "--index-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, **FAKE},
+    )  # fmt: skip
+    assert done.stderr.strip().splitlines()[-1] == "None 0", done.stderr  # blocked, not loaded
+    from retriever.index import load_index
+
+    built = load_index(tmp_path)
+    scores = built.lexical.scores("entry level AI engineer salary")
+    best = built.chunks[int(scores.argmax())]
+    assert best.section.startswith("Career growth opportunities") and scores.max() > 0
