@@ -22,12 +22,11 @@ def mcp(index_dir: IndexDir = None) -> None:
     from cli.serve import serving_process
     from retriever.qa import QA
 
-    serving_process()
-
+    s = settings(index_dir=index_dir)
+    serving_process(s)
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
-    s = settings(index_dir=index_dir)
     with redirect_stdout(sys.stderr):  # nothing said while loading may reach the protocol
         qa = QA.load(s.serving())  # as `guide-rag ask` does; a bad index fails here, in one line
         qa.warm_up()

@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 
 
 def _qa(index_dir: object) -> QA:
+    from cli.serve import serving_process
     from retriever.qa import QA  # the index and model stack: only for the commands that ask
 
-    return QA.load(settings(index_dir=index_dir).serving())
+    s = settings(index_dir=index_dir)
+    serving_process(s)  # as a server: it reads a published index and asks it
+    return QA.load(s.serving())
 
 
 def ask(

@@ -105,15 +105,15 @@ def _adaptation(s: Settings) -> Adaptation:
     return Adaptation([[*cli, "tune", "--json"], [*cli, "ingest", *index, *model, "--json"]])
 
 
-def serving_process() -> None:
+def serving_process(s: Settings) -> None:
     """Keep numba and scipy out of a process that only serves: it loads a BM25 index and scores
     with numpy. numba would cost a server 57 MB of RSS and 0.1 s of start-up, scipy 16 MB and
-    0.14 s."""
-    keep_out("numba", "scipy")
+    0.14 s. The torch backend (sentence-transformers) imports scipy: then numba only."""
+    keep_out("numba", *(("scipy",) if s.model.backend == "onnx" else ()))
 
 
 def _run(s: Settings, adaptation: Adaptation | None = None) -> None:
-    serving_process()
+    serving_process(s)
     import uvicorn
 
     from api.app import create_app
