@@ -31,6 +31,8 @@ PRONOUNS = frozenset([
 NOT = re.compile(r"\b(?:not|instead of)\s+(?:the\s+)?(?P<old>[\w\s-]{2,40}?)\s*(?:[,.?!]|$)", re.I)
 PREPOSITIONS = r"(?:for|in|on|with|at)"
 PREPOSITION = re.compile(rf"^{PREPOSITIONS}\s+(?=\S)", re.IGNORECASE)
+# "and an ML engineer?": the question before keeps its own article, as it keeps its preposition.
+_LEAD = re.compile(rf"^(?:{PREPOSITIONS}\s+)?(?:(?:the|an?)\s+)?(?=\S)", re.IGNORECASE)
 # Words that name whoever a phrase names, not something else: "and ML folks?" is "ML engineers".
 # fmt: off
 _PEOPLE = frozenset(["folks", "folk", "people", "ppl", "peeps", "guys", "ones", "one", "side",
@@ -75,7 +77,7 @@ class Subjects:
         with the new subject's first word, when the subject's other words only stand for that
         phrase's last word: itself, a clipping of it ("eng"), or a word for people in general
         ("folks", "ppl"). "ML engineering breadth" and "ML ops" say more than the pair does."""
-        said = PREPOSITION.sub("", new).lower().split()
+        said = _LEAD.sub("", new).lower().split()
         if not 1 <= len(said) <= 3:
             return None
         for phrase in phrases(before):
@@ -113,7 +115,7 @@ class Subjects:
         # engineers", not "engineers", which would leave "ML AI engineers").
         # ("what about for ML engineers?": the phrase is "ML engineers"; the question keeps its
         # own preposition.)
-        head = PREPOSITION.sub("", new)
+        head = _LEAD.sub("", new)
         head_words = head.lower().split()
         sharing = [s for s in spans if len(s.split()) == len(head_words)
                    and s.lower().split()[-1] == head_words[-1]]  # fmt: skip
@@ -122,9 +124,9 @@ class Subjects:
             return swap(before, sharing[best], head)
         if spans:
             # (Of equals, the first: the longest phrase.)
-            best, similarity = _most_like(self.embed([new, *spans]))
+            best, similarity = _most_like(self.embed([head, *spans]))
             if similarity >= SIMILAR:
-                return swap(before, spans[best], new)
+                return swap(before, spans[best], head)
             # Nothing it stands for ("and their tools?" after a salary question): the new
             # subject takes the place of what the question asked about (its distinctive words),
             # and keeps whom it asked about (the words the guide uses everywhere).

@@ -201,6 +201,12 @@ def test_a_preposition_before_the_new_subject_is_not_part_of_the_phrase_it_repla
     assert reading.text == "How much do entry-level ML engineers earn?"
 
 
+def test_an_article_before_the_new_subject_is_not_part_of_the_phrase_it_replaces() -> None:
+    # The question before keeps its own article: it read "an AI an ML engineer".
+    reading = _read("and an ML engineer?", "What does an AI engineer do day to day?")
+    assert reading.text == "What does an ML engineer do day to day?"
+
+
 def test_a_subject_that_ends_in_mean_keeps_it() -> None:
     assert _subject("the arithmetic mean?") == "the arithmetic mean"
 
