@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from config.settings import Settings
+from retriever.index import load_index
 from tests.helpers import EVAL_DIR, GUIDE
 
 
@@ -173,8 +174,6 @@ def test_ingest_keeps_numba_out_and_its_bm25_still_ranks(tmp_path: Path) -> None
         capture_output=True, text=True, timeout=300, env={**os.environ, **FAKE},
     )  # fmt: skip
     assert done.stderr.strip().splitlines()[-1] == "None 0", done.stderr  # blocked, not loaded
-    from retriever.index import load_index
-
     built = load_index(tmp_path)
     scores = built.lexical.scores("entry level AI engineer salary")
     best = built.chunks[int(scores.argmax())]
