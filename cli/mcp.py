@@ -10,7 +10,7 @@ import sys
 import threading
 from contextlib import redirect_stdout
 
-from cli.edge import settings
+from cli.edge import serving_process, settings
 from cli.options import IndexDir
 
 
@@ -19,7 +19,6 @@ def mcp(index_dir: IndexDir = None) -> None:
     list_guides, and each section as a guide:// resource. An MCP host runs it."""
     from api.mcp import build_server
     from api.service import Service
-    from cli.serve import serving_process
     from retriever.qa import QA
 
     s = settings(index_dir=index_dir)

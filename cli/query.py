@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import render
-from cli.edge import settings
+from cli.edge import serving_process, settings
 from cli.options import AsJson, IndexDir
 from retriever.limits import MAX_K
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 
 def _qa(index_dir: object) -> QA:
-    from cli.serve import serving_process
     from retriever.qa import QA  # the index and model stack: only for the commands that ask
 
     s = settings(index_dir=index_dir)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.edge import err, keep_out, settings
+from cli.edge import err, serving_process, settings
 from cli.options import IndexDir
 from config.settings import Settings
 from retriever.errors import GuideRagError
@@ -103,13 +103,6 @@ def _adaptation(s: Settings) -> Adaptation:
     index = ["--index-dir", str(s.paths.index)]
     model = ["--model", str(s.tuned_dir)]
     return Adaptation([[*cli, "tune", "--json"], [*cli, "ingest", *index, *model, "--json"]])
-
-
-def serving_process(s: Settings) -> None:
-    """Keep numba and scipy out of a process that only serves: it loads a BM25 index and scores
-    with numpy. numba would cost a server 57 MB of RSS and 0.1 s of start-up, scipy 16 MB and
-    0.14 s. The torch backend (sentence-transformers) imports scipy: then numba only."""
-    keep_out("numba", *(("scipy",) if s.model.backend == "onnx" else ()))
 
 
 def _run(s: Settings, adaptation: Adaptation | None = None) -> None:

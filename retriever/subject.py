@@ -30,8 +30,8 @@ PRONOUNS = frozenset([
 # fmt: on
 NOT = re.compile(r"\b(?:not|instead of)\s+(?:the\s+)?(?P<old>[\w\s-]{2,40}?)\s*(?:[,.?!]|$)", re.I)
 PREPOSITIONS = r"(?:for|in|on|with|at)"
-PREPOSITION = re.compile(rf"^{PREPOSITIONS}\s+(?=\S)", re.IGNORECASE)
-# "and an ML engineer?": the question before keeps its own article, as it keeps its preposition.
+# What a new subject starts with that is not part of it: "for ML engineers", "an ML engineer".
+# The question before keeps its own preposition and article.
 _LEAD = re.compile(rf"^(?:{PREPOSITIONS}\s+)?(?:(?:the|an?)\s+)?(?=\S)", re.IGNORECASE)
 # Words that name whoever a phrase names, not something else: "and ML folks?" is "ML engineers".
 # fmt: off
