@@ -134,7 +134,8 @@ def calibrate(
                         MAX_FALSE_ABSTENTION)  # fmt: skip
     return Calibration(
         judge=judge, threshold=round(fit.threshold, 4), source=source,
-        fitted={"dev_false_abstention": round(fit.false_abstention, 4),
+        fitted={"budget": MAX_FALSE_ABSTENTION,
+                "dev_false_abstention": round(fit.false_abstention, 4),
                 "dev_out_of_scope_abstained": round(fit.abstained, 4),
                 "dev_in_scope": len(ins), "dev_out_of_scope": len(outs)},
     )  # fmt: skip

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from config.settings import Settings
+from evaluation.calibration import MAX_FALSE_ABSTENTION
 from evaluation.evalset import Question, load_eval_set
 from evaluation.guides import load_guides
 from ingest.budgets import budgets_of
@@ -106,7 +107,8 @@ def plan(
         base=base, corpus=tuple(corpus), general=general, adapt=tuple(adapt), train=train, dev=dev,
         recipe=recipe, adapt_recipe=adapt_recipe, mix=mix, general_digest=general_digest,
         # The evidence: a judge refitted to new evidence reaches the served model too.
-        digest=digest(general_digest, VERSION, FEATURES, [asdict(p) for p in adapt],
+        digest=digest(general_digest, VERSION, FEATURES, MAX_FALSE_ABSTENTION,
+                      [asdict(p) for p in adapt],
                       adapt_recipe.to_dict(), mix.to_dict()),
     )  # fmt: skip
 

@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 from config.settings import Settings
+from evaluation.calibration import MAX_FALSE_ABSTENTION
 from ingest.embedder import embedder_of
 from retriever.abstention import JUDGE_FILE, read_calibration
 from retriever.embedding import ModelFiles
@@ -69,12 +70,14 @@ def _fit_judge(settings: Settings, p: Plan, folder: Path, at: Path) -> None:
 
 
 def _judged(folder: Path) -> bool:
-    """The folder's judge (if any) weighs the evidence this guide-rag reads."""
+    """The folder's judge weighs the evidence this guide-rag reads and was calibrated to the
+    false-abstention budget it calibrates to. A folder without one is not judged: a judge file
+    lost since is fitted again (`_fit_judge` writes none where there is nothing to fit on)."""
     try:
-        read_calibration(folder)
+        calibration = read_calibration(folder)
     except ModelLoadError:
         return False
-    return True
+    return calibration is not None and calibration.fitted.get("budget") == MAX_FALSE_ABSTENTION
 
 
 def adapted_model(p: Plan, general: ModelFiles, out: Path, progress: bool) -> None:

@@ -1,5 +1,5 @@
 """The judge's evidence embeds each text once, however many indexes it goes into; a judge of
-other evidence than this guide-rag reads is fitted again."""
+other evidence than this guide-rag reads, or of another budget, or lost, is fitted again."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from evaluation.calibration import MAX_FALSE_ABSTENTION
 from retriever.abstention import JUDGE_FILE
 from retriever.embedding import FakeEmbedder
 from retriever.evidence import FEATURES, VERSION
@@ -45,8 +46,8 @@ def test_token_states_are_remembered_with_their_vectors() -> None:
     assert fake.calls == [["pay of AI engineers"]]
 
 
-def test_a_judge_of_other_evidence_is_fitted_again(tmp_path: Path) -> None:
-    assert _judged(tmp_path)  # no judge: nothing to fit again
+def test_a_judge_of_other_evidence_or_budget_or_none_is_fitted_again(tmp_path: Path) -> None:
+    assert not _judged(tmp_path)  # a judge file lost since is fitted again
     judge = {"features": ["cos1"], "mean": [0.0], "scale": [1.0], "weights": [1.0], "bias": 0.0}
     record = {"version": 2, "judge": judge, "threshold": 0.5, "source": "an older guide-rag"}
     (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
@@ -56,5 +57,11 @@ def test_a_judge_of_other_evidence_is_fitted_again(tmp_path: Path) -> None:
     (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
     assert not _judged(tmp_path)  # the same features, without the version of their reading
     judge["evidence"] = VERSION
+    (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
+    assert not _judged(tmp_path)  # calibrated to a false-abstention budget not recorded
+    record["fitted"] = {"budget": MAX_FALSE_ABSTENTION / 2}
+    (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
+    assert not _judged(tmp_path)  # ... or to another one
+    record["fitted"] = {"budget": MAX_FALSE_ABSTENTION}
     (tmp_path / JUDGE_FILE).write_text(json.dumps(record), encoding="utf-8")
     assert _judged(tmp_path)
