@@ -54,10 +54,16 @@ _ORDINALS = {
     "last": -1,
     "final": -1,
 }  # fmt: skip
+_NTH = (
+    r"first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|eighth|8th|"
+    r"last|final"
+)
+_NOUN = r"one|point|step|item|thing|option|path|role|mistake|bullet|part|takeaway|idea|tip"
+# An ordinal names an item after a determiner ("the second", "that last one") or before a noun
+# ("second point"); bare, it is an adverb: "should I learn PyTorch or TensorFlow first?".
 _ITEM = re.compile(
-    r"\b(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|"
-    r"eighth|8th|last|final)\b(?:\s+(?:one|point|step|item|thing|option|path|role|mistake|"
-    r"bullet|part|takeaway|idea|tip))?|\b(?:step|point|item|number|#)\s*(?P<num>\d{1,2})\b",
+    rf"\b(?:the|that|this|your)\s+(?P<nth>{_NTH})\b|\b(?P<named>{_NTH})\s+(?:{_NOUN})\b"
+    r"|\b(?:step|point|item|number|#)\s*(?P<num>\d{1,2})\b",
     re.IGNORECASE,
 )
 _NEW_SUBJECT = re.compile(
@@ -142,7 +148,8 @@ class Reader:
         previous = earlier.asked
         item = _ITEM.search(question)
         if item and _length(words(question)) <= 12:
-            n = _ORDINALS.get((item.group("nth") or "").lower()) or int(item.group("num") or 0)
+            nth = item.group("nth") or item.group("named") or ""
+            n = _ORDINALS.get(nth.lower()) or int(item.group("num") or 0)
             # The latest answer that has such an item: "what was the third path again?" after
             # a question on pay goes back to the answer that listed the paths.
             for source in reversed(readings) if n else ():

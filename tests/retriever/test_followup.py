@@ -90,6 +90,25 @@ def test_an_ordinal_picks_the_item_of_the_previous_answer() -> None:
     assert reading.text.startswith(PATHS[1])
 
 
+@pytest.mark.parametrize(
+    ("question", "nth"),
+    [("the first one, how would that work?", 0), ("second point please", 1),
+     ("what was the last step again?", -1), ("expand on step 2", 1)],
+)  # fmt: skip
+def test_an_ordinal_after_a_determiner_or_before_a_noun_names_an_item(
+    question: str, nth: int
+) -> None:
+    reading = _read(question, "What career paths exist?")
+    assert reading.form == "item" and reading.focus == PATHS[nth]
+
+
+@pytest.mark.parametrize(
+    "question", ["should i learn tensorflow or pytorch first?", "should I get some certs first?"]
+)
+def test_an_ordinal_used_as_an_adverb_names_no_item(question: str) -> None:
+    assert _read(question, "What career paths exist?").form != "item"
+
+
 def test_an_ordinal_past_the_list_is_not_an_item() -> None:
     reading = _reader(items=PATHS[:1]).read("and the third one?", ["What career paths exist?"])
     assert reading.form != "item"
