@@ -1,5 +1,5 @@
 """Chunks → vectors: every view of each chunk and each of its answer sentences, and the token
-states of each chunk's text alone (retriever/alignment.py), in one pass.
+states of each chunk's two views (retriever/alignment.py), in one pass.
 
 Shared by ingest (new chunks only, the rest copied from the live build) and by evaluation (a
 build's chunks under another model).
@@ -31,16 +31,23 @@ def embed_chunks(
     if not chunks:
         return np.zeros((0, len(VIEWS), embedder.dim), dtype=np.float32), [], []
     in_context, alone_texts = zip(*(view_texts(c) for c in chunks), strict=True)
-    # The text-alone view is the one whose tokens are kept: the same call gives both.
-    alone, tokens = embedder.encode_tokens(alone_texts, on_batch=on_batch)
-    rest = [t for c, s in zip(in_context, sentences, strict=True) for t in (c, *s)]
-    vectors = embedder.encode(rest, on_batch=on_batch)
+    # Both views' tokens are kept, from the calls that give their vectors: the text read alone,
+    # and read after its section title, which holds the subject of a list item or a roadmap step
+    # ("How to transition into AI or ML engineering") that its own words never name.
+    alone, alone_tokens = embedder.encode_tokens(alone_texts, on_batch=on_batch)
+    context, context_tokens = embedder.encode_tokens(in_context, on_batch=on_batch)
+    rest = [t for s in sentences for t in s]
+    vectors = embedder.encode(rest, on_batch=on_batch) if rest else np.zeros((0, embedder.dim))
     views, per_chunk, row = [], [], 0
     for n, s in enumerate(sentences):
-        views.append(np.stack([vectors[row], alone[n]]))
-        per_chunk.append(vectors[row + 1 : row + 1 + len(s)])
-        row += 1 + len(s)
-    return np.stack(views).astype(np.float32), per_chunk, [passage_rows(t) for t in tokens]
+        views.append(np.stack([context[n], alone[n]]))
+        per_chunk.append(vectors[row : row + len(s)])
+        row += len(s)
+    tokens = [
+        np.concatenate([passage_rows(a), passage_rows(c)])
+        for a, c in zip(alone_tokens, context_tokens, strict=True)
+    ]
+    return np.stack(views).astype(np.float32), per_chunk, tokens
 
 
 def embedded_build(manifest: Manifest, chunks: Sequence[Chunk], embedder: Embedder) -> IndexBuild:

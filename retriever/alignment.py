@@ -4,8 +4,8 @@ Each content wordpiece of the question (no stop word, no punctuation) takes its 
 any wordpiece of the passage, in the model's last hidden states (as ColBERT scores a passage);
 `align` is their mean. A near miss ("which GREL function turns text into all caps?" of a guide
 that mentions GREL) matches a passage as a whole, as the pooled cosine sees it, while some of its
-own words match nothing in it. Ingest stores each passage's states with the index; a question's
-come from the model call that embeds it.
+own words match nothing in it. Ingest stores each passage's states with the index, read alone and
+read after its section title; a question's come from the model call that embeds it.
 """
 
 from __future__ import annotations
@@ -71,8 +71,9 @@ def alignment(question: np.ndarray, passage: np.ndarray) -> float:
 
 
 class PassageTokens(ChunkRows):
-    """Every chunk's passage rows (of its text alone), in chunk order: float16 on disk, float32
-    in memory (converting them per question would cost more than the product)."""
+    """Every chunk's passage rows, in chunk order: those of its text read alone, then those of
+    its text read after its section title (a word's best match may be in either). float16 on
+    disk, float32 in memory (converting them per question would cost more than the product)."""
 
     noun = "token states"
     unit = "tokens"

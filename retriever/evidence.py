@@ -9,9 +9,10 @@ and by words, in measures that mean the same in any guide.
 - agree: the words' ranking (BM25) has the meaning's best passage in its first five;
 - bm25: the words' best score; terms: how many content words the question has;
 - figure_missing: the question asks for a number and the best passages give none;
-- align: how much of the question the best passage holds, wordpiece by wordpiece, by meaning
-  (retriever/alignment.py): a near miss matches a passage's topic and leaves its own ask
-  unmatched.
+- align: how much of the question one of the best three passages holds, wordpiece by
+  wordpiece, by meaning (retriever/alignment.py): a near miss matches a passage's topic and
+  leaves its own ask unmatched. The best of three, not the first: in an index of many guides
+  the first is often another guide's passage on a word the question shares with it.
 
 Only the words a turn itself brings count for cover and unknown ("and in Germany?"), so a
 follow-up is judged on what it adds.
@@ -55,11 +56,12 @@ class Indexed(Protocol):
 
 # What the judge was fitted on beyond the features' names: bump it when a feature's meaning or the
 # ranking it reads changes, and `guide-rag tune` fits the judge again.
-VERSION = 1
+VERSION = 2
 FEATURES = (
     "cos1", "gap", "smax", "cover", "unknown", "agree", "bm25", "terms", "figure_missing", "align",
 )  # fmt: skip
 DEPTH = 5  # the passages evidence reads, whatever top_k a caller asks for
+ALIGN_DEPTH = 3  # the passages `align` reads (1 and 3 measured: docs/abstention.md)
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d+\b")
 _WANTS_FIGURE = re.compile(
     r"\b(how (much|many|long|often|old)|cost|costs|price|pricing|salary|salaries|fee|fees|"
@@ -123,5 +125,6 @@ class EvidenceReader:
         missing = float(wants and not any(self._figures[c.index] for c in top[:3]))
         return Evidence(
             (cos1, gap, smax, cover, unknown, agree, math.log1p(float(bm25.max(initial=0.0))),
-             math.log1p(len(asked)), missing, alignment(rows, self.build.tokens.of(top[0].index)))
+             math.log1p(len(asked)), missing,
+             max(alignment(rows, self.build.tokens.of(c.index)) for c in top[:ALIGN_DEPTH]))
         )  # fmt: skip

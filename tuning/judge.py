@@ -54,13 +54,22 @@ class Questions:
         return sum(len(g.questions.questions) + len(g.questions.out_of_scope) for g in self.guides)
 
 
-def evidence_of(
-    embedder: Embedder, questions: Questions, mode: Mode
-) -> tuple[list[Evidence], list[Evidence]]:
-    """(in scope, out of scope): the evidence of every question, asked as /ask asks it, of its
-    guide alone and of all the guides together."""
-    together = (questions.chunks, tuple(g.questions for g in questions.guides))
-    alone = [(g.chunks, (g.questions,)) for g in questions.guides]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidences:
+    """The evidence of questions in and out of scope, and the guide of each in-scope one."""
+
+    ins: tuple[Evidence, ...]
+    outs: tuple[Evidence, ...]
+    guides: tuple[str, ...]  # parallel to `ins`
+
+
+def evidence_of(embedder: Embedder, questions: Questions, mode: Mode) -> Evidences:
+    """The evidence of every question, asked as /ask asks it, of its guide alone and of all
+    the guides together."""
+    named = [(g.chunks[0].document_id if g.chunks else str(n), g.questions)
+             for n, g in enumerate(questions.guides)]  # fmt: skip
+    together = (questions.chunks, tuple(named))
+    alone = [(g.chunks, (pair,)) for g, pair in zip(questions.guides, named, strict=True)]
     embedder = _Remembered(embedder)
     # Every question in batches, once: asked one by one (as /ask asks) and of two indexes, they
     # were most of a tune's time (py-spy: 51% in single-question ONNX runs, 35% in chunks).
@@ -70,11 +79,13 @@ def evidence_of(
     )
     ins: list[Evidence] = []
     outs: list[Evidence] = []
+    guides: list[str] = []
     for chunks, sets in (*alone, together) if len(alone) > 1 else alone:
         qa = _qa(embedder, chunks, mode)
-        ins += [qa.judge(q.question) for s in sets for q in s.questions]
-        outs += [qa.judge(o.question) for s in sets for o in s.out_of_scope]
-    return ins, outs
+        ins += [qa.judge(q.question) for _, s in sets for q in s.questions]
+        outs += [qa.judge(o.question) for _, s in sets for o in s.out_of_scope]
+        guides += [name for name, s in sets for _ in s.questions]
+    return Evidences(ins=tuple(ins), outs=tuple(outs), guides=tuple(guides))
 
 
 class _Remembered(Wrapped):
@@ -126,16 +137,16 @@ def fit_judge(ins: Sequence[Evidence], outs: Sequence[Evidence]) -> Judge:
     )
 
 
-def calibrate(
-    judge: Judge, ins: Sequence[Evidence], outs: Sequence[Evidence], source: str
-) -> Calibration:
+def calibrate(judge: Judge, dev: Evidences, source: str) -> Calibration:
     rule = Abstention(0.0, source, judge)
-    fit = fit_threshold([rule.score(e) for e in ins], [rule.score(e) for e in outs],
-                        MAX_FALSE_ABSTENTION)  # fmt: skip
+    fit = fit_threshold([rule.score(e) for e in dev.ins], [rule.score(e) for e in dev.outs],
+                        MAX_FALSE_ABSTENTION, dev.guides)  # fmt: skip
+    ins, outs = dev.ins, dev.outs
     return Calibration(
         judge=judge, threshold=round(fit.threshold, 4), source=source,
         fitted={"budget": MAX_FALSE_ABSTENTION,
                 "dev_false_abstention": round(fit.false_abstention, 4),
+                "dev_worst_guide_false_abstention": round(fit.worst_guide, 4),
                 "dev_out_of_scope_abstained": round(fit.abstained, 4),
                 "dev_in_scope": len(ins), "dev_out_of_scope": len(outs)},
     )  # fmt: skip

@@ -59,9 +59,10 @@ def _fit_judge(settings: Settings, p: Plan, folder: Path, at: Path) -> None:
         return
     # ONNX runs it several times faster than torch; named for where it will live.
     embedder = embedder_of(settings, ModelFiles(str(folder), at))
-    judge = fit_judge(*evidence_of(embedder, p.train, settings.retrieval.retriever))
+    train = evidence_of(embedder, p.train, settings.retrieval.retriever)
+    judge = fit_judge(train.ins, train.outs)
     calibration = calibrate(
-        judge, *evidence_of(embedder, p.dev, settings.retrieval.retriever),
+        judge, evidence_of(embedder, p.dev, settings.retrieval.retriever),
         source_of(p.train, p.dev, folder),
     )  # fmt: skip
     tmp = at / f".{JUDGE_FILE}.tmp"

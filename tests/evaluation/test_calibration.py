@@ -50,6 +50,21 @@ def test_threshold_prefers_in_scope_questions_when_distributions_overlap() -> No
         fit_threshold([], [0.1])
 
 
+def test_no_guide_pays_for_the_others_false_abstention_budget() -> None:
+    # Pooled, a quarter of eight may abstain: both of guide b's lowest, half of that guide.
+    ins = [0.3, 0.35, 0.6, 0.7, 0.8, 0.8, 0.9, 0.9]
+    guides = ["b", "b", "b", "b", "a", "a", "a", "a"]
+    outs = [0.1, 0.32, 0.5]
+    pooled = fit_threshold(ins, outs, 0.25)
+    assert pooled.false_abstention == 0.25 and pooled.abstained == 1.0
+    assert pooled.threshold > 0.35  # half of guide b abstains
+    each = fit_threshold(ins, outs, 0.25, guides)  # one of guide b's four may abstain
+    assert each.worst_guide == 0.25 and each.false_abstention == 0.125
+    assert 0.32 < each.threshold < 0.35 and each.abstained == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="guides"):
+        fit_threshold(ins, [0.1], 0.25, guides[1:])
+
+
 def test_an_index_records_its_models_rule_and_adding_a_guide_keeps_it(
     fake_settings: Settings,
 ) -> None:

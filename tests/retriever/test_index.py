@@ -93,13 +93,18 @@ def test_repeated_questions_reuse_their_embedding(built: Path, fake_settings: Se
     assert len(embedder.calls) == 2
 
 
-def test_each_passage_keeps_its_token_states(built: Path, fake_settings: Settings) -> None:
+def test_each_passage_keeps_its_token_states_alone_and_after_its_title(
+    built: Path, fake_settings: Settings
+) -> None:
     build = load_index(built.parent.parent)
     assert len(build.tokens) == len(build.chunks)
     fake = FakeEmbedder()
     for i in (0, len(build.chunks) - 1):
-        expected = passage_rows(fake.encode_tokens([build.chunks[i].text])[1][0])
+        chunk = build.chunks[i]
+        alone, in_context = fake.encode_tokens([chunk.text, chunk.embed_text])[1]
+        expected = np.concatenate([passage_rows(alone), passage_rows(in_context)])
         np.testing.assert_array_equal(build.tokens.of(i), expected)
+        assert chunk.section and chunk.embed_text.startswith(chunk.section)
 
 
 def test_token_states_of_other_chunks_are_refused(built: Path, fake_settings: Settings) -> None:
