@@ -31,7 +31,8 @@ from retriever.types import Chunk
 
 # 2: two embedded views per chunk, BM25, calibration; 3: chunk leads, model fingerprint;
 # 4: one vector per answer sentence; 5: sentence offsets stored, the model and the calibration
-# as typed records; 6: each passage's token states (retriever/alignment.py)
+# as typed records; 6: each passage's token states (retriever/alignment.py); 7: those of both
+# views, the text read alone and read after its section title
 FORMAT_VERSION = 7
 CURRENT = "CURRENT"
 BUILDS = "builds"

@@ -141,14 +141,13 @@ def calibrate(judge: Judge, dev: Evidences, source: str) -> Calibration:
     rule = Abstention(0.0, source, judge)
     fit = fit_threshold([rule.score(e) for e in dev.ins], [rule.score(e) for e in dev.outs],
                         MAX_FALSE_ABSTENTION, dev.guides)  # fmt: skip
-    ins, outs = dev.ins, dev.outs
     return Calibration(
         judge=judge, threshold=round(fit.threshold, 4), source=source,
         fitted={"budget": MAX_FALSE_ABSTENTION,
                 "dev_false_abstention": round(fit.false_abstention, 4),
                 "dev_worst_guide_false_abstention": round(fit.worst_guide, 4),
                 "dev_out_of_scope_abstained": round(fit.abstained, 4),
-                "dev_in_scope": len(ins), "dev_out_of_scope": len(outs)},
+                "dev_in_scope": len(dev.ins), "dev_out_of_scope": len(dev.outs)},
     )  # fmt: skip
 
 
