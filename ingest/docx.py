@@ -110,14 +110,20 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
 def _text(paragraph: Any) -> str:
     """The paragraph's text with changes tracked in it as accepted: python-docx reads the runs a
     paragraph holds, not those inside a tracked insertion (`w:ins`), so a draft's added words
-    were lost."""
-    element = paragraph._p
-    if not element.xpath("./w:ins | ./w:moveTo"):
-        return str(paragraph.text)
-    from docx.text.run import Run
+    were lost. Each run's pieces are read as python-docx reads them (a tab, a break, a
+    non-breaking hyphen), with one compiled XPath: python-docx's own `text` builds an XPath
+    evaluator for each run and paragraph, two thirds of the time a 30,000-paragraph file took."""
+    return "".join(str(piece) for piece in _run_pieces()(paragraph._p))
 
-    runs = element.xpath("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r")
-    return "".join(Run(r, paragraph).text for r in runs)
+
+@functools.cache
+def _run_pieces() -> Any:
+    from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library
+
+    runs = ("./w:r", "./w:hyperlink/w:r", "./w:ins/w:r", "./w:moveTo/w:r")
+    pieces = ("w:br", "w:cr", "w:noBreakHyphen", "w:ptab", "w:t", "w:tab")
+    path = " | ".join(f"{run}/{piece}" for run in runs for piece in pieces)
+    return etree.XPath(path, namespaces={"w": _BOX_NAMESPACES["w"]})
 
 
 def _inner_content(element: Any, parent: Any, guard: Guard, depth: int = 0) -> Iterator[Any]:
@@ -144,7 +150,7 @@ def _inner_content(element: Any, parent: Any, guard: Guard, depth: int = 0) -> I
 
 @functools.cache
 def _text_boxes() -> Any:
-    from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library
+    from lxml import etree
 
     return etree.XPath(_TEXT_BOXES, namespaces=_BOX_NAMESPACES)
 

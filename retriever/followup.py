@@ -111,7 +111,6 @@ class Reading:
     read_with: tuple[str, ...] = ()
     focus: str = ""
     form: Form = "alone"
-    also: tuple[str, ...] = ()  # other readings whose rankings retrieval fuses with this one's
     asked: str = ""  # the turn as the user typed it
 
 

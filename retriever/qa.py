@@ -26,7 +26,6 @@ from retriever.index import IndexBuild, load_index
 from retriever.limits import MAX_HISTORY, MAX_QUESTION_CHARS, Backend, Mode, check_query
 from retriever.memo import Memo
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
-from retriever.search.hybrid import reciprocal_rank_fusion
 from retriever.titles import Titles
 from retriever.types import Answer, Hit
 
@@ -147,7 +146,7 @@ class QA:
         # data, not the model's weights (0.2 ms of a 8.3 ms question, measured in-process).
         self.build.lexical.scores(question)
         query = self.query(question)
-        pool = self._pool(query, reading, max(k, ABSTAIN_DEPTH), keep)
+        pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
         evidence = self._evidence(pool, reading)
         named = self.titles.named(reading.focus)
         if named:
@@ -171,7 +170,7 @@ class QA:
         """What abstention weighs for a question (what the judge is trained and calibrated on),
         read as `ask` reads it, whatever `documents` it is filtered to."""
         reading = self._asked(check_query(question, ABSTAIN_DEPTH), history)
-        pool = self._pool(self.query(reading.text), reading, ABSTAIN_DEPTH, None)
+        pool = self.searcher.search(self.query(reading.text), ABSTAIN_DEPTH, None)
         return self._evidence(pool, reading)
 
     def warm_up(self) -> None:
@@ -207,18 +206,6 @@ class QA:
                     f"a question is {len(turn)} characters; the limit is {MAX_QUESTION_CHARS}",
                 )
         return self.reader.read(question, [t for t in history if t.strip()])
-
-    def _pool(self, query: Query, reading: Reading, n: int, keep: Keep | None) -> list[Candidate]:
-        """The ranking for `query`, fused with the other readings' when there are any (rank
-        fusion; each candidate keeps its cosine to `query`)."""
-        pool = self.searcher.search(query, n, keep)
-        if not reading.also:
-            return pool
-        rankings = [[c.index for c in pool]]
-        rankings += [[c.index for c in self.searcher.search(self.query(t), n, keep)]
-                     for t in reading.also]  # fmt: skip
-        fused = reciprocal_rank_fusion(rankings)[:n]
-        return [Candidate(i, self.build.dense.score(query.vector, i)) for i, _ in fused]
 
     def _items(self, earlier: Reading) -> list[str]:
         """The items (or sentences) of the answer to an earlier question, in order."""

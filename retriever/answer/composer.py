@@ -3,14 +3,15 @@
 No text is generated. The composer picks which retrieved sentences answer the question and puts
 them in reading order. Its shape follows the question: a comparison leads with the table row the
 question names, a list question lists the items, and a question about pay prefers the sentences
-that carry the figures.
+that carry the figures. A guide's "Yes, " or "No, " leads only the answer to a question that
+asks yes or no; elsewhere the sentence is quoted from the word after it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,6 +22,8 @@ from retriever.answer.shape import Shape
 from retriever.answer.terms import TermWeights, terms
 from retriever.types import Answer, Chunk, Hit
 
+# "Yes, " or "No — " opening a sentence that goes on (not "No degree is needed").
+_REPLY = re.compile(r"^(?:Yes|No)\s*[,—–-]\s*(?=\w)")
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
 MAX_SENTENCES = 3
 MAX_ITEMS = 8
@@ -79,7 +82,7 @@ class Composer:
     def compose(self, question: str, shape: Shape, context: Context) -> Answer:
         if context.section:  # two items or more: sections of one are not given whole
             # "What are the key takeaways?": the section it names is the answer, all of it.
-            return _listed(context.section[:MAX_ITEMS])
+            return _answered(_listed(context.section[:MAX_ITEMS]), shape)
         top = context.top
         best = max(h.score for h in context.hits)
         floor = max(self.min_score, best - self.margin)
@@ -95,7 +98,7 @@ class Composer:
             # The list the retriever ranked first, not one whose intro merely shares a word.
             items = context.list_of(top)[:MAX_ITEMS]
             if len(items) >= 2:
-                return _listed(items)
+                return _answered(_listed(items), shape)
         if shape.comparison:
             # A row the question names leads even if it retrieved weakly: it is the comparison.
             named = self._rank(question, context.named_rows, shape, context.vector)
@@ -103,12 +106,12 @@ class Composer:
             if rows and rows[0].hit.score >= self.min_score:
                 row = rows[0].hit.chunk.id
                 rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
-                return render([rows[0].piece, *(s.piece for s in _reading_order(rest))])
+                return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
         chosen = ranked[:MAX_SENTENCES]
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
-        return render([s.piece for s in _reading_order(chosen)])
+        return _answered([s.piece for s in _reading_order(chosen)], shape)
 
     def _rank(
         self, question: str, hits: Sequence[Hit], shape: Shape, vector: np.ndarray | None
@@ -146,11 +149,21 @@ class Composer:
         return cached
 
 
-def _listed(items: Sequence[Hit]) -> Answer:
+def _listed(items: Sequence[Hit]) -> list[Piece]:
     """The items as bullets, after their list's lead sentence when it has one."""
     bullets = [Piece(h, h.chunk.own_text, bullet=True) for h in items]
     lead = items[0].chunk.lead
-    return render([Piece(items[0], lead), *bullets] if lead else bullets)
+    return [Piece(items[0], lead), *bullets] if lead else bullets
+
+
+def _answered(pieces: Sequence[Piece], shape: Shape) -> Answer:
+    """The pieces rendered; a "Yes, " or "No, " that opens one is left out unless the question
+    asks for it ("what do devs need to make the jump?"), the rest of the sentence quoted as it
+    stands after an ellipsis: "…software developers transition successfully by gaining...". The
+    guide's words are not recased, so a fact quoted from mid-sentence still reads the same."""
+    if not shape.yes_no:
+        pieces = [replace(p, text=_REPLY.sub("…", p.text, count=1)) for p in pieces]
+    return render(pieces)
 
 
 def _same_section(a: Hit, b: Hit) -> bool:

@@ -13,6 +13,16 @@ _LIST = re.compile(
     r"|\b(steps|roadmap|paths|options|tools|examples|responsibilities|challenges|roles)\b",
     re.I,
 )
+# A question a yes or a no answers: its last question opens with an auxiliary ("can a dev switch
+# to ML?", "I'm a Go dev. Is it realistic...?"); "can you tell me how..." asks for the how.
+_YES_NO = re.compile(
+    r"^(?:(?:so|and|but|ok|okay|well|hey|hi),?\s+)?"
+    r"(?:is|isn't|are|aren't|am|was|were|can|can't|could|do|don't|does|doesn't|did|should|"
+    r"shall|will|won't|would|has|have|had|must|may|might|need)\b"
+    r"(?!\s+(?:you|u)\s+(?:tell|explain|list|give|describe|show|summari[sz]e|walk|help)\b)",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NUMBER = re.compile(
     r"\b(salar\w*|earn\w*|pay\w*|paid|make|compensation|income|how much|money|\$)", re.I
 )
@@ -23,6 +33,9 @@ class Shape:
     comparison: bool  # lead with the table row the question names
     listing: bool  # return the whole list the best item belongs to
     figures: bool  # prefer sentences that carry numbers
+    # A yes or a no may lead the answer; to any other question a guide's "Yes, ..." (its FAQ's
+    # answer to another question) reads as an answer to something not asked.
+    yes_no: bool = False
     # The sections it asks for by their titles (retriever/titles.py): one that is a list or a
     # table is the answer, whole.
     sections: frozenset[str] = frozenset()
@@ -33,5 +46,13 @@ def shape_of(question: str, sections: frozenset[str] = frozenset()) -> Shape:
         comparison=bool(COMPARISON.search(question)),
         listing=bool(_LIST.search(question)),
         figures=bool(_NUMBER.search(question)),
+        yes_no=bool(_YES_NO.match(_last_question(question))),
         sections=sections,
     )
+
+
+def _last_question(question: str) -> str:
+    """The last sentence that asks (ends with "?"), else the last sentence."""
+    said = [s for s in _SENTENCE_END.split(question.strip()) if s]
+    asking = [s for s in said if s.rstrip().endswith("?")]
+    return (asking or said or [""])[-1]

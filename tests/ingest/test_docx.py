@@ -176,6 +176,33 @@ def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
     ]
 
 
+def test_a_runs_tabs_breaks_hyphens_and_links_read_as_python_docx_reads_them(
+    tmp_path: Path,
+) -> None:
+    """The paragraph's text is gathered with one XPath, not python-docx's `text`: each piece of
+    a run it reads, and the runs of a hyperlink, must still be there, in order."""
+    from docx import Document as new_document
+    from docx.oxml import OxmlElement
+
+    doc = new_document()
+    doc.add_heading("Leave", 1)
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run("A")
+    for tag, text in (("w:tab", None), ("w:t", "well"), ("w:noBreakHyphen", None),
+                      ("w:t", "known"), ("w:br", None), ("w:t", "policy")):  # fmt: skip
+        piece = OxmlElement(tag)
+        if text:
+            piece.text = text
+        run._r.append(piece)
+    link = OxmlElement("w:hyperlink")
+    link.append(paragraph.add_run(" covers it.")._r)  # moved from the paragraph into the link
+    paragraph._p.append(link)
+    assert paragraph.text == "A\twell-known\npolicy covers it."  # what python-docx reads
+    doc.save(str(tmp_path / "leave.docx"))
+    read = load_document(tmp_path / "leave.docx", "handbook")
+    assert [u.text for s in read.sections for u in s.units] == ["A well-known policy covers it."]
+
+
 def test_text_in_a_text_box_is_read_once(tmp_path: Path) -> None:
     """A callout in a text box: Word writes it as a drawing and again, for older readers, as
     VML in mc:Fallback; python-docx reads neither."""

@@ -98,6 +98,29 @@ def test_faq_answers_never_repeat_their_question() -> None:
     )
 
 
+def test_a_yes_or_no_leads_only_the_answer_to_a_yes_no_question() -> None:
+    faq = chunk("f", "Can I switch?\nYes, developers switch often.", "faq", lead="Can I switch?")
+    asked = "what do developers need to switch"
+    assert compose(asked, context((faq, 0.7))) == "…developers switch often. [1]"
+    told = "Can you tell me how developers switch?"
+    assert compose(told, context((faq, 0.7))) == "…developers switch often. [1]"
+    personal = "I'm a Go dev with 5 years. Can developers switch?"
+    assert compose(personal, context((faq, 0.7))) == "Yes, developers switch often. [1]"
+    no = chunk("n", "No degree is needed. No, a PhD is not required.")
+    assert compose("what degree do developers need", context((no, 0.7))) == (
+        "No degree is needed. [1] …a PhD is not required. [1]"
+    )
+
+
+def test_yes_no_questions() -> None:
+    asks = ["can a swe become ai eng", "Is a degree required?", "need prod projects to switch?",
+            "so do I need a PhD", "I'm a Go dev. Is it realistic for me?"]  # fmt: skip
+    assert all(shape_of(q).yes_no for q in asks)
+    others = ["what do devs need to pick up", "Can you tell me how to switch?",
+              "how much do AI engineers earn? I'm in Berlin.", "which pays more"]  # fmt: skip
+    assert not any(shape_of(q).yes_no for q in others)
+
+
 def test_question_shapes() -> None:
     assert shape_of("AI vs ML salary").comparison and shape_of("AI vs ML salary").figures
     assert shape_of("Which tools do ML engineers use?").listing
