@@ -85,6 +85,23 @@ def test_whole_list_with_its_intro_from_the_chunks_lead() -> None:
     assert text == "Paths often lead to:\n- Item 0 [1]\n- Item 1 [2]\n- Item 2 [3]"
 
 
+def test_bare_items_that_answer_nothing_alone_come_with_their_list_and_its_lead() -> None:
+    lead = "In the architecture review, the compliance officer examines a diagram that shows:"
+    names = ["Proprietary components", "Communication protocols", "Component dependencies"]
+    items = [chunk(f"i{n}", f"{lead}\n- {name}", "list_item", position=n, lead=lead)
+             for n, name in enumerate(names)]  # fmt: skip
+    asked = "Who performs the architecture review?"  # not a list question
+    text = compose(asked, context(*((c, 0.6 - c.position / 100) for c in items)))
+    assert text == f"{lead}\n- Proprietary components [1]\n- Communication protocols [2]\n" + (
+        "- Component dependencies [3]"
+    )
+    said = "Review the licence of every component before it ships, and record who approved it."
+    long = [chunk(f"l{n}", f"{lead}\n- {said}", "list_item", position=n, lead=lead)
+            for n in range(3)]  # fmt: skip
+    text = compose(asked, context(*((c, 0.6 - c.position / 100) for c in long)))
+    assert "\n- " not in text and lead not in text  # items that say enough speak for themselves
+
+
 def test_list_items_without_a_lead_are_not_a_list() -> None:
     items = [chunk(f"i{n}", f"Item {n}.", "list_item", position=n) for n in range(3)]
     text = compose("Which items are there?", context(*((c, 0.8 - c.position / 100) for c in items)))
