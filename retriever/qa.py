@@ -25,6 +25,7 @@ from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, load_index
 from retriever.limits import MAX_HISTORY, MAX_QUESTION_CHARS, Backend, Mode, check_query
 from retriever.memo import Memo
+from retriever.outline import Outline, asks_outline
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.titles import Titles
 from retriever.types import Answer, Hit
@@ -83,6 +84,7 @@ class QA:
         self.reader = Reader(composer.weights, self._vectors, self._items, build.chunks)
         self.evidence = EvidenceReader(build, composer.weights)
         self.titles = Titles(build.chunks)
+        self.outline = Outline(build.chunks)
 
     @classmethod
     def assemble(
@@ -146,6 +148,9 @@ class QA:
         # data, not the model's weights (0.2 ms of a 8.3 ms question, measured in-process).
         self.build.lexical.scores(question)
         query = self.query(question)
+        if reading.form == "alone" and asks_outline(question):
+            # "What does this guide cover?": its headings, which no passage's text says.
+            return self.outline.answer(keep, lambda i: self.build.dense.score(query.vector, i))
         pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
         evidence = self._evidence(pool, reading)
         named = self.titles.named(reading.focus)

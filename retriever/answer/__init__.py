@@ -2,7 +2,7 @@
 
 from retriever.answer.composer import Composer
 from retriever.answer.context import Context, RetrievedOnly, WholeLists, Widener
-from retriever.answer.render import ABSTAIN_TEXT, abstain, render_text
+from retriever.answer.render import ABSTAIN_TEXT, Piece, abstain, render, render_text
 from retriever.answer.shape import Shape, shape_of
 from retriever.answer.terms import TermWeights
 
@@ -10,12 +10,14 @@ __all__ = [
     "ABSTAIN_TEXT",
     "Composer",
     "Context",
+    "Piece",
     "RetrievedOnly",
     "Shape",
     "TermWeights",
     "WholeLists",
     "Widener",
     "abstain",
+    "render",
     "render_text",
     "shape_of",
 ]

@@ -1,0 +1,78 @@
+"""Questions about a guide as a whole ("what does this guide cover?", "table of contents"): its
+sections in reading order, each cited to its first passage; in an index of several guides, the
+guides, each cited to its first passage.
+
+Retrieval cannot answer them: no passage says what its guide covers, so the judge abstained with
+"The guide does not cover this question" on the most natural first question about a new guide.
+The answer is the guide's own headings, nothing written for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from retriever.answer import Piece, render
+from retriever.search import Keep
+from retriever.types import Answer, Chunk, Hit
+
+MAX_ENTRIES = 25  # sections (or guides) listed, in reading order
+_WORD = re.compile(r"[a-z]+")
+# Every word of such a question is one of these ("what's" is "what" and "s")...
+_ABOUT_A_GUIDE = frozenset({
+    "what", "whats", "s", "which", "does", "do", "is", "are", "the", "a", "an", "this", "that",
+    "these", "of", "in", "on", "about", "me", "us", "i", "you", "please", "can", "could", "would",
+    "tell", "show", "give", "list", "all", "every", "everything", "it", "its", "there", "here",
+    "guide", "guides", "doc", "docs", "document", "documents", "article", "handbook", "manual",
+    "book", "cover", "covers", "covered", "covering", "topic", "topics", "section", "sections",
+    "chapter", "chapters", "part", "parts", "content", "contents", "table", "outline", "overview",
+    "structure",
+})  # fmt: skip
+# ...and one of these asks for its parts. Not "summary" or "main points": those ask for what it
+# concludes, which its passages say (a "Key takeaways" section).
+_ASKS_PARTS = frozenset({
+    "cover", "covers", "covered", "covering", "topic", "topics", "section", "sections", "chapter",
+    "chapters", "contents", "outline", "overview", "structure",
+})  # fmt: skip
+_WHATS_IN = re.compile(
+    r"^\s*what(?:'s|s| is)\s+in\s+(?:this|the)\s+(?:guide|doc|document|article|handbook|manual)"
+    r"\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def asks_outline(question: str) -> bool:
+    said = set(_WORD.findall(question.lower()))
+    if said and said <= _ABOUT_A_GUIDE and said & _ASKS_PARTS:
+        return True
+    return bool(_WHATS_IN.match(question))
+
+
+class Outline:
+    """Each guide's sections, in reading order, with the index of each one's first passage."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = chunks
+        firsts: dict[str, dict[str, int]] = {}
+
+        def place(i: int) -> tuple[str, int]:
+            return chunks[i].document_id, chunks[i].position
+
+        for i in sorted(range(len(chunks)), key=place):
+            firsts.setdefault(chunks[i].document_id, {}).setdefault(chunks[i].section, i)
+        self._sections = {d: list(sections.values()) for d, sections in firsts.items()}
+
+    def answer(self, keep: Keep | None, score: Callable[[int], float]) -> Answer:
+        """The sections of the one guide `keep` allows (or the index holds), else the guides.
+        `score(i)`: the question's cosine to passage i, as every citation carries."""
+        guides = {d: s for d, s in self._sections.items() if keep is None or keep(s[0])}
+        if len(guides) == 1:
+            (starts,) = guides.values()
+            entries = [(i, self.chunks[i].section) for i in starts]
+        else:
+            entries = [(s[0], self.chunks[s[0]].document_title) for s in guides.values()]
+        pieces = [
+            Piece(Hit(self.chunks[i], score(i), rank), title, bullet=True)
+            for rank, (i, title) in enumerate(entries[:MAX_ENTRIES], start=1)
+        ]
+        return render(pieces)

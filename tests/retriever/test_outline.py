@@ -1,0 +1,71 @@
+"""Questions about a guide as a whole are answered with its headings, in reading order, cited."""
+
+from __future__ import annotations
+
+import pytest
+
+from retriever.outline import Outline, asks_outline
+from retriever.qa import QA
+from retriever.types import Chunk
+from tests.helpers import make_chunk
+
+ASKS = [
+    "what does this guide cover?",
+    "What topics are covered?",
+    "table of contents",
+    "What's in this guide?",
+    "give me an overview",
+    "what are the sections of the document",
+]
+OTHERS = [
+    "what topics are covered in quantum physics?",  # names what it asks about
+    "main points of the guide",  # asks what it concludes: its passages say
+    "summarize the guide",
+    "what does an AI engineer cover in a code review?",
+    "which section covers salaries?",
+]
+
+
+@pytest.mark.parametrize("question", ASKS)
+def test_questions_about_the_guide_as_a_whole(question: str) -> None:
+    assert asks_outline(question)
+
+
+@pytest.mark.parametrize("question", OTHERS)
+def test_questions_about_something_in_it(question: str) -> None:
+    assert not asks_outline(question)
+
+
+def _chunk(cid: str, document: str, section: str, position: int) -> Chunk:
+    return make_chunk(cid, f"Text of {section}.", document_id=document,
+                      document_title=f"The {document} guide", section=section,
+                      position=position)  # fmt: skip
+
+
+def test_one_guide_lists_its_sections_in_reading_order_each_cited_once() -> None:
+    chunks = [_chunk("c", "pay", "Raises", 2), _chunk("a", "pay", "Intro", 0),
+              _chunk("b", "pay", "Intro", 1), _chunk("d", "pay", "FAQ", 3)]  # fmt: skip
+    answer = Outline(chunks).answer(None, lambda i: 0.5)
+    assert answer.text == "- Intro [1]\n- Raises [2]\n- FAQ [3]"
+    assert [c.chunk_id for c in answer.citations] == ["a", "c", "d"]
+    assert not answer.abstained
+
+
+def test_several_guides_list_the_guides_and_a_filter_lists_one_guides_sections() -> None:
+    pay = [_chunk("a", "pay", "Intro", 0), _chunk("b", "pay", "Raises", 1)]
+    leave = [_chunk("c", "leave", "Holidays", 0), _chunk("d", "leave", "Sick days", 1)]
+    chunks = pay + leave
+    outline = Outline(chunks)
+    assert outline.answer(None, lambda i: 0.5).text == (
+        "- The leave guide [1]\n- The pay guide [2]"
+    )
+    only_leave = outline.answer(lambda i: i >= 2, lambda i: 0.5)
+    assert only_leave.text == "- Holidays [1]\n- Sick days [2]"
+
+
+def test_the_shipped_guide_says_what_it_covers_instead_of_abstaining(fake_qa: QA) -> None:
+    answer = fake_qa.ask("What does this guide cover?")
+    sections = list(dict.fromkeys(c.section for c in fake_qa.build.chunks))
+    assert not answer.abstained
+    assert [c.section for c in answer.citations] == sections
+    assert "- FAQ [" in answer.text
