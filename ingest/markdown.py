@@ -18,11 +18,11 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ingest.budgets import Blocks, Guard
 from ingest.html_page import parse_html
-from ingest.site_templates import rendered
 from ingest.structure import Block, BlockKind
 
 # Every pattern stays linear on hostile input: no lazy `.*?` that rescans to the end of the text
 # from each opening brace or bracket.
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 _MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
 # MDX (Docusaurus reads .md as MDX too): its imports and exports (and its {/* comments */},
 # found by `_mdx_comments`: a pattern for them rescans the text from every unclosed "{/*").
@@ -241,7 +241,7 @@ def _inline_text(inline: Token) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak") or _is_break(child):
             parts.append(" ")
-    text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", rendered("".join(parts)))
+    text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
     return _squash(_SITE_MARKS.sub("", _squash(_STRAY_MARKS.sub("", text))))
 
 

@@ -54,18 +54,6 @@ def test_admonitions_are_prose_without_their_markers() -> None:
     ]
 
 
-def test_a_template_that_renders_a_quoted_string_shows_it_and_others_go() -> None:
-    guide = """## Etherpads
-
--  {{'[Pad-of-pads]({}/pad-of-pads)'.format(etherpad)}}: A list of the most used pads.
-- Sign up on {{ site.pads }}{% if x %} today{% endif %}; {{ "ask" | upcase }} the host.
-"""
-    assert _blocks(guide)[1:] == [
-        ("list_item", "Pad-of-pads: A list of the most used pads."),
-        ("list_item", "Sign up on today; the host."),
-    ]
-
-
 def test_spans_are_the_file_offsets_of_admonition_bodies() -> None:
     blocks = parse_markdown(DOCS_SITE, Budgets().start("guide.md"))
     body = next(b for b in blocks if b.text.startswith("Sign on"))
