@@ -22,8 +22,8 @@ from retriever.answer.shape import Shape
 from retriever.answer.terms import TermWeights, terms
 from retriever.types import Answer, Chunk, Hit
 
-# "Yes, " or "No — " opening a sentence that goes on (not "No degree is needed").
-_REPLY = re.compile(r"^(?:Yes|No)\s*[,—–-]\s*(?=\w)")
+# "Yes, " or "No — " opening a sentence that goes on (not "No degree is needed", "No-code tools").
+_REPLY = re.compile(r"^(?:Yes|No)(?:\s*[,—–]|\s+-)\s*(?=\w)")
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
 MAX_SENTENCES = 3
 # Items of one list that say less than this together ("Proprietary components", "Kernel space

@@ -123,9 +123,9 @@ def test_a_yes_or_no_leads_only_the_answer_to_a_yes_no_question() -> None:
     assert compose(told, context((faq, 0.7))) == "…developers switch often. [1]"
     personal = "I'm a Go dev with 5 years. Can developers switch?"
     assert compose(personal, context((faq, 0.7))) == "Yes, developers switch often. [1]"
-    no = chunk("n", "No degree is needed. No, a PhD is not required.")
+    no = chunk("n", "No degree is needed. No, a PhD is not required. No-code tools help.")
     assert compose("what degree do developers need", context((no, 0.7))) == (
-        "No degree is needed. [1] …a PhD is not required. [1]"
+        "No degree is needed. [1] …a PhD is not required. [1] No-code tools help. [1]"
     )
 
 
