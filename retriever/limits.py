@@ -1,6 +1,7 @@
 """Names and bounds every layer shares: the API's schema, the CLI, the settings and the QA that
 enforces them. Light on purpose (no numpy): the settings and the CLI import it at start-up."""
 
+from collections.abc import Sequence
 from typing import Literal
 
 from retriever.errors import InvalidQueryError
@@ -26,3 +27,18 @@ def check_query(question: str, k: int) -> str:
     if not 1 <= k <= MAX_K:
         raise InvalidQueryError("top_k", f"must be between 1 and {MAX_K}, got {k}")
     return stripped
+
+
+def check_history(question: str, history: Sequence[str]) -> str:
+    """`question`, once its chat's earlier questions are within the limits."""
+    if len(history) > MAX_HISTORY:
+        raise InvalidQueryError(
+            "history", f"holds {len(history)} questions; the limit is {MAX_HISTORY}"
+        )
+    for turn in history:
+        if len(turn) > MAX_QUESTION_CHARS:
+            raise InvalidQueryError(
+                "history",
+                f"a question is {len(turn)} characters; the limit is {MAX_QUESTION_CHARS}",
+            )
+    return question

@@ -23,10 +23,11 @@ from retriever.errors import IndexMismatchError, InvalidQueryError
 from retriever.evidence import Evidence, EvidenceReader
 from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, load_index
-from retriever.limits import MAX_HISTORY, MAX_QUESTION_CHARS, Backend, Mode, check_query
+from retriever.limits import Backend, Mode, check_history, check_query
 from retriever.memo import Memo
 from retriever.outline import Outline, asks_outline
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
+from retriever.smalltalk import reply, social
 from retriever.titles import Titles
 from retriever.types import Answer, Hit
 
@@ -138,8 +139,14 @@ class QA:
         history: Sequence[str] = (),
     ) -> Answer:
         """A cited answer; `history` holds the chat's earlier user questions, oldest first."""
-        reading = self._asked(check_query(question, k), history)
-        return self._answer(reading, k, self._keep(documents))
+        check_history(check_query(question, k), history)
+        keep = self._keep(documents)
+        kind = social(question)
+        if kind is not None:
+            # "hi", "thanks!": what the assistant is, about the guides it may answer from.
+            served = self.build.manifest.documents
+            return reply(kind, [d.title for d in served if not documents or d.id in documents])
+        return self._answer(self.reader.read(question, _asked(history)), k, keep)
 
     def _answer(self, reading: Reading, k: int, keep: Keep | None) -> Answer:
         question = reading.text
@@ -200,17 +207,8 @@ class QA:
         return self.evidence.read(pool, encoded.vector, rows, reading.text, reading.focus)
 
     def _asked(self, question: str, history: Sequence[str]) -> Reading:
-        if len(history) > MAX_HISTORY:
-            raise InvalidQueryError(
-                "history", f"holds {len(history)} questions; the limit is {MAX_HISTORY}"
-            )
-        for turn in history:
-            if len(turn) > MAX_QUESTION_CHARS:
-                raise InvalidQueryError(
-                    "history",
-                    f"a question is {len(turn)} characters; the limit is {MAX_QUESTION_CHARS}",
-                )
-        return self.reader.read(question, [t for t in history if t.strip()])
+        check_history(question, history)
+        return self.reader.read(question, _asked(history))
 
     def _items(self, earlier: Reading) -> list[str]:
         """The items (or sentences) of the answer to an earlier question, in order."""
@@ -241,6 +239,11 @@ class QA:
         only = frozenset(documents)
         chunks = self.build.chunks
         return lambda i: chunks[i].document_id in only
+
+
+def _asked(history: Sequence[str]) -> list[str]:
+    """The earlier turns a question may lean on: none empty, none only social ("thanks!")."""
+    return [t for t in history if t.strip() and social(t) is None]
 
 
 def check_model(build: IndexBuild, embedder: Embedder) -> None:
