@@ -17,7 +17,9 @@ from pathlib import Path
 
 from ingest.errors import CorpusError
 
-GUIDE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".mdx", ".html", ".htm", ".pdf", ".docx"})
+GUIDE_SUFFIXES = frozenset(
+    {".txt", ".md", ".markdown", ".mdx", ".rst", ".html", ".htm", ".pdf", ".docx"}
+)
 _KINDS = {
     stat.S_ISFIFO: "a FIFO",
     stat.S_ISCHR: "a character device",

@@ -17,6 +17,7 @@ from ingest.html_page import parse_html
 from ingest.markdown import parse_markdown
 from ingest.parsers import parse_plaintext
 from ingest.pdf import parse_pdf
+from ingest.rst import parse_rst
 from ingest.structure import Block, Document, assemble
 
 TEXT_PARSERS: dict[str, Callable[[str, Guard], list[Block]]] = {
@@ -24,6 +25,7 @@ TEXT_PARSERS: dict[str, Callable[[str, Guard], list[Block]]] = {
     ".md": parse_markdown,
     ".markdown": parse_markdown,
     ".mdx": parse_markdown,
+    ".rst": parse_rst,
     ".html": parse_html,
     ".htm": parse_html,
 }

@@ -243,10 +243,12 @@ def asking_in_a_loop(base: str, body: dict[str, str], most: int = 5000) -> Itera
 
 
 def write_small_guide(fmt: str, path: Path, *, outline: bool = True) -> Path:
-    """SMALL_GUIDE as a .txt, .md, .html, .docx or .pdf file at `path` (suffix added)."""
+    """SMALL_GUIDE as a .txt, .md, .rst, .html, .docx or .pdf file at `path` (suffix added)."""
     target = path.with_suffix(f".{fmt}")
     if fmt in ("txt", "md", "html"):
         target.write_text(_small_text(fmt), encoding="utf-8")
+    elif fmt == "rst":
+        target.write_text(_small_rst(), encoding="utf-8")
     elif fmt == "docx":
         _small_docx(target)
     else:
@@ -285,6 +287,25 @@ def _small_text(fmt: str) -> str:
     if fmt == "html":
         lines.append("</body></html>")
     return "\n".join(lines) + "\n"
+
+
+def _small_rst() -> str:
+    """reStructuredText as Sphinx handbooks write it: a list-table for each table."""
+    lines = ["=" * len(SMALL_TITLE), SMALL_TITLE, "=" * len(SMALL_TITLE), ""]
+    for heading, blocks in SMALL_GUIDE:
+        lines += [heading, "-" * len(heading), ""]
+        for kind, value in blocks:
+            if kind == "p":
+                lines += [str(value), ""]
+            elif kind == "ul":
+                lines += [*(f"* {v}" for v in value), ""]  # type: ignore[attr-defined]
+            else:
+                lines += [".. list-table::", "   :header-rows: 1", ""]
+                for row in value:  # type: ignore[attr-defined]
+                    cells = [str(c) for c in row]
+                    lines += [f"   * - {cells[0]}", *(f"     - {c}" for c in cells[1:])]
+                lines.append("")
+    return "\n".join(lines)
 
 
 def _small_docx(target: Path) -> None:

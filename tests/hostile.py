@@ -151,6 +151,14 @@ def nested_html(path: Path, depth: int = 100_000) -> Path:
     return path
 
 
+def substitutions_rst(path: Path, uses: int = 20_000) -> Path:
+    """150 KB of reStructuredText: one substitution of 8,000 characters used 20,000 times, which
+    docutils would expand to 160 MB of text before anything could count it."""
+    definition = ".. |pay| replace:: " + "salary " * 1_142
+    path.write_text(f"Pay\n===\n\n{definition}\n\n" + "|pay| " * uses, encoding="utf-8")
+    return path
+
+
 def malformed_html(path: Path, tags: int = 40_000) -> Path:
     """120 KB of unclosed `<a ` tags: Python's HTMLParser is quadratic on it (minutes)."""
     path.write_text("<p>Pay.</p>" + "<a " * tags, encoding="utf-8")
@@ -166,6 +174,7 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "shapes.pdf": shapes_pdf,
     "stream-bomb.pdf": stream_bomb_pdf,
     "nested.html": nested_html,
+    "substitutions.rst": substitutions_rst,
 }
 
 

@@ -1,4 +1,5 @@
-"""PDF and Word guides: the same structure as text, Markdown and HTML; bad files skipped."""
+"""PDF, Word and reStructuredText guides: the same structure as text, Markdown and HTML; bad
+files skipped."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tests.helpers import (
     write_small_guide,
 )
 
-FORMATS = ["txt", "md", "html", "docx", "pdf"]
+FORMATS = ["txt", "md", "rst", "html", "docx", "pdf"]
 
 
 def chunks_of(path: Path) -> tuple[list[str], list[str]]:

@@ -4,7 +4,6 @@ nothing, and is never what a follow-up leans on."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
