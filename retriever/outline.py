@@ -1,6 +1,6 @@
 """Questions about a guide as a whole ("what does this guide cover?", "table of contents"): its
-sections in reading order, each cited to its first passage; in an index of several guides, the
-guides, each cited to its first passage.
+sections in reading order, each cited to its first passage; in an index of several guides, and
+for "which guides do you have?", the guides, each cited to its first passage.
 
 Retrieval cannot answer them: no passage says what its guide covers, so the judge abstained with
 "The guide does not cover this question" on the most natural first question about a new guide.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 from retriever.answer import Piece, render
 from retriever.search import Keep
@@ -41,11 +42,24 @@ _WHATS_IN = re.compile(
 )
 
 
-def asks_outline(question: str) -> bool:
+# "Which guides do you have?", "list the documents": the guides themselves, however many.
+_GUIDES = frozenset({"guides", "documents", "docs", "handbooks", "manuals", "articles", "books"})
+_ABOUT_THE_GUIDES = _ABOUT_A_GUIDE | {
+    "have", "available", "know", "got", "answer", "answers", "from", "ones", "use", "read",
+    "indexed", "loaded", "search", "access", "served", "ask",
+}  # fmt: skip
+Asked = Literal["sections", "guides"]
+
+
+def asks_outline(question: str) -> Asked | None:
+    """What a question about the guides as a whole asks for: their sections ("what does this
+    guide cover?"; with several guides, the guides), or the guides ("which guides are there?")."""
     said = set(_WORD.findall(question.lower()))
-    if said and said <= _ABOUT_A_GUIDE and said & _ASKS_PARTS:
-        return True
-    return bool(_WHATS_IN.match(question))
+    if (said and said <= _ABOUT_A_GUIDE and said & _ASKS_PARTS) or _WHATS_IN.match(question):
+        return "sections"
+    if said and said <= _ABOUT_THE_GUIDES and said & _GUIDES:
+        return "guides"
+    return None
 
 
 class Outline:
@@ -62,11 +76,14 @@ class Outline:
             firsts.setdefault(chunks[i].document_id, {}).setdefault(chunks[i].section, i)
         self._sections = {d: list(sections.values()) for d, sections in firsts.items()}
 
-    def answer(self, keep: Keep | None, score: Callable[[int], float]) -> Answer:
-        """The sections of the one guide `keep` allows (or the index holds), else the guides.
-        `score(i)`: the question's cosine to passage i, as every citation carries."""
+    def answer(
+        self, keep: Keep | None, score: Callable[[int], float], asked: Asked = "sections"
+    ) -> Answer:
+        """The sections of the one guide `keep` allows (or the index holds), else the guides;
+        the guides, however many, when `asked` for. `score(i)`: the question's cosine to passage
+        i, as every citation carries."""
         guides = {d: s for d, s in self._sections.items() if keep is None or keep(s[0])}
-        if len(guides) == 1:
+        if len(guides) == 1 and asked == "sections":
             (starts,) = guides.values()
             entries = [(i, self.chunks[i].section) for i in starts]
         else:

@@ -155,9 +155,12 @@ class QA:
         # data, not the model's weights (0.2 ms of a 8.3 ms question, measured in-process).
         self.build.lexical.scores(question)
         query = self.query(question)
-        if reading.form == "alone" and asks_outline(question):
+        outlined = asks_outline(question) if reading.form == "alone" else None
+        if outlined:
             # "What does this guide cover?": its headings, which no passage's text says.
-            return self.outline.answer(keep, lambda i: self.build.dense.score(query.vector, i))
+            return self.outline.answer(
+                keep, lambda i: self.build.dense.score(query.vector, i), outlined
+            )
         pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
         evidence = self._evidence(pool, reading)
         named = self.titles.named(reading.focus)

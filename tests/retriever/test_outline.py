@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from retriever.outline import Outline, asks_outline
 from retriever.qa import QA
 from retriever.types import Chunk
-from tests.helpers import make_chunk
+from tests.helpers import GUIDE, make_chunk
 
 ASKS = [
     "what does this guide cover?",
@@ -18,6 +20,8 @@ ASKS = [
     "what are the sections of the document",
 ]
 OTHERS = [
+    "what guides should I read to become an AI engineer?",
+    "which docs explain pay?",
     "what topics are covered in quantum physics?",  # names what it asks about
     "main points of the guide",  # asks what it concludes: its passages say
     "summarize the guide",
@@ -26,9 +30,32 @@ OTHERS = [
 ]
 
 
+ASKS_GUIDES = [
+    "what guides do you have?",
+    "Which guides are available?",
+    "list the guides",
+    "what documents can you answer from?",
+]
+
+
 @pytest.mark.parametrize("question", ASKS)
 def test_questions_about_the_guide_as_a_whole(question: str) -> None:
-    assert asks_outline(question)
+    assert asks_outline(question) == "sections"
+
+
+@pytest.mark.parametrize("question", ASKS_GUIDES)
+def test_questions_about_which_guides_there_are(question: str) -> None:
+    assert asks_outline(question) == "guides"
+
+
+def test_no_eval_question_or_follow_up_turn_asks_for_the_outline() -> None:
+    turns: list[str] = []
+    for path in sorted((GUIDE.parent / "eval").rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            turns += [row["question"]] if "question" in row else row.get("turns", [])
+    assert len(turns) > 3000
+    assert [t for t in turns if asks_outline(t)] == []
 
 
 @pytest.mark.parametrize("question", OTHERS)
@@ -61,6 +88,8 @@ def test_several_guides_list_the_guides_and_a_filter_lists_one_guides_sections()
     )
     only_leave = outline.answer(lambda i: i >= 2, lambda i: 0.5)
     assert only_leave.text == "- Holidays [1]\n- Sick days [2]"
+    # "Which guides are there?" is answered with the guides, however many the filter leaves.
+    assert outline.answer(lambda i: i >= 2, lambda i: 0.5, "guides").text == "- The leave guide [1]"
 
 
 def test_the_shipped_guide_says_what_it_covers_instead_of_abstaining(fake_qa: QA) -> None:
@@ -69,3 +98,10 @@ def test_the_shipped_guide_says_what_it_covers_instead_of_abstaining(fake_qa: QA
     assert not answer.abstained
     assert [c.section for c in answer.citations] == sections
     assert "- FAQ [" in answer.text
+
+
+def test_the_shipped_guide_names_itself_when_asked_which_guides_there_are(fake_qa: QA) -> None:
+    (title,) = {c.document_title for c in fake_qa.build.chunks}
+    answer = fake_qa.ask("Which guides do you have?")
+    assert answer.text == f"- {title} [1]"
+    assert not answer.abstained
