@@ -50,8 +50,8 @@ class PdfBudget:
             raise self.guard.over("part_bytes", f"its streams unpack past {limit:,} bytes together")
         self.inflated += size
 
-    def drew(self) -> None:
-        self.chars += 1
+    def drew(self, count: int) -> None:
+        self.chars += count
         limit = self.guard.budgets.guide_chars
         if self.chars > limit:
             raise self.guard.over("guide_chars", f"its pages draw more than {limit:,} characters")
@@ -167,9 +167,15 @@ class _GuardedDevice(PDFPageAggregatorWithMarkedContent):
                 "pdf_shapes", f"a page draws more than {guard.budgets.pdf_shapes:,} shapes"
             )
 
-    def render_char(self, *args: Any, **kwargs: Any) -> float:
-        self.budget.drew()
-        return float(super().render_char(*args, **kwargs))
+    def render_string(self, textstate: Any, seq: Any, *args: Any, **kwargs: Any) -> None:
+        # Counted from the string's codes before any character is laid out: a page that draws
+        # 300,000 characters in one string stops at once, not after pdfminer has built 250,000
+        # of them (6 s and ~2 KB each).
+        font = textstate.font
+        if font is not None:
+            codes = (o.encode("latin-1", "replace") if isinstance(o, str) else o for o in seq)
+            self.budget.drew(sum(len(font.decode(c)) for c in codes if isinstance(c, bytes)))
+        super().render_string(textstate, seq, *args, **kwargs)
 
     def paint_path(self, *args: Any, **kwargs: Any) -> None:
         self._shape()  # pdfminer calls this again for each subpath of a path: each counts
