@@ -139,14 +139,14 @@ class QA:
         history: Sequence[str] = (),
     ) -> Answer:
         """A cited answer; `history` holds the chat's earlier user questions, oldest first."""
-        check_history(check_query(question, k), history)
+        asked = check_history(check_query(question, k), history)
         keep = self._keep(documents)
-        kind = social(question)
+        kind = social(asked)
         if kind is not None:
             # "hi", "thanks!": what the assistant is, about the guides it may answer from.
             served = self.build.manifest.documents
             return reply(kind, [d.title for d in served if not documents or d.id in documents])
-        return self._answer(self.reader.read(question, _asked(history)), k, keep)
+        return self._answer(self.reader.read(asked, _leaned_on(history)), k, keep)
 
     def _answer(self, reading: Reading, k: int, keep: Keep | None) -> Answer:
         question = reading.text
@@ -210,8 +210,7 @@ class QA:
         return self.evidence.read(pool, encoded.vector, rows, reading.text, reading.focus)
 
     def _asked(self, question: str, history: Sequence[str]) -> Reading:
-        check_history(question, history)
-        return self.reader.read(question, _asked(history))
+        return self.reader.read(check_history(question, history), _leaned_on(history))
 
     def _items(self, earlier: Reading) -> list[str]:
         """The items (or sentences) of the answer to an earlier question, in order."""
@@ -244,7 +243,7 @@ class QA:
         return lambda i: chunks[i].document_id in only
 
 
-def _asked(history: Sequence[str]) -> list[str]:
+def _leaned_on(history: Sequence[str]) -> list[str]:
     """The earlier turns a question may lean on: none empty, none only social ("thanks!")."""
     return [t for t in history if t.strip() and social(t) is None]
 
