@@ -42,7 +42,7 @@ from ingest.embedder import embedder_for
 from retriever.index import load_index
 from tuning.tune import run_tune
 
-FORMATS = ("md", "txt", "txt-wrapped", "html", "site", "pdf", "docx", "docx-bold", "office")
+FORMATS = ("md", "txt", "txt-wrapped", "rst", "html", "site", "pdf", "docx", "docx-bold", "office")
 COLUMNS = ("hit@1", "fact@3", "chars@3", "answer_facts", "citation_precision", "oos_abstained",
            "false_abstention")  # fmt: skip
 CHROMIUM = Path("/usr/bin/chromium")
@@ -169,6 +169,99 @@ def write_docx(guide: EvalGuide, target: Path, *, styled: bool = True) -> None:
     doc.save(str(target))
 
 
+_RST_ADORN = "=-~^\"'"  # the underline of each heading level; the title is overlined too
+# What would start a list, a comment or a section line if a paragraph began with it.
+_RST_START = re.compile(
+    r"^(?:[-*+]|\d+[.)]|#\.|\(?[a-zA-Z0-9]+\)|\.\.|[=\-~^\"'`:.*+#]{4,})(?=\s|$)"
+)
+
+
+def rst_of(guide: EvalGuide) -> str:
+    """reStructuredText as a Sphinx handbook is written: the title over- and underlined, each
+    heading underlined by its level (no level skipped), lists and nested lists indented under
+    their items, tables as list-tables, code as literal blocks."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown_of(guide))
+    out: list[str] = []
+    if not (tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1"):
+        title = _rst_text(title_of(guide))
+        out += ["=" * len(title), title, "=" * len(title), ""]
+    indents: list[str] = []  # the indent of each open list's items' text
+    markers: list[str] = []
+    levels: list[int] = []  # the Markdown level of each open heading level
+    fresh = False  # the next paragraph opens a list item
+    i = 0
+    while i < len(tokens):
+        t, pad = tokens[i], "".join(indents[:-1]) if indents else ""
+        if t.type == "heading_open":
+            md = int(t.tag[1])
+            while levels and levels[-1] >= md:
+                levels.pop()
+            levels.append(md)
+            text = _rst_text(_inline(tokens[i + 1]))
+            mark = _RST_ADORN[min(len(levels) - 1, len(_RST_ADORN) - 1)] * len(text)
+            out += [mark, text, mark, ""] if md == 1 and len(levels) == 1 else [text, mark, ""]
+            i += 3
+            continue
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            markers.append("* " if t.type.startswith("bullet") else "#. ")
+            indents.append(" " * len(markers[-1]))
+        elif t.type in ("bullet_list_close", "ordered_list_close"):
+            markers.pop()
+            indents.pop()
+            out.append("")
+        elif t.type == "list_item_open":
+            fresh = True
+        elif t.type == "inline" and tokens[i - 1].type == "paragraph_open":
+            inner = "".join(indents)
+            # A Docusaurus admonition's markers (":::caution") inside a paragraph part it.
+            for part in filter(None, _MD_FENCE.split(_inline(t))):
+                text = _rst_text(part)
+                out += [pad + markers[-1] + text if fresh else inner + text, ""]
+                fresh = False
+        elif t.type == "fence" and _MYST.match(t.info):
+            # A MyST directive ("{admonition} Case Study", "{note}"): the same directive in rST.
+            name, title = _MYST.match(t.info).groups()  # type: ignore[union-attr]
+            inner = "".join(indents)
+            body = [line for line in t.content.splitlines() if not re.match(r"^:\w+:", line)]
+            out += [f"{inner}.. {name}:: {_rst_text(title)}".rstrip(), "",
+                    *(f"{inner}   {_rst_text(line)}" for line in body), ""]  # fmt: skip
+        elif t.type in ("fence", "code_block"):
+            inner = "".join(indents)
+            out += [
+                inner + "::",
+                "",
+                *(inner + "   " + line for line in t.content.splitlines()),
+                "",
+            ]
+        elif t.type == "table_open":
+            rows: list[list[str]] = []
+            while tokens[i].type != "table_close":
+                if tokens[i].type == "tr_open":
+                    rows.append([])
+                elif tokens[i].type == "inline":
+                    rows[-1].append(_rst_text(_inline(tokens[i])) or "..")
+                i += 1
+            out += [".. list-table::", "   :header-rows: 1", ""]
+            for row in rows:
+                out += [f"   * - {row[0]}", *(f"     - {cell}" for cell in row[1:])]
+            out.append("")
+        i += 1
+    return "\n".join(out) + "\n"
+
+
+# Markdown's admonition markers (GitHub's "[!NOTE]", Docusaurus' ":::info"): an .rst has none.
+_MD_MARKER = re.compile(r"^(?:\[!\w+\]|:::\s*\w*)\s*")
+_MD_FENCE = re.compile(r"\s*:::\w*\s*")
+_MYST = re.compile(r"^\{([\w-]+)\}\s*(.*)$")
+
+
+def _rst_text(text: str) -> str:
+    escaped = re.sub(r"([\\*`|_])", r"\\\1", _MD_MARKER.sub("", text))
+    return "\\" + escaped if _RST_START.match(escaped) else escaped
+
+
 def _inline(token: Any) -> str:
     pieces = [c.content if c.type in ("text", "code_inline") else " " if "break" in c.type else ""
               for c in token.children or []]  # fmt: skip
@@ -187,6 +280,8 @@ def write_formats(guides: list[EvalGuide], folder: Path, formats: list[str]) -> 
         if "txt-wrapped" in formats:
             wrapped = text_of(g, wrapped=True)
             (folder / "txt-wrapped" / f"{g.id}.txt").write_text(wrapped, encoding="utf-8")
+        if "rst" in formats:
+            (folder / "rst" / f"{g.id}.rst").write_text(rst_of(g), encoding="utf-8")
         if "html" in formats:
             (folder / "html" / f"{g.id}.html").write_text(html_of(g), encoding="utf-8")
         if "site" in formats:
