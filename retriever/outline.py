@@ -62,6 +62,14 @@ def asks_outline(question: str) -> Asked | None:
     return None
 
 
+# "What does the OpenRefine guide cover?": a guide named by words of its title.
+_NAMED = re.compile(
+    r"\b(?:the|this|your)\s+(?P<name>[\w'-]+(?:\s+[\w'-]+){0,7}?)\s+"
+    r"(?:guide|handbook|manual|document|doc)\b",
+    re.IGNORECASE,
+)
+
+
 class Outline:
     """Each guide's sections, in reading order, with the index of each one's first passage."""
 
@@ -75,14 +83,40 @@ class Outline:
         for i in sorted(range(len(chunks)), key=place):
             firsts.setdefault(chunks[i].document_id, {}).setdefault(chunks[i].section, i)
         self._sections = {d: list(sections.values()) for d, sections in firsts.items()}
+        self._title_words = {
+            d: set(_WORD.findall(f"{chunks[s[0]].document_title} {d}".lower()))
+            for d, s in self._sections.items()
+        }
+
+    def asked(self, question: str) -> tuple[Asked, str | None] | None:
+        """What a question about the guides as a whole asks for, and the one guide it names by
+        words of its title ("what does the OpenRefine guide cover?"), if it names one."""
+        plain = asks_outline(question)
+        if plain:
+            return plain, None
+        found = _NAMED.search(question)
+        if not found:
+            return None
+        named = set(_WORD.findall(found.group("name").lower())) - _ABOUT_A_GUIDE
+        guides = [d for d, words in self._title_words.items() if named and named <= words]
+        rest = question[: found.start("name")] + question[found.end("name") :]
+        if len(guides) == 1 and asks_outline(rest) == "sections":
+            return "sections", guides[0]
+        return None
 
     def answer(
-        self, keep: Keep | None, score: Callable[[int], float], asked: Asked = "sections"
+        self,
+        keep: Keep | None,
+        score: Callable[[int], float],
+        asked: Asked = "sections",
+        document: str | None = None,
     ) -> Answer:
-        """The sections of the one guide `keep` allows (or the index holds), else the guides;
-        the guides, however many, when `asked` for. `score(i)`: the question's cosine to passage
-        i, as every citation carries."""
+        """The sections of the one guide `keep` allows (or the index holds, or `document`
+        names), else the guides; the guides, however many, when `asked` for. `score(i)`: the
+        question's cosine to passage i, as every citation carries."""
         guides = {d: s for d, s in self._sections.items() if keep is None or keep(s[0])}
+        if document in guides:
+            guides = {document: guides[document]}
         if len(guides) == 1 and asked == "sections":
             (starts,) = guides.values()
             entries = [(i, self.chunks[i].section) for i in starts]

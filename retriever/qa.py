@@ -25,7 +25,7 @@ from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, load_index
 from retriever.limits import Backend, Mode, check_history, check_query
 from retriever.memo import Memo
-from retriever.outline import Outline, asks_outline
+from retriever.outline import Outline
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.smalltalk import reply, social
 from retriever.titles import Titles
@@ -155,11 +155,11 @@ class QA:
         # data, not the model's weights (0.2 ms of a 8.3 ms question, measured in-process).
         self.build.lexical.scores(question)
         query = self.query(question)
-        outlined = asks_outline(question) if reading.form == "alone" else None
+        outlined = self.outline.asked(question) if reading.form == "alone" else None
         if outlined:
             # "What does this guide cover?": its headings, which no passage's text says.
             return self.outline.answer(
-                keep, lambda i: self.build.dense.score(query.vector, i), outlined
+                keep, lambda i: self.build.dense.score(query.vector, i), *outlined
             )
         pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
         evidence = self._evidence(pool, reading)

@@ -48,6 +48,32 @@ def test_questions_about_which_guides_there_are(question: str) -> None:
     assert asks_outline(question) == "guides"
 
 
+def _every_guide() -> Outline:
+    """An outline of the shipped guide and every eval guide, by their titles."""
+    catalogue = GUIDE.parent / "eval" / "guides" / "guides.jsonl"
+    rows = [json.loads(line) for line in catalogue.read_text(encoding="utf-8").splitlines()]
+    rows.append({"id": "career", "title": "AI engineering vs ML engineering career guide for devs"})
+    chunks = [make_chunk(f"c{n}", "Text.", document_id=r["id"], document_title=r["title"],
+                         section="Intro", position=0) for n, r in enumerate(rows)]  # fmt: skip
+    return Outline(chunks)
+
+
+def test_a_guide_named_by_its_title_lists_its_sections_in_an_index_of_several() -> None:
+    pay = [_chunk("a", "pay", "Intro", 0), _chunk("b", "pay", "Raises", 1)]
+    leave = [_chunk("c", "leave", "Holidays", 0), _chunk("d", "leave", "Sick days", 1)]
+    outline = Outline(pay + leave)
+    asked = outline.asked("What does the leave guide cover?")
+    assert asked == ("sections", "leave")
+    assert outline.answer(None, lambda i: 0.5, *asked).text == "- Holidays [1]\n- Sick days [2]"
+    assert outline.asked("what does the cooking guide cover?") is None  # no such guide
+    assert outline.asked("what does the guide say about raises?") is None  # not the outline
+    both = _every_guide()
+    assert both.asked("what topics does the incident commander handbook cover") == (
+        "sections", "pagerduty-incident-commander",
+    )  # fmt: skip
+    assert both.asked("what does the OpenRefine guide cover?") is None  # two guides are
+
+
 def test_no_eval_question_or_follow_up_turn_asks_for_the_outline() -> None:
     turns: list[str] = []
     for path in sorted((GUIDE.parent / "eval").rglob("*.jsonl")):
@@ -55,7 +81,8 @@ def test_no_eval_question_or_follow_up_turn_asks_for_the_outline() -> None:
             row = json.loads(line)
             turns += [row["question"]] if "question" in row else row.get("turns", [])
     assert len(turns) > 3000
-    assert [t for t in turns if asks_outline(t)] == []
+    outline = _every_guide()
+    assert [t for t in turns if asks_outline(t) or outline.asked(t)] == []
 
 
 @pytest.mark.parametrize("question", OTHERS)
