@@ -12,7 +12,7 @@ markup it cannot read ("Unknown interpreted text role").
 docutils cannot be stopped mid-parse, so what could make it run away is refused before it runs:
 markup over four times the guide's character budget, and substitutions that expand past that
 budget (`.. |x| replace:: …` of 8,000 characters used 20,000 times is 160 MB of text from a
-150 KB file). Markup nested deeper than Python's stack is refused in one line.
+130 KB file). Markup nested deeper than Python's stack is refused in one line.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ with what the assistant is, never searched.
 Searched, "hi" abstained with "The guide does not cover this question", and "thanks, that helps"
 after a question on pay was read as a follow-up and repeated the pay answer. Chat clients (the
 page, `/v1`, an MCP host) send such turns all the time. Only a whole turn made of these phrases
-counts: "hi, how much do AI engineers earn?" is a question and is searched as one. No eval
-question of any split is one (tests/retriever/test_smalltalk.py).
+counts: "hi, how much do AI engineers earn?" is a question and is searched as one. No in-scope
+eval question or follow-up turn of any split is one (tests/retriever/test_smalltalk.py).
 
 The replies name the guides served and nothing else: they say what the assistant does, not what
 a guide says, so they cite nothing, and they count as abstentions (`abstained`: the guide gives

@@ -152,7 +152,7 @@ def nested_html(path: Path, depth: int = 100_000) -> Path:
 
 
 def substitutions_rst(path: Path, uses: int = 20_000) -> Path:
-    """150 KB of reStructuredText: one substitution of 8,000 characters used 20,000 times, which
+    """130 KB of reStructuredText: one substitution of 8,000 characters used 20,000 times, which
     docutils would expand to 160 MB of text before anything could count it."""
     definition = ".. |pay| replace:: " + "salary " * 1_142
     path.write_text(f"Pay\n===\n\n{definition}\n\n" + "|pay| " * uses, encoding="utf-8")
