@@ -73,15 +73,15 @@ def parse_rst(text: str, guard: Guard) -> list[Block]:
             "guide_chars", f"{len(text):,} characters of markup, over {MARKUP_PER_CHAR}x the "
             f"budget of {limit:,} characters that docutils may read",
         )  # fmt: skip
-    expanded = _substituted(text)
-    if expanded > limit:
-        raise guard.over(
-            "guide_chars", f"its substitutions expand to {expanded:,} characters, over the "
-            f"budget of {limit:,}",
-        )  # fmt: skip
     try:
+        expanded = _substituted(text)
+        if expanded > limit:
+            raise guard.over(
+                "guide_chars", f"its substitutions expand to {expanded:,} characters, over the "
+                f"budget of {limit:,}",
+            )  # fmt: skip
         html = _html(text)
-    except RecursionError as exc:
+    except RecursionError as exc:  # nested lists, or a chain of substitutions, past the stack
         raise CorpusError(
             f"{guard.name}: its markup nests deeper than can be read; flatten its indentation"
         ) from exc

@@ -124,8 +124,15 @@ def test_substitutions_that_expand_past_the_budget_are_refused_before_docutils_r
         parse_rst(f"T\n=\n\n{nested}", Budgets(guide_chars=200_000).start("nested.rst"))
 
 
-def test_markup_nested_past_the_stack_is_one_line() -> None:
-    deep = "".join("  " * depth + f"- item {depth}\n\n" for depth in range(300))
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "".join("  " * depth + f"- item {depth}\n\n" for depth in range(300)),
+        "".join(f".. |s{n}| replace:: |s{n + 1}|\n" for n in range(5000)) + "\nText |s0|.\n",
+    ],
+    ids=["nested lists", "a chain of substitutions"],
+)
+def test_markup_nested_past_the_stack_is_one_line(deep: str) -> None:
     with pytest.raises(CorpusError) as refused:
         parse_rst(deep, Budgets().start("deep.rst"))
     assert str(refused.value) == (
