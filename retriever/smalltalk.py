@@ -35,7 +35,7 @@ _PATTERNS: dict[Kind, str] = dict(
                    r"(?:\s+(?:that|this|it)\s+(?:helps|helped|was\s+(?:helpful|useful|great)))?"
                    r"(?:\s+for\s+(?:the|your)\s+(?:help|answer|answers|info|information))?"),
         ("ack", rf"{_OPEN}(?:ok(?:ay)?|k|cool|great|nice|perfect|awesome|alright|got\s+it|i\s+see"
-                r"|makes\s+sense|sounds\s+good|understood|noted)"),
+                r"|makes\s+sense|sounds\s+good|understood|noted|yes|yeah|yep|sure)"),
         ("goodbye", rf"{_OPEN}(?:(?:thanks?|thank\s+you)\s+)?(?:bye(?:\s+bye)?|goodbye|cya"
                     r"|see\s+(?:you|ya)(?:\s+later)?|good\s+night|later)(?:\s+now|\s+for\s+now)?"),
         ("help", r"help(?:\s+me)?|what\s+can\s+(?:you|u)\s+do|what\s+do\s+(?:you|u)\s+do"

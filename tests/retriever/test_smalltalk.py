@@ -27,6 +27,7 @@ KINDS = {
     "ok": "ack",
     "got it": "ack",
     "makes sense": "ack",
+    "yes": "ack",
     "bye": "goodbye",
     "thanks, bye!": "goodbye",
     "What can you do?": "help",
