@@ -154,13 +154,7 @@ def write_docx(guide: EvalGuide, target: Path, *, styled: bool = True) -> None:
         elif t.type == "inline" and tokens[i - 1].type == "paragraph_open":
             doc.add_paragraph(_inline(t), style=lists[-1] if lists else None)
         elif t.type == "table_open":
-            rows: list[list[str]] = []
-            while tokens[i].type != "table_close":
-                if tokens[i].type == "tr_open":
-                    rows.append([])
-                elif tokens[i].type == "inline":
-                    rows[-1].append(_inline(tokens[i]))
-                i += 1
+            rows, i = _table(tokens, i)
             table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
             for r, row in enumerate(rows):
                 for c, cell in enumerate(row):
@@ -236,13 +230,8 @@ def rst_of(guide: EvalGuide) -> str:
                 "",
             ]
         elif t.type == "table_open":
-            rows: list[list[str]] = []
-            while tokens[i].type != "table_close":
-                if tokens[i].type == "tr_open":
-                    rows.append([])
-                elif tokens[i].type == "inline":
-                    rows[-1].append(_rst_text(_inline(tokens[i])) or "..")
-                i += 1
+            table, i = _table(tokens, i)
+            rows = [[_rst_text(cell) or ".." for cell in row] for row in table]
             out += [".. list-table::", "   :header-rows: 1", ""]
             for row in rows:
                 out += [f"   * - {row[0]}", *(f"     - {cell}" for cell in row[1:])]
@@ -260,6 +249,18 @@ _MYST = re.compile(r"^\{([\w-]+)\}\s*(.*)$")
 def _rst_text(text: str) -> str:
     escaped = re.sub(r"([\\*`|_])", r"\\\1", _MD_MARKER.sub("", text))
     return "\\" + escaped if _RST_START.match(escaped) else escaped
+
+
+def _table(tokens: list[Any], i: int) -> tuple[list[list[str]], int]:
+    """The rows of the table whose `table_open` is tokens[i], and the index of its close."""
+    rows: list[list[str]] = []
+    while tokens[i].type != "table_close":
+        if tokens[i].type == "tr_open":
+            rows.append([])
+        elif tokens[i].type == "inline":
+            rows[-1].append(_inline(tokens[i]))
+        i += 1
+    return rows, i
 
 
 def _inline(token: Any) -> str:
