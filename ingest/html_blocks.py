@@ -113,8 +113,6 @@ class HtmlBlocks(HTMLParser):
             self._linked, self._away = True, self._away or not marks.in_page(attrs)
         elif tag in ("b", "strong"):
             self._strong += 1
-        elif self._in_cell and (tag in self._HEADINGS or tag in {"p", "li"}):
-            self._buf.append(" ")  # a cell's own paragraphs (<td><p>, as docutils writes): its text
         elif tag in self._HEADINGS or tag in {"p", "li"}:
             self.flush_loose()
             # A list item's own paragraph (<li><p>) is the item: a link alone is a link item.

@@ -47,6 +47,8 @@ _DEFINITION = re.compile(
     re.MULTILINE,
 )
 _USE = re.compile(r"\|([^|\s][^|\n]*)\|")
+_CELL = re.compile(r"<t[dh][\s>].*?</t[dh]>", re.DOTALL)
+_PARAGRAPH = re.compile(r"</?p(?:\s[^>]*)?>")
 _SETTINGS: dict[str, Any] = {
     "file_insertion_enabled": False,
     "raw_enabled": False,
@@ -107,7 +109,10 @@ def _html(text: str) -> str:
     html = str(publish_from_doctree(doc, writer=Writer(), settings_overrides=_SETTINGS))
     # docutils writes admonitions, sidebars and footnotes as <aside>, which a web page uses for
     # its furniture and `ingest.html_blocks` leaves out: here every one is the guide's text.
-    return html.replace("<aside", "<div").replace("</aside>", "</div>")
+    html = html.replace("<aside", "<div").replace("</aside>", "</div>")
+    # And a table cell's text as paragraphs (<td><p>), which would each be a paragraph of their
+    # own: a cell's text stays in its row. (docutils closes every cell it opens.)
+    return _CELL.sub(lambda m: _PARAGRAPH.sub(" ", m.group(0)), html)
 
 
 def _substituted(text: str) -> int:

@@ -190,19 +190,3 @@ def test_a_confluence_export_is_read_without_its_breadcrumbs_and_metadata() -> N
         ("heading", "First day"),
         ("paragraph", "Collect your badge."),
     ]
-
-
-def test_a_table_cells_paragraphs_are_its_text_and_the_row_stays_a_row() -> None:
-    page = (
-        "<html><body><h1>Words</h1><table><tr><th><p>Avoid</p></th><th><p>Instead</p></th></tr>"
-        "<tr><td><p>whitelist</p></td><td><p>allowlist</p><p>or safelist</p></td></tr>"
-        "<tr><td><ul><li>master</li><li>slave</li></ul></td><td>main</td></tr></table>"
-        "<p>After the table.</p></body></html>"
-    )
-    assert _blocks(page) == [
-        ("heading", "Words"),
-        ("table_row", "Avoid | Instead"),
-        ("table_row", "whitelist | allowlist or safelist"),
-        ("table_row", "master slave | main"),
-        ("paragraph", "After the table."),
-    ]
