@@ -118,9 +118,10 @@ def _html(text: str) -> str:
 def _substituted(text: str) -> int:
     """How many characters the substitutions used in `text` add, each definition expanded with
     the substitutions it uses (docutils expands them nested, a few levels deep)."""
-    bodies = {m.group(1).strip().lower(): m.group("body") for m in _DEFINITION.finditer(text)}
-    if not bodies:
+    definitions = list(_DEFINITION.finditer(text))
+    if not definitions:
         return 0
+    bodies = {m.group(1).strip().lower(): m.group("body") for m in definitions}
     sizes: dict[str, int] = {}
 
     def size(name: str, seen: frozenset[str]) -> int:
@@ -133,8 +134,7 @@ def _substituted(text: str) -> int:
         sizes[name] = total
         return total
 
-    body_spans = [m.span() for m in _DEFINITION.finditer(text)]
-    outside = "".join(text[a:b] for a, b in _gaps(body_spans, len(text)))
+    outside = "".join(text[a:b] for a, b in _gaps([m.span() for m in definitions], len(text)))
     return sum(size(u, frozenset()) for use in _USE.findall(outside)
                if (u := use.strip().lower()) in bodies)  # fmt: skip
 

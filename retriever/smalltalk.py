@@ -26,25 +26,23 @@ Kind = Literal["greeting", "thanks", "ack", "goodbye", "help"]
 _OPEN = r"(?:(?:ok(?:ay)?|oh|great|cool|nice|perfect|awesome|alright|well)\s+)*"
 _TO_YOU = r"(?:\s+(?:there|all|everyone|folks|friend|bot|guide-?rag))?"
 _HOW_ARE = r"(?:\s+how\s+(?:are|r)\s+(?:you|u)(?:\s+doing)?(?:\s+today)?)?"
-_PATTERNS: dict[Kind, str] = dict(
-    (
-        ("greeting", rf"(?:hi+|hello+|hey+|hiya|howdy|greetings|yo|good\s+(?:morning|afternoon|"
-                     rf"evening|day)){_TO_YOU}{_HOW_ARE}|how\s+(?:are|r)\s+(?:you|u)"),
-        ("thanks", rf"{_OPEN}(?:thanks?|thank\s+(?:you|u)|thx|ty|cheers|much\s+appreciated)"
-                   r"(?:\s+(?:so|very)\s+much|\s+a\s+lot|\s+again|\s+a\s+bunch)?"
-                   r"(?:\s+(?:that|this|it)\s+(?:helps|helped|was\s+(?:helpful|useful|great)))?"
-                   r"(?:\s+for\s+(?:the|your)\s+(?:help|answer|answers|info|information))?"),
-        ("ack", rf"{_OPEN}(?:ok(?:ay)?|k|cool|great|nice|perfect|awesome|alright|got\s+it|i\s+see"
-                r"|makes\s+sense|sounds\s+good|understood|noted|yes|yeah|yep|sure)"),
-        ("goodbye", rf"{_OPEN}(?:(?:thanks?|thank\s+you)\s+)?(?:bye(?:\s+bye)?|goodbye|cya"
-                    r"|see\s+(?:you|ya)(?:\s+later)?|good\s+night|later)(?:\s+now|\s+for\s+now)?"),
-        ("help", r"help(?:\s+me)?|what\s+can\s+(?:you|u)\s+do|what\s+do\s+(?:you|u)\s+do"
-                 r"|who\s+are\s+(?:you|u)|what\s+are\s+(?:you|u)|how\s+does\s+this\s+work"
-                 r"|how\s+do\s+i\s+use\s+(?:this|you)"
-                 r"|what\s+(?:questions\s+)?(?:can|should)\s+i\s+ask(?:\s+(?:you|here))?"
-                 r"|how\s+can\s+(?:you|u)\s+help(?:\s+me)?"),
-    )
-)  # fmt: skip
+_PATTERNS: dict[Kind, str] = {
+    "greeting": rf"(?:hi+|hello+|hey+|hiya|howdy|greetings|yo|good\s+(?:morning|afternoon|"
+                rf"evening|day)){_TO_YOU}{_HOW_ARE}|how\s+(?:are|r)\s+(?:you|u)",
+    "thanks": rf"{_OPEN}(?:thanks?|thank\s+(?:you|u)|thx|ty|cheers|much\s+appreciated)"
+              r"(?:\s+(?:so|very)\s+much|\s+a\s+lot|\s+again|\s+a\s+bunch)?"
+              r"(?:\s+(?:that|this|it)\s+(?:helps|helped|was\s+(?:helpful|useful|great)))?"
+              r"(?:\s+for\s+(?:the|your)\s+(?:help|answer|answers|info|information))?",
+    "ack": rf"{_OPEN}(?:ok(?:ay)?|k|cool|great|nice|perfect|awesome|alright|got\s+it|i\s+see"
+           r"|makes\s+sense|sounds\s+good|understood|noted|yes|yeah|yep|sure)",
+    "goodbye": rf"{_OPEN}(?:(?:thanks?|thank\s+you)\s+)?(?:bye(?:\s+bye)?|goodbye|cya"
+               r"|see\s+(?:you|ya)(?:\s+later)?|good\s+night|later)(?:\s+now|\s+for\s+now)?",
+    "help": r"help(?:\s+me)?|what\s+can\s+(?:you|u)\s+do|what\s+do\s+(?:you|u)\s+do"
+            r"|who\s+are\s+(?:you|u)|what\s+are\s+(?:you|u)|how\s+does\s+this\s+work"
+            r"|how\s+do\s+i\s+use\s+(?:this|you)"
+            r"|what\s+(?:questions\s+)?(?:can|should)\s+i\s+ask(?:\s+(?:you|here))?"
+            r"|how\s+can\s+(?:you|u)\s+help(?:\s+me)?",
+}  # fmt: skip
 _KINDS = tuple((kind, re.compile(rf"^(?:{pattern})$")) for kind, pattern in _PATTERNS.items())
 # What a social turn may carry around its words: punctuation, emoji, "please".
 _NOISE = re.compile(r"[^a-z' -]+|\bplease\b|\bpls\b")
