@@ -79,6 +79,10 @@ Documents = Annotated[
 class AskResult(BaseModel):
     answer: str = Field(description="The guides' sentences, each ending with its citation [n].")
     abstained: bool = Field(description="True when the guides do not cover the question.")
+    social: bool = Field(
+        description='True when the question asked nothing ("hi", "thanks!"): the answer '
+        "says what the assistant does, cites nothing, and `abstained` is true too."
+    )
     citations: list[CitationOut]
     read_with: list[str] = Field(
         description="Earlier questions of the chat this one was read with (a follow-up)."

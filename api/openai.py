@@ -171,7 +171,7 @@ def chat_completions(
         "model": MODEL_ID,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                      "finish_reason": "stop", "logprobs": None}],
-        "usage": usage, **extra, "abstained": answer.abstained,
+        "usage": usage, **extra, "abstained": answer.abstained, "social": answer.social,
     })  # fmt: skip
 
 

@@ -81,6 +81,10 @@ class AskResponse(BaseModel):
     id: str = Field(description="This answer's id, for POST /feedback.")
     answer: str
     abstained: bool = Field(description="True when the guide does not cover the question.")
+    social: bool = Field(
+        description='True when the question asked nothing ("hi", "thanks!"): the answer '
+        "says what the assistant does, cites nothing, and `abstained` is true too."
+    )
     citations: list[CitationOut]
     read_with: list[str] = Field(
         description="Earlier questions of the chat this one was read with (a follow-up)."

@@ -9,8 +9,9 @@ eval question or follow-up turn of any split is one (tests/retriever/test_smallt
 
 The replies name the guides served and nothing else: they say what the assistant does, not what
 a guide says, so they cite nothing, and they count as abstentions (`abstained`: the guide gives
-no answer to "hi"). The train split's off-topic questions hold a few ("hello?", "thanks!"), and
-an off-topic set may hold more: there they abstain, as before, with a kinder text.
+no answer to "hi"), marked `social` so that a client shows them as replies, not as "no answer
+in the guide". The train split's off-topic questions hold a few ("hello?", "thanks!"), and an
+off-topic set may hold more: there they abstain, as before, with a kinder text.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def reply(kind: Kind, titles: Sequence[str]) -> Answer:
         "ack": f"Ask another question about {about} whenever you like.",
         "goodbye": "Goodbye!",
     }[kind]
-    return Answer(text, abstained=True)
+    return Answer(text, abstained=True, social=True)
 
 
 def _about(titles: Sequence[str]) -> str:

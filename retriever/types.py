@@ -105,11 +105,15 @@ class Answer:
     parts: tuple[AnswerPart, ...] = field(default=())
     # The chat's earlier questions this one was read with (a follow-up), oldest first.
     read_with: tuple[str, ...] = ()
+    # A reply to a turn that asks nothing ("hi", "thanks!"): abstained too, since no guide
+    # answers it, but a client shows it as a reply, not as "no answer in the guide".
+    social: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "answer": self.text,
             "abstained": self.abstained,
+            "social": self.social,
             "citations": [c.to_dict() for c in self.citations],
             "read_with": list(self.read_with),
         }

@@ -93,8 +93,11 @@ function renderTurn(number, question, body) {
   }
 
   // The answer as text; each "[n]" marker that names a citation becomes a button.
-  const answer = el("p", undefined, "answer" + (body.abstained ? " abstained" : ""));
-  if (body.abstained) {
+  const answer = el("p", undefined, "answer" + (body.social ? " social" : body.abstained ? " abstained" : ""));
+  if (body.social) {
+    // "hi" or "thanks!": the assistant's reply, not a question the guide failed to answer.
+    answer.append(body.answer);
+  } else if (body.abstained) {
     answer.append(el("strong", "No answer in the guide. "), body.answer);
   } else {
     const known = new Set(citations.map((c) => c.n));
@@ -170,7 +173,7 @@ function renderTurn(number, question, body) {
 function announce(number, body) {
   const readWith = body.read_with || [];
   announcer.textContent =
-    "Answer " + number + ": " + (body.abstained ? "No answer in the guide. " : "") + body.answer +
+    "Answer " + number + ": " + (body.abstained && !body.social ? "No answer in the guide. " : "") + body.answer +
     (readWith.length > 0 ? " Read with: " + readWith.join("; ") + "." : "");
 }
 

@@ -152,6 +152,7 @@ def test_ask_guide_gives_cited_text_and_structured_citations(connect: Run) -> No
     assert f"\n\nSources:\n[1] {CAREER} — {GUIDE_ID}" in text
     answer = result.structured_content
     assert answer["abstained"] is False and answer["read_with"] == []
+    assert answer["social"] is False
     first = answer["citations"][0]
     assert (first["n"], first["document"], first["section"]) == (1, GUIDE_ID, CAREER)
     assert SALARY in first["text"] and first["chunk_id"] and 0 < first["score"] <= 1

@@ -159,7 +159,12 @@ def test_an_abstention_is_a_plain_assistant_message(client: openai.OpenAI) -> No
         model="guide-rag", messages=[{"role": "user", "content": "zyzzyva quokka marmalade?"}]
     )
     assert "does not cover" in (response.choices[0].message.content or "")
-    assert (response.model_extra or {})["citations"] == []
+    extra = response.model_extra or {}
+    assert (extra["citations"], extra["abstained"], extra["social"]) == ([], True, False)
+    thanks = client.chat.completions.create(
+        model="guide-rag", messages=[{"role": "user", "content": "thanks!"}]
+    )
+    assert (thanks.model_extra or {})["social"] is True
 
 
 def test_errors_come_in_openai_shape(client: openai.OpenAI, base: str) -> None:

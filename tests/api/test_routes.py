@@ -31,14 +31,23 @@ def test_ask_contract(client: TestClient) -> None:
     response = client.post("/ask", json={"question": SALARY})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"id", "answer", "abstained", "citations", "read_with", "took_ms"}
+    assert set(body) == {"id", "answer", "abstained", "social", "citations", "read_with", "took_ms"}
     assert "$90,000 to $130,000" in body["answer"] and body["abstained"] is False
+    assert body["social"] is False
     assert body["took_ms"] > 0
     first = body["citations"][0]
     assert set(first) == {"n", "document", "section", "chunk_id", "score", "text"}
     assert first["n"] == 1 and first["section"] == CAREER
     assert first["document"] == "ai-vs-ml-engineering-career-guide"
     assert "[1]" in body["answer"]
+
+
+def test_a_greeting_is_marked_social_and_cites_nothing(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": "hello!"}).json()
+    assert (body["social"], body["abstained"], body["citations"]) == (True, True, [])
+    assert body["answer"].startswith("Hello!")
+    question = client.post("/ask", json={"question": "hello, " + SALARY}).json()
+    assert (question["social"], question["abstained"]) == (False, False)
 
 
 def test_ask_respects_top_k(client: TestClient) -> None:

@@ -249,6 +249,17 @@ def test_abstention_is_said_plainly(page: Page) -> None:
     expect(turn.locator(".feedback")).to_be_hidden()
 
 
+def test_a_greeting_is_a_reply_not_an_abstention(page: Page) -> None:
+    page.goto("/")
+    turn = ask(page, "hi!")
+    answer = turn.locator(".answer")
+    expect(answer).to_have_class("answer social")
+    expect(answer).to_contain_text("Hello! Ask me anything about")
+    expect(answer).not_to_contain_text("No answer in the guide")
+    expect(turn.locator(".sources")).to_have_count(0)
+    expect(page.locator("#announcer")).not_to_contain_text("No answer in the guide")
+
+
 def test_empty_question_shows_the_server_message(page: Page) -> None:
     page.goto("/")
     page.click("#ask-button")

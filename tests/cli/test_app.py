@@ -114,7 +114,7 @@ def test_ingest_ask_and_search_end_to_end_from_any_folder(tmp_path: Path) -> Non
     # --json is the HTTP answer's shape (the same to_dict), less the server's timing.
     as_json = run("ask", "ML engineers see similar ranges?", "--index-dir", str(index), "--json")
     answer = json.loads(as_json.stdout)
-    assert set(answer) == {"answer", "abstained", "citations", "read_with"}
+    assert set(answer) == {"answer", "abstained", "social", "citations", "read_with"}
     assert set(answer["citations"][0]) == {"n", "document", "section", "chunk_id", "score", "text"}
 
 
