@@ -50,6 +50,7 @@ from api.mcp_schemas import (
     SearchResult,
     SectionRef,
 )
+from api.middleware import note_answer
 from retriever.errors import GuideRagError, InvalidQueryError
 from retriever.qa import QA
 from retriever.types import Hit
@@ -117,7 +118,7 @@ def build_server(qa: Callable[[], QA]) -> GuideServer:
         answer = _served(lambda: qa().ask(question, history=history))
         request = ctx.request_context.request
         if isinstance(request, Request):  # over HTTP: the request log and metrics count it
-            request.state.abstained = answer.abstained
+            note_answer(request.state, answer)
         return CallToolResult(
             content=[TextContent(type="text", text=message_text(answer))],
             structured_content=answer.to_dict(),

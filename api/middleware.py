@@ -27,6 +27,7 @@ from api.errors import (
     domain_response,
 )
 from retriever.errors import GuideRagError
+from retriever.types import Answer
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -55,8 +56,13 @@ class Metrics:
             buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0),
         )  # fmt: skip
         self.abstentions = Counter(
-            "guide_rag_abstentions", "Answers that abstained.", registry=self.registry
+            "guide_rag_abstentions", "Questions the guides did not answer.", registry=self.registry
         )
+        # Apart from abstentions: "thanks!" is not a gap in the guides, and a chat sends many.
+        self.social = Counter(
+            "guide_rag_social_replies", "Turns that asked nothing (\"hi\", \"thanks!\").",
+            registry=self.registry,
+        )  # fmt: skip
         self.rejected = Counter(
             "guide_rag_rejected", "Requests refused by a limit.", ["reason"], registry=self.registry
         )
@@ -185,14 +191,24 @@ class ServiceMiddleware:
         method = scope["method"]
         self.metrics.requests.labels(method, route, str(status)).inc()
         self.metrics.latency.labels(method, route, str(status)).observe(seconds)
-        abstained = scope.get("state", {}).get("abstained")
+        state = scope.get("state", {})
+        abstained, social = state.get("abstained"), state.get("social")
         if abstained:
             self.metrics.abstentions.inc()
+        if social:
+            self.metrics.social.inc()
         # The question itself is never logged: it may hold what a user did not mean to share.
         log.info(json.dumps({
             "event": "request", "request_id": request_id, "method": method, "route": route,
             "status": status, "ms": round(seconds * 1000, 2), "abstained": abstained,
+            "social": social,
         }))  # fmt: skip
+
+
+def note_answer(state: Any, answer: Answer) -> None:
+    """What the request log and metrics count of `answer` (a request's `state`)."""
+    state.abstained = answer.abstained and not answer.social
+    state.social = answer.social
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -25,6 +25,7 @@ from api.answer_text import message_text
 from api.auth import allowed
 from api.deps import QADep, ServiceDep
 from api.errors import InvalidApiKeyError, UnknownModelError
+from api.middleware import note_answer
 from api.service import Given
 from retriever.errors import InvalidQueryError
 from retriever.limits import MAX_HISTORY, MAX_QUESTION_CHARS
@@ -146,7 +147,7 @@ def chat_completions(
         )
     history = [q[:MAX_QUESTION_CHARS] for q in asked[:-1][-MAX_HISTORY:]]
     answer = qa.ask(asked[-1], history=history)
-    request.state.abstained = answer.abstained
+    note_answer(request.state, answer)
     m = qa.build.manifest
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     service.answers.remember(Given(asked[-1], answer, m.build_id, m.model.name), completion_id)

@@ -14,6 +14,7 @@ from pydantic import AfterValidator
 from api.auth import allowed
 from api.deps import QADep, ServiceDep
 from api.errors import AdminOffError, NotReadyError, UnauthorizedError
+from api.middleware import note_answer
 from api.schemas import (
     AskRequest,
     AskResponse,
@@ -47,7 +48,7 @@ def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep) -> J
     """
     started = time.perf_counter()
     answer = qa.ask(body.question, body.top_k, body.documents, body.history or ())
-    request.state.abstained = answer.abstained  # for the request log and metrics
+    note_answer(request.state, answer)
     m = qa.build.manifest
     answer_id = service.answers.remember(Given(body.question, answer, m.build_id, m.model.name))
     took_ms = round((time.perf_counter() - started) * 1000, 2)

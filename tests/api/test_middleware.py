@@ -44,7 +44,7 @@ def test_one_json_log_line_per_request_without_the_question(
     assert len(lines) == 1
     line = lines[0]
     assert (line["request_id"], line["route"], line["status"]) == ("req-1", "/ask", 200)
-    assert line["abstained"] is False and line["ms"] > 0
+    assert line["abstained"] is False and line["social"] is False and line["ms"] > 0
     assert "Quill-7f3" not in caplog.text
 
 
@@ -59,6 +59,21 @@ def test_metrics(client: TestClient) -> None:
     assert abstained and float(abstained.group(1)) >= 1.0  # the unknown words above
     assert "guide_rag_index_chunks 59.0" in text
     assert "guide_rag_index_built_timestamp_seconds" in text
+
+
+def _counter(client: TestClient, name: str) -> float:
+    found = re.search(rf"^{name}_total (\S+)$", client.get("/metrics").text, re.MULTILINE)
+    assert found
+    return float(found.group(1))
+
+
+def test_a_social_turn_is_counted_apart_from_abstentions(client: TestClient) -> None:
+    # Abstentions show where the guides lack an answer; "thanks!" is not such a gap.
+    before = _counter(client, "guide_rag_abstentions"), _counter(client, "guide_rag_social_replies")
+    client.post("/ask", json={"question": "thanks!"})
+    client.post("/ask", json={"question": "zyzzyva quokka marmalade?"})
+    after = _counter(client, "guide_rag_abstentions"), _counter(client, "guide_rag_social_replies")
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
 
 
 def test_body_over_the_cap_is_413(client: TestClient) -> None:
