@@ -160,6 +160,8 @@ def chat_completions(
     extra = {  # ours, besides OpenAI's fields: clients may ignore them
         "citations": [c.to_dict() for c in answer.citations],
         "read_with": list(answer.read_with),
+        "abstained": answer.abstained,
+        "social": answer.social,
     }
     if body.stream:
         return StreamingResponse(
@@ -172,7 +174,7 @@ def chat_completions(
         "model": MODEL_ID,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                      "finish_reason": "stop", "logprobs": None}],
-        "usage": usage, **extra, "abstained": answer.abstained, "social": answer.social,
+        "usage": usage, **extra,
     })  # fmt: skip
 
 
@@ -180,7 +182,7 @@ def _stream(
     completion_id: str, content: str, extra: dict[str, Any], usage: dict[str, int] | None
 ) -> Iterator[str]:
     """Server-sent events in OpenAI's chunk format: the role, the text in pieces, then the end
-    (with `extra`: the citations), then [DONE]. With `usage` (stream_options.include_usage), as
+    (with `extra`: the citations, `abstained`, `social`), then [DONE]. With `usage` (stream_options.include_usage), as
     OpenAI does: every chunk says `"usage": null` and a last chunk with no choices carries it."""
     created = int(time.time())
     head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
