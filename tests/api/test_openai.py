@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,17 +18,24 @@ SALARY = "$90,000 to $130,000"
 ASK_SALARY = "What salary do entry level AI engineers typically start at?"
 
 
+KEY = "sk-local"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+# One server with an API key, as a shared deployment runs it: the key test needs no server of
+# its own (each start is seconds of the fast suite), and every other test sends the key.
 @pytest.fixture(scope="module")
 def base(fake_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("openai")
-    env = {**env_for(fake_index), "GUIDE_RAG_FEEDBACK_DB": str(tmp / "feedback.sqlite3")}
+    env = {**env_for(fake_index), "GUIDE_RAG_API_KEY": KEY,
+           "GUIDE_RAG_FEEDBACK_DB": str(tmp / "feedback.sqlite3")}  # fmt: skip
     with live_server(env, tmp / "server.log") as url:
         yield url
 
 
 @pytest.fixture(scope="module")
 def client(base: str) -> Iterator[openai.OpenAI]:
-    with openai_client(base) as client:
+    with openai_client(base, KEY) as client:
         yield client
 
 
@@ -126,7 +132,7 @@ def test_more_than_one_answer_is_refused_naming_n(client: openai.OpenAI, base: s
     assert two.value.param == "n" and two.value.type == "invalid_request_error"
     assert "one answer" in two.value.message
     zero = {"model": "guide-rag", "messages": [{"role": "user", "content": ASK_SALARY}], "n": 0}
-    raw = httpx.post(f"{base}/v1/chat/completions", json=zero, verify=NO_CA)
+    raw = httpx.post(f"{base}/v1/chat/completions", json=zero, headers=AUTH, verify=NO_CA)
     assert raw.status_code == 400 and raw.json()["error"]["param"] == "n"
 
 
@@ -180,8 +186,8 @@ def test_errors_come_in_openai_shape(client: openai.OpenAI, base: str) -> None:
         )
     assert "user message" in str(no_user.value)
     for body in (b"{not json", b'{"model": "guide-rag", "messages": "hi"}', b"[]"):
-        raw = httpx.post(f"{base}/v1/chat/completions", content=body,
-                         headers={"content-type": "application/json"}, verify=NO_CA)  # fmt: skip
+        headers = {"content-type": "application/json", **AUTH}
+        raw = httpx.post(f"{base}/v1/chat/completions", content=body, headers=headers, verify=NO_CA)
         assert raw.status_code == 400 and set(raw.json()["error"]) == {
             "message",
             "type",
@@ -190,16 +196,9 @@ def test_errors_come_in_openai_shape(client: openai.OpenAI, base: str) -> None:
         }
 
 
-def test_an_api_key_guards_v1_when_set(fake_index: Settings, tmp_path: Path) -> None:
-    env = {**env_for(fake_index), "GUIDE_RAG_API_KEY": "sk-local",
-           "GUIDE_RAG_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3")}  # fmt: skip
-    with (
-        live_server(env, tmp_path / "server.log") as url,
-        openai_client(url, "sk-wrong") as wrong,
-        openai_client(url, "sk-local") as right,
-    ):
-        with pytest.raises(openai.AuthenticationError):
-            wrong.models.list()
-        assert [m.id for m in right.models.list()] == ["guide-rag"]
-        # The key guards /v1/* only.
-        assert httpx.get(f"{url}/health", verify=NO_CA).status_code == 200
+def test_an_api_key_guards_v1_when_set(client: openai.OpenAI, base: str) -> None:
+    with openai_client(base, "sk-wrong") as wrong, pytest.raises(openai.AuthenticationError):
+        wrong.models.list()
+    assert [m.id for m in client.models.list()] == ["guide-rag"]
+    # The key guards /v1/* only.
+    assert httpx.get(f"{base}/health", verify=NO_CA).status_code == 200
