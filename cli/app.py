@@ -1,5 +1,5 @@
-"""`guide-rag`: ingest, tune, bundle, ask, search, serve, mcp, eval, feedback. Every command runs
-guarded: domain errors become one line on stderr and an exit code."""
+"""`guide-rag`: ingest, tune, bundle, ask, chat, search, serve, mcp, eval, feedback. Every
+command runs guarded: domain errors become one line on stderr and an exit code."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import typer
 
 from cli import evaluate, feedback
 from cli.bundle import bundle
+from cli.chat import chat
 from cli.edge import guarded
 from cli.ingest import ingest
 from cli.mcp import mcp
@@ -20,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (ingest, tune, bundle, ask, search, serve, mcp):
+for command in (ingest, tune, bundle, ask, chat, search, serve, mcp):
     # The listing's one-line summary: the docstring's first paragraph, re-flowed (typer keeps
     # its line breaks there, which broke summaries mid-sentence in `guide-rag --help`).
     summary = " ".join((command.__doc__ or "").split("\n\n")[0].split())

@@ -19,3 +19,9 @@ EvalDir = Annotated[
     typer.Option("--eval-dir", help="Eval set folder (GUIDE_RAG_EVAL_DIR, default corpus/eval)."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")]
+Documents = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--document", "-d", help="Only this guide's id (repeat for several; see /documents)."
+    ),
+]

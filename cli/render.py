@@ -44,6 +44,10 @@ def ingest_report(r: IngestReport) -> None:
 
 def answer(a: Answer) -> None:
     out.print(a.text, markup=False, highlight=False)
+    if a.read_with:  # a follow-up: what it was read with, as the page shows it
+        out.print(
+            f"(read with: {' · '.join(a.read_with)})", style="dim", markup=False, highlight=False
+        )
     if a.citations:
         out.print("\nSources:", style="bold")
     for c in a.citations:

@@ -128,7 +128,7 @@ class QA:
     ) -> list[Hit]:
         """Ranked hits; `score` is always the (mean) cosine similarity, whatever ranked them."""
         reading = self._asked(check_query(question, k), history)
-        keep = self._keep(documents)
+        keep = self.keep(documents)
         return self._hits(self.searcher.search(self.query(reading.text), k, keep))
 
     def ask(
@@ -140,7 +140,7 @@ class QA:
     ) -> Answer:
         """A cited answer; `history` holds the chat's earlier user questions, oldest first."""
         asked = check_history(check_query(question, k), history)
-        keep = self._keep(documents)
+        keep = self.keep(documents)
         kind = social(asked)
         if kind is not None:
             # "hi", "thanks!": what the assistant is, about the guides it may answer from.
@@ -227,7 +227,7 @@ class QA:
         chunks = self.build.chunks
         return [Hit(chunks[c.index], c.cosine, rank) for rank, c in enumerate(ranked, start=1)]
 
-    def _keep(self, documents: Sequence[str] | None) -> Keep | None:
+    def keep(self, documents: Sequence[str] | None) -> Keep | None:
         """The document filter; InvalidQueryError naming any id the index does not hold."""
         if not documents:
             return None

@@ -150,7 +150,8 @@ def test_the_command_list_gives_each_summary_whole_on_its_row() -> None:
 
     result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
-    names = ("ingest", "tune", "bundle", "ask", "search", "serve", "mcp", "eval", "feedback")
+    names = ("ingest", "tune", "bundle", "ask", "chat", "search", "serve", "mcp", "eval",
+             "feedback")  # fmt: skip
     rows = {n: line for line in result.output.splitlines() for n in names
             if line.startswith(f"│ {n} ")}  # fmt: skip
     assert set(rows) == set(names), result.output
@@ -178,3 +179,14 @@ def test_ingest_keeps_numba_out_and_its_bm25_still_ranks(tmp_path: Path) -> None
     scores = built.lexical.scores("entry level AI engineer salary")
     best = built.chunks[int(scores.argmax())]
     assert best.section.startswith("Career growth opportunities") and scores.max() > 0
+
+
+def test_ask_and_search_keep_to_the_guides_named(tmp_path: Path, fake_index: Settings) -> None:
+    index = str(fake_index.paths.index)
+    guide = "ai-vs-ml-engineering-career-guide"
+    asked = run_in(tmp_path, "ask", "What salary do entry level AI engineers typically start at?",
+                   "--index-dir", index, "--document", guide, "--json")  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    assert {c["document"] for c in json.loads(asked.stdout)["citations"]} == {guide}
+    unknown = run_in(tmp_path, "search", "salary", "--index-dir", index, "-d", guide, "-d", "nope")
+    assert_one_line_error(unknown, "documents: unknown document id 'nope'; known: " + guide)
