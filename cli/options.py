@@ -22,6 +22,8 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object inst
 Documents = Annotated[
     list[str] | None,
     typer.Option(
-        "--document", "-d", help="Only this guide's id (repeat for several; see /documents)."
+        "--document",
+        "-d",
+        help="Only this guide, by id (repeat for several); an unknown id's error lists them.",
     ),
 ]
