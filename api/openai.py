@@ -182,8 +182,9 @@ def _stream(
     completion_id: str, content: str, extra: dict[str, Any], usage: dict[str, int] | None
 ) -> Iterator[str]:
     """Server-sent events in OpenAI's chunk format: the role, the text in pieces, then the end
-    (with `extra`: the citations, `abstained`, `social`), then [DONE]. With `usage` (stream_options.include_usage), as
-    OpenAI does: every chunk says `"usage": null` and a last chunk with no choices carries it."""
+    (with `extra`: the citations, `abstained`, `social`), then [DONE]. With `usage`
+    (stream_options.include_usage), as OpenAI does: every chunk says `"usage": null` and a last
+    chunk with no choices carries it."""
     created = int(time.time())
     head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
             "model": MODEL_ID}  # fmt: skip
