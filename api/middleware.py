@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.datastructures import State
 
 from api.errors import (
     InvalidBodyError,
@@ -205,7 +206,7 @@ class ServiceMiddleware:
         }))  # fmt: skip
 
 
-def note_answer(state: Any, answer: Answer) -> None:
+def note_answer(state: State, answer: Answer) -> None:
     """What the request log and metrics count of `answer` (a request's `state`)."""
     state.abstained = answer.abstained and not answer.social
     state.social = answer.social

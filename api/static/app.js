@@ -93,7 +93,8 @@ function renderTurn(number, question, body) {
   }
 
   // The answer as text; each "[n]" marker that names a citation becomes a button.
-  const answer = el("p", undefined, "answer" + (body.social ? " social" : body.abstained ? " abstained" : ""));
+  const kind = body.social ? " social" : body.abstained ? " abstained" : "";
+  const answer = el("p", undefined, "answer" + kind);
   if (body.social) {
     // "hi" or "thanks!": the assistant's reply, not a question the guide failed to answer.
     answer.append(body.answer);
@@ -173,7 +174,8 @@ function renderTurn(number, question, body) {
 function announce(number, body) {
   const readWith = body.read_with || [];
   announcer.textContent =
-    "Answer " + number + ": " + (body.abstained && !body.social ? "No answer in the guide. " : "") + body.answer +
+    "Answer " + number + ": " +
+    (body.abstained && !body.social ? "No answer in the guide. " : "") + body.answer +
     (readWith.length > 0 ? " Read with: " + readWith.join("; ") + "." : "");
 }
 
