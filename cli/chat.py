@@ -24,11 +24,12 @@ def chat(
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=MAX_K)] = 5,
     documents: Documents = None,
     index_dir: IndexDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
 ) -> None:
     """Ask question after question; a follow-up is read with the earlier ones.
 
     /new starts a new conversation; /quit or Ctrl-D ends it. Off a terminal, each line of stdin
-    is a question.
+    is a question, and with --json each answer is one line of JSON (as `ask --json` gives it).
     """
     qa = load_qa(index_dir)
     qa.keep(documents)  # an unknown guide id ends the command now, not at the first question
@@ -53,8 +54,11 @@ def chat(
         except InvalidQueryError as exc:  # a question over the limit: said, and the chat goes on
             err.print(f"error: {exc}", markup=False, highlight=False)
             continue
-        render.answer(answer)
-        render.out.print()
+        if as_json:
+            render.print_json(answer.to_dict())
+        else:
+            render.answer(answer)
+            render.out.print()
         history.append(question)
 
 

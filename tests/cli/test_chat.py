@@ -3,6 +3,7 @@ subprocess on the fake model's index (it matches words: questions use the guide'
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,3 +60,15 @@ def test_an_unknown_guide_is_one_line_before_any_question(fake_index: Settings) 
     done = chat(fake_index, [SALARY], "--document", "nope")
     assert_one_line_error(done, "documents: unknown document id 'nope'")
     assert done.stdout == ""
+
+
+def test_json_gives_one_line_per_answer(fake_index: Settings) -> None:
+    done = chat(fake_index, ["hi", SALARY, "/new", SALARY, "and ML engineers?"], "--json")
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(a["social"], a["read_with"]) for a in answers] == [
+        (True, []),
+        (False, []),
+        (False, []),
+        (False, [SALARY]),
+    ]
