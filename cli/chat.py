@@ -11,17 +11,17 @@ import typer
 
 from cli import render
 from cli.edge import err
-from cli.options import Documents, IndexDir
+from cli.options import Documents, IndexDir, TopK
 from cli.query import load_qa
 from retriever.errors import InvalidQueryError
-from retriever.limits import MAX_HISTORY, MAX_K
+from retriever.limits import MAX_HISTORY
 
 NEW = {"/new", "/reset"}
 QUIT = {"/quit", "/exit", "/bye"}
 
 
 def chat(
-    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=MAX_K)] = 5,
+    top_k: TopK = 5,
     documents: Documents = None,
     index_dir: IndexDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,

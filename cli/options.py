@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from retriever.limits import MAX_K
+
 IndexDir = Annotated[
     Path | None, typer.Option("--index-dir", help="Index directory (env GUIDE_RAG_INDEX_DIR).")
 ]
@@ -27,3 +29,4 @@ Documents = Annotated[
         help="Only this guide, by id (repeat for several); an unknown id's error lists them.",
     ),
 ]
+TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, max=MAX_K, help="Passages to cite.")]

@@ -8,7 +8,7 @@ import typer
 
 from cli import render
 from cli.edge import serving_process, settings
-from cli.options import AsJson, Documents, IndexDir
+from cli.options import AsJson, Documents, IndexDir, TopK
 from retriever.limits import MAX_K
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def load_qa(index_dir: object) -> QA:
 
 def ask(
     question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
-    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=MAX_K)] = 5,
+    top_k: TopK = 5,
     documents: Documents = None,
     index_dir: IndexDir = None,
     as_json: AsJson = False,
