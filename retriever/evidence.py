@@ -15,7 +15,8 @@ and by words, in measures that mean the same in any guide.
   the first is often another guide's passage on a word the question shares with it.
 
 Only the words a turn itself brings count for cover and unknown ("and in Germany?"), so a
-follow-up is judged on what it adds.
+follow-up is judged on what it adds; one that brings none ("why not?", "how many tho?") is judged
+on the question it is read as.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import numpy as np
 
 from retriever.alignment import PassageTokens, alignment
 from retriever.answer.terms import TermWeights, terms
+from retriever.text import CLITICS, LEANING, STOP_WORDS, words
 
 if TYPE_CHECKING:
     from retriever.answer.sentences import SentenceVectors
@@ -113,7 +115,7 @@ class EvidenceReader:
              if len(sentences.of(c.index))),
             default=cos1,
         )  # fmt: skip
-        asked = terms(focus) or terms(text)
+        asked = terms(focus) if _brings_words(focus) else terms(text)
         total = self.weights.weight(asked) or 1.0
         found = set().union(*(self._terms[c.index] for c in top[:3]))
         cover = self.weights.weight(asked & found) / total
@@ -128,3 +130,9 @@ class EvidenceReader:
              math.log1p(len(asked)), missing,
              max(alignment(rows, self.build.tokens.of(c.index)) for c in top[:ALIGN_DEPTH]))
         )  # fmt: skip
+
+
+def _brings_words(turn: str) -> bool:
+    """The turn names something of its own: not only leaning words ("why not?": "not" was
+    found in the guide or not, either way it says nothing of what the guide must hold)."""
+    return any(w not in STOP_WORDS and w not in LEANING and w not in CLITICS for w in words(turn))

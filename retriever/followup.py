@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from retriever.answer.terms import TermWeights, terms
 from retriever.subject import NOT, PREPOSITIONS, PRONOUNS, Embed, Subjects, swap
-from retriever.text import words
+from retriever.text import CLITICS, words
 
 if TYPE_CHECKING:
     from retriever.types import Chunk
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 Form = Literal["alone", "lean", "item", "subject"]
 SHORT = 4  # words: "and ML engineers?" is 3; at this length a question always leans back
 LEAN = 10  # words: up to here a pronoun or an unknown vocabulary also says it leans back
-# What `words` leaves of a contraction's second half ("they'd" -> "they", "d"): not a word.
-CLITICS = frozenset(["s", "d", "re", "ve", "ll", "t", "m"])
 _ORDINALS = {
     "first": 1,
     "1st": 1,

@@ -19,7 +19,17 @@ STOP_WORDS = frozenset([
     "as", "about", "into", "than", "then", "there", "their", "they", "them", "he", "she",
     "his", "her",
 ])
+# Words a chat turn leans on the turns before it with, naming nothing of its own: "why not?",
+# "how many tho?", "ok so why's that".
+LEANING = frozenset([
+    "ok", "okay", "so", "but", "though", "tho", "also", "too", "else", "not", "no", "yes",
+    "yeah", "yep", "many", "much", "more", "really", "just", "still", "even", "once", "again",
+    "anyway", "like", "well", "right", "sure", "hmm", "oh", "come", "exactly", "please", "one",
+    "ones", "thing", "things",
+])
 # fmt: on
+# What `words` leaves of a contraction's second half ("they'd" -> "they", "d"): not a word.
+CLITICS = frozenset(["s", "d", "re", "ve", "ll", "t", "m"])
 
 
 def split_sentences(text: str) -> list[str]:

@@ -1,0 +1,30 @@
+"""Abstention's evidence for a follow-up: the words the turn itself brings, or, when it brings
+none, those of the question it is read as (fake embedder: this is about which words count)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retriever.qa import QA
+
+FIRST = "How much do entry-level AI engineers earn?"
+
+
+@pytest.mark.parametrize("turn", ["why not?", "how many tho?", "ok so why's that", "really?"])
+def test_a_turn_that_brings_no_word_of_its_own_is_judged_on_the_question_it_is_read_as(
+    fake_qa: QA, turn: str
+) -> None:
+    reading = fake_qa.reader.read(turn, [FIRST])
+    assert reading.form == "lean" and reading.focus == turn
+    followed = fake_qa.judge(turn, [FIRST])
+    asked = fake_qa.judge(reading.text)
+    # Before, "why not?" was judged on "not" alone: found in some passage or not, it decided.
+    assert (followed["cover"], followed["unknown"]) == (asked["cover"], asked["unknown"])
+    assert 0.0 < asked["cover"] < 1.0
+
+
+def test_a_turn_that_names_something_is_judged_on_it(fake_qa: QA) -> None:
+    # "London" is in no passage of the guide: the turn's own word is what must be found.
+    followed = fake_qa.judge("and in London?", [FIRST])
+    assert (followed["cover"], followed["unknown"]) == (0.0, 1.0)
+    assert fake_qa.judge(fake_qa.reader.read("and in London?", [FIRST]).text)["cover"] > 0.0
