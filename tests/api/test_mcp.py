@@ -100,11 +100,13 @@ def fresh(connection: Callable[[], AbstractAsyncContextManager[Client]]) -> Run:
 
 # Each transport in both protocol eras: "auto" settles on the SDK's newest (2026-07-28, no
 # handshake); "legacy" is the initialize handshake (2025-11-25) the hosts in use today speak.
+# `portal` is named, not looked up: tests/conftest.py keeps a module's tests on one xdist worker
+# by the module-scoped fixtures they name, and without it each worker started both stdio servers
+# and the HTTP one for its share of these tests.
 @pytest.fixture(params=["stdio-auto", "stdio-legacy", "http-auto", "http-legacy"])
-def connect(request: pytest.FixtureRequest) -> Run:
+def connect(request: pytest.FixtureRequest, portal: BlockingPortal) -> Run:
     transport, mode = request.param.split("-")
     if transport == "stdio":
-        portal: BlockingPortal = request.getfixturevalue("portal")
         client: Client = request.getfixturevalue("stdio_clients")[mode]
         return lambda scenario: portal.call(scenario, client)
     url = f"{request.getfixturevalue('base')}/mcp"
