@@ -115,7 +115,9 @@ class EvidenceReader:
              if len(sentences.of(c.index))),
             default=cos1,
         )  # fmt: skip
-        asked = terms(focus) if _brings_words(focus) else terms(text)
+        # A single question is its own reading (focus == text); only a follow-up's turn is apart.
+        own = focus not in ("", text) and _brings_words(focus)
+        asked = terms(focus) if own else terms(text)
         total = self.weights.weight(asked) or 1.0
         found = set().union(*(self._terms[c.index] for c in top[:3]))
         cover = self.weights.weight(asked & found) / total
