@@ -37,6 +37,12 @@ SEMANTIC = 2.0  # weight of a sentence's cosine to the question (dev: docs/evalu
 # 0.15 and 3 before, when a section's fact-bearing passage ranked fourth went unsaid.
 MARGIN = 0.3
 DEPTH = 4
+# A first passage shorter than this ("Applying for jobs.", "Fill out the host form.") names a
+# subject more than it answers: one sentence of another section's passage among the first
+# STUB_REACH may join it. Chosen on the dev guides and the shipped guide's dev split
+# (docs/evaluation.md): a longer first passage, or more sentences, cost citation precision.
+STUB_CHARS = 60
+STUB_REACH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,14 @@ class Composer:
                 rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
                 return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
         chosen = ranked[:MAX_SENTENCES]
+        if self._stub(top, shape):
+            elsewhere = [
+                h
+                for h in context.hits
+                if h.rank <= STUB_REACH and h.score >= floor and not _same_section(h, top)
+            ]
+            ranked = self._rank(question, [*candidates, *elsewhere], shape, context.vector)
+            chosen = _at_most_one_elsewhere(ranked, top)
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
@@ -119,6 +133,12 @@ class Composer:
         if len(items) >= 2 and _bare(chosen, items):
             return _answered(_listed(items), shape)
         return _answered([s.piece for s in _reading_order(chosen)], shape)
+
+    def _stub(self, top: Hit, shape: Shape) -> bool:
+        """The first passage is too short to answer alone, and the answer is not a list or a
+        comparison, whose shape is the top hit's own list or table."""
+        shaped = shape.comparison or (shape.listing and top.chunk.kind == "list_item")
+        return self.section_focus and not shaped and len(top.chunk.own_text) < STUB_CHARS
 
     def _rank(
         self, question: str, hits: Sequence[Hit], shape: Shape, vector: np.ndarray | None
@@ -154,6 +174,21 @@ class Composer:
             cached = [(s, terms(f"{chunk.lead} {s}")) for s in chunk.answer_sentences]
             self._sentences[chunk.id] = cached
         return cached
+
+
+def _at_most_one_elsewhere(ranked: Sequence[Sentence], top: Hit) -> list[Sentence]:
+    """The best sentences, of which one at most from outside the top hit's section."""
+    chosen: list[Sentence] = []
+    elsewhere = False
+    for sentence in ranked:
+        if len(chosen) == MAX_SENTENCES:
+            break
+        if not _same_section(sentence.hit, top):
+            if elsewhere:
+                continue
+            elsewhere = True
+        chosen.append(sentence)
+    return chosen
 
 
 def _listed(items: Sequence[Hit]) -> list[Piece]:

@@ -74,6 +74,35 @@ def test_top_ranked_hit_speaks_even_with_a_lower_cosine() -> None:
     assert text.startswith("Members get tutorials")
 
 
+def test_a_stub_first_passage_is_joined_by_one_sentence_of_another_section() -> None:
+    # "what does it mean to sell yourself": the best passage was the topic list's item
+    # "Selling yourself to would-be employers.", and the answer said only that.
+    stub = chunk("stub", "Selling yourself to would-be employers.", "list_item", section="Intro")
+    meaning = chunk(
+        "m",
+        "To sell yourself means making yourself look like a great candidate. "
+        "Selling yourself also means showing employers your portfolio.",
+        section="Sell yourself",
+    )
+    far = chunk("far", "Sell yourself by writing a cover letter.", section="Letters")
+    ctx = context((stub, 0.72), (meaning, 0.59), (far, 0.2))
+    answer = Composer(TermWeights([stub, meaning, far]), 0.1).compose(
+        "what does it mean to sell yourself", shape_of("what does it mean to sell yourself"), ctx
+    )
+    assert answer.text.startswith("Selling yourself to would-be employers. [1]")
+    assert [c.chunk_id for c in answer.citations] == ["stub", "m"]
+    assert answer.text.count("[2]") == 1  # one sentence of the other section, not both
+    assert "cover letter" not in answer.text  # under the margin
+
+
+def test_a_first_passage_that_says_something_keeps_to_its_section() -> None:
+    said = "Sell yourself by showing what you built and how it helped people."
+    top = chunk("top", said, section="A")
+    other = chunk("o", "To sell yourself means looking like a great candidate.", section="B")
+    text = compose("what does it mean to sell yourself", context((top, 0.6), (other, 0.7)))
+    assert "great candidate" not in text
+
+
 def test_whole_list_with_its_intro_from_the_chunks_lead() -> None:
     lead = "Paths often lead to:"
     items = [
