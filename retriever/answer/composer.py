@@ -38,9 +38,10 @@ SEMANTIC = 2.0  # weight of a sentence's cosine to the question (dev: docs/evalu
 MARGIN = 0.3
 DEPTH = 4
 # A first passage shorter than this ("Applying for jobs.", "Fill out the host form.") names a
-# subject more than it answers: one sentence of another section's passage among the first
-# STUB_REACH may join it. Chosen on the dev guides and the shipped guide's dev split
-# (docs/evaluation.md): a longer first passage, or more sentences, cost citation precision.
+# subject more than it answers, as one that only asks questions does: one sentence of another
+# section's passage among the first STUB_REACH may join it. Chosen on the dev guides and the
+# shipped guide's dev split (docs/evaluation.md): a longer first passage, or more sentences,
+# cost citation precision.
 STUB_CHARS = 60
 STUB_REACH = 3
 
@@ -135,10 +136,14 @@ class Composer:
         return _answered([s.piece for s in _reading_order(chosen)], shape)
 
     def _stub(self, top: Hit, shape: Shape) -> bool:
-        """The first passage is too short to answer alone, and the answer is not a list or a
-        comparison, whose shape is the top hit's own list or table."""
+        """The first passage cannot answer alone (too short, or it only asks: "What if someone
+        breaks the Code of Conduct?"), and the answer is not a list or a comparison, whose shape
+        is the top hit's own list or table."""
         shaped = shape.comparison or (shape.listing and top.chunk.kind == "list_item")
-        return self.section_focus and not shaped and len(top.chunk.own_text) < STUB_CHARS
+        said = top.chunk.answer_sentences
+        asks = bool(said) and all(s.rstrip().endswith("?") for s in said)
+        short = len(top.chunk.own_text) < STUB_CHARS
+        return self.section_focus and not shaped and (short or asks)
 
     def _rank(
         self, question: str, hits: Sequence[Hit], shape: Shape, vector: np.ndarray | None

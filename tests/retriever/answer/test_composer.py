@@ -95,6 +95,20 @@ def test_a_stub_first_passage_is_joined_by_one_sentence_of_another_section() -> 
     assert "cover letter" not in answer.text  # under the margin
 
 
+def test_a_first_passage_that_only_asks_is_joined_by_another_sections_answer() -> None:
+    asks = chunk(
+        "faq",
+        "What if someone breaks the Code of Conduct? What if someone had a report of misconduct?",
+        section="FAQ",
+    )
+    says = chunk(
+        "s", "Report a violation to the Code of Conduct Committee with this form.", section="Script"
+    )
+    question = "how do I report a code of conduct violation"
+    text = compose(question, context((asks, 0.65), (says, 0.55)))
+    assert "Committee with this form. [2]" in text
+
+
 def test_a_first_passage_that_says_something_keeps_to_its_section() -> None:
     said = "Sell yourself by showing what you built and how it helped people."
     top = chunk("top", said, section="A")
