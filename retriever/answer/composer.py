@@ -97,14 +97,7 @@ class Composer:
         top = context.top
         best = max(h.score for h in context.hits)
         floor = max(self.min_score, best - self.margin)
-        # The ranking's pick always speaks, even when another hit has the higher cosine.
-        candidates = [
-            h
-            for h in context.hits
-            if h is top or (h.rank <= self.depth and h.score >= floor)
-            if not self.section_focus or _same_section(h, top)
-        ]
-        ranked = self._rank(question, candidates, shape, context.vector)
+        ranked = self._rank(question, self._reach(context, floor), shape, context.vector)
         if shape.listing and top.chunk.kind == "list_item":
             # The list the retriever ranked first, not one whose intro merely shares a word.
             items = context.list_of(top)[:MAX_ITEMS]
@@ -120,12 +113,7 @@ class Composer:
                 return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
         chosen = ranked[:MAX_SENTENCES]
         if self._stub(top, shape):
-            elsewhere = [
-                h
-                for h in context.hits
-                if h.rank <= STUB_REACH and h.score >= floor and not _same_section(h, top)
-            ]
-            ranked = self._rank(question, [*candidates, *elsewhere], shape, context.vector)
+            ranked = self._beyond_the_stub(question, shape, context)
             chosen = _at_most_one_elsewhere(ranked, top)
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
@@ -134,6 +122,34 @@ class Composer:
         if len(items) >= 2 and _bare(chosen, items):
             return _answered(_listed(items), shape)
         return _answered([s.piece for s in _reading_order(chosen)], shape)
+
+    def _reach(self, context: Context, floor: float) -> list[Hit]:
+        """The hits that may speak: the first DEPTH at or over the floor, of the top hit's
+        section. The ranking's pick always speaks, even when another hit has the higher cosine."""
+        top = context.top
+        return [
+            h
+            for h in context.hits
+            if h is top or (h.rank <= self.depth and h.score >= floor)
+            if not self.section_focus or _same_section(h, top)
+        ]
+
+    def _beyond_the_stub(self, question: str, shape: Shape, context: Context) -> list[Sentence]:
+        """The sentences of the stub's section and of the first STUB_REACH hits of others.
+
+        A stub's cosine says how well it names the subject, so the margin is taken from the
+        best of the others ("Fill out the host form." at 0.69 had silenced its own section's
+        "When submitted, this form will automatically send an email to …" at 0.37)."""
+        top = context.top
+        others = [h.score for h in context.hits if h is not top]
+        floor = max(self.min_score, max(others, default=top.score) - self.margin)
+        elsewhere = [
+            h
+            for h in context.hits
+            if h.rank <= STUB_REACH and h.score >= floor and not _same_section(h, top)
+        ]
+        hits = [*self._reach(context, floor), *elsewhere]
+        return self._rank(question, hits, shape, context.vector)
 
     def _stub(self, top: Hit, shape: Shape) -> bool:
         """The first passage cannot answer alone (too short, or it only asks: "What if someone

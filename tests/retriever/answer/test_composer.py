@@ -95,6 +95,22 @@ def test_a_stub_first_passage_is_joined_by_one_sentence_of_another_section() -> 
     assert "cover letter" not in answer.text  # under the margin
 
 
+def test_a_stubs_own_cosine_does_not_set_the_margin_for_its_section() -> None:
+    stub = chunk("stub", "Fill out the host form.", "list_item", section="After")
+    faq = chunk("faq", "Remember to fill in the form right after your session.", section="FAQ")
+    sent = chunk(
+        "sent",
+        "When submitted, this form will automatically send an email to the training team.",
+        "list_item",
+        section="After",
+        position=1,
+    )
+    text = compose("where does the host form go once I submit it?", context(
+        (stub, 0.69), (faq, 0.44), (sent, 0.37)
+    ))  # fmt: skip
+    assert "automatically send an email" in text  # 0.37 is under 0.69 - 0.3, not 0.44 - 0.3
+
+
 def test_a_first_passage_that_only_asks_is_joined_by_another_sections_answer() -> None:
     asks = chunk(
         "faq",
