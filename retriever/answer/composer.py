@@ -95,9 +95,12 @@ class Composer:
             # "What are the key takeaways?": the section it names is the answer, all of it.
             return _answered(_listed(context.section[:MAX_ITEMS]), shape)
         top = context.top
-        best = max(h.score for h in context.hits)
-        floor = max(self.min_score, best - self.margin)
-        ranked = self._rank(question, self._reach(context, floor), shape, context.vector)
+        stub = self._stub(top, shape)
+        if stub:
+            ranked = self._beyond_the_stub(question, shape, context)
+        else:
+            floor = max(self.min_score, max(h.score for h in context.hits) - self.margin)
+            ranked = self._rank(question, self._reach(context, floor), shape, context.vector)
         if shape.listing and top.chunk.kind == "list_item":
             # The list the retriever ranked first, not one whose intro merely shares a word.
             items = context.list_of(top)[:MAX_ITEMS]
@@ -111,10 +114,7 @@ class Composer:
                 row = rows[0].hit.chunk.id
                 rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
                 return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
-        chosen = ranked[:MAX_SENTENCES]
-        if self._stub(top, shape):
-            ranked = self._beyond_the_stub(question, shape, context)
-            chosen = _at_most_one_elsewhere(ranked, top)
+        chosen = _at_most_one_elsewhere(ranked, top) if stub else ranked[:MAX_SENTENCES]
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
