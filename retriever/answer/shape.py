@@ -22,6 +22,13 @@ _YES_NO = re.compile(
     r"(?!\s+(?:you|u)\s+(?:tell|explain|list|give|describe|show|summari[sz]e|walk|help)\b)",
     re.I,
 )
+# "Is knowing the frameworks enough, or do I need production work?" offers two answers to pick
+# from: a guide's "Yes, ..." (its FAQ's answer to another question) would pick neither.
+_ALTERNATIVE = re.compile(
+    r",\s*or\b|\bor\s+(?:do|does|did|is|are|am|was|were|can|could|should|will|would|have|has|"
+    r"must|shall|may|might|need)\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NUMBER = re.compile(
     r"\b(salar\w*|earn\w*|pay\w*|paid|make|compensation|income|how much|money|\$)", re.I
@@ -46,9 +53,13 @@ def shape_of(question: str, sections: frozenset[str] = frozenset()) -> Shape:
         comparison=bool(COMPARISON.search(question)),
         listing=bool(_LIST.search(question)),
         figures=bool(_NUMBER.search(question)),
-        yes_no=bool(_YES_NO.match(_last_question(question))),
+        yes_no=_yes_no(_last_question(question)),
         sections=sections,
     )
+
+
+def _yes_no(asked: str) -> bool:
+    return bool(_YES_NO.match(asked)) and not _ALTERNATIVE.search(asked)
 
 
 def _last_question(question: str) -> str:

@@ -180,6 +180,8 @@ def test_a_yes_or_no_leads_only_the_answer_to_a_yes_no_question() -> None:
     assert compose(asked, context((faq, 0.7))) == "…developers switch often. [1]"
     told = "Can you tell me how developers switch?"
     assert compose(told, context((faq, 0.7))) == "…developers switch often. [1]"
+    either = "Can developers switch on their own, or do they need a course?"
+    assert compose(either, context((faq, 0.7))) == "…developers switch often. [1]"
     personal = "I'm a Go dev with 5 years. Can developers switch?"
     assert compose(personal, context((faq, 0.7))) == "Yes, developers switch often. [1]"
     no = chunk("n", "No degree is needed. No, a PhD is not required. No-code tools help.")
@@ -193,7 +195,10 @@ def test_yes_no_questions() -> None:
             "so do I need a PhD", "I'm a Go dev. Is it realistic for me?"]  # fmt: skip
     assert all(shape_of(q).yes_no for q in asks)
     others = ["what do devs need to pick up", "Can you tell me how to switch?",
-              "how much do AI engineers earn? I'm in Berlin.", "which pays more"]  # fmt: skip
+              "how much do AI engineers earn? I'm in Berlin.", "which pays more",
+              # Alternatives: a "Yes" picks neither.
+              "Is knowing the frameworks enough, or do I need to prove something in production?",
+              "Is it realistic to move into ML or do I have to start from scratch?"]  # fmt: skip
     assert not any(shape_of(q).yes_no for q in others)
 
 
