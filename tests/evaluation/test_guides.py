@@ -39,7 +39,8 @@ TARGETS: dict[str, dict[str, tuple[bool, float]]] = {
 # more in two dev guides: fact@3 0.845, answer facts 0.755 (two questions over its floor),
 # off-topic 0.375; shipped guide hit@1 0.835, off-topic 0.767. After the abstention change of
 # the same day (docs/abstention.md): off-topic 0.425 (false 0.025), shipped guide off-topic
-# 0.800 (false 0.000).
+# 0.800 (false 0.000). 2026-11-29, short sentences past the third (docs/evaluation.md): answer
+# facts 0.775; the floor stays where a re-adaptation's spread (0.755 -> 0.735) needs it.
 UNMET: dict[tuple[str, str], float] = {
     ("test guides/test", "fact@3"): 0.82,
     ("test guides/test", "answer_facts"): 0.745,

@@ -233,3 +233,12 @@ def test_a_section_given_whole_is_listed_in_order_each_item_cited() -> None:
     assert compose("what are the key takeaways?", whole) == (
         "- Point 0 — Details: text 0. [1]\n- Point 1 — Details: text 1. [2]"
     )
+
+
+def test_short_sentences_past_the_third_join_while_the_answer_stays_short() -> None:
+    # Three short sentences said less than the answers' usual length: the guide's fourth, short
+    # too, held the fact (docs/evaluation.md); a long one would make the answer a third longer.
+    short = chunk("a", "Hosts lead calls. Hosts take notes. Hosts share links. Hosts serve a year.")
+    assert "Hosts serve a year. [1]" in compose("what do hosts do", context((short, 0.7)))
+    long = chunk("b", "Hosts lead calls. Hosts take notes. Hosts share links. " + "Hosts " * 60 + "end.")
+    assert "end." not in compose("what do hosts do", context((long, 0.7)))
