@@ -238,7 +238,8 @@ def test_a_section_given_whole_is_listed_in_order_each_item_cited() -> None:
 def test_short_sentences_past_the_third_join_while_the_answer_stays_short() -> None:
     # Three short sentences said less than the answers' usual length: the guide's fourth, short
     # too, held the fact (docs/evaluation.md); a long one would make the answer a third longer.
-    short = chunk("a", "Hosts lead calls. Hosts take notes. Hosts share links. Hosts serve a year.")
+    three = "Hosts lead calls. Hosts take notes. Hosts share links. "
+    short = chunk("a", three + "Hosts serve a year.")
     assert "Hosts serve a year. [1]" in compose("what do hosts do", context((short, 0.7)))
-    long = chunk("b", "Hosts lead calls. Hosts take notes. Hosts share links. " + "Hosts " * 60 + "end.")
+    long = chunk("b", three + "Hosts " * 60 + "end.")
     assert "end." not in compose("what do hosts do", context((long, 0.7)))
