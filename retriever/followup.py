@@ -164,6 +164,14 @@ class Reader:
             phrase, counterpart = pair
             return Reading(swap(earlier.text, phrase, counterpart), (previous,), counterpart,
                            "subject")  # fmt: skip
+        led = self.subjects.leading(earlier.text, new) if new and not _QUESTION.match(new) else None
+        if led is not None:
+            # "what about AI engineers' salaries?" after "How much do ML engineers earn?": the
+            # question before about the other of the pair, and what the turn adds to it.
+            phrase, counterpart, tail = led
+            text = swap(earlier.text, phrase, counterpart)
+            read = f"{text} {tail}" if terms(tail) - terms(text) else text
+            return Reading(read, (previous,), new, "subject")
         if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:
             return Reading(self.subjects.replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retriever.answer.terms import TermWeights, terms
+from retriever.answer.terms import TermWeights, stem, terms
 from retriever.counterpart import Counterparts
 from retriever.text import STOP_WORDS
 
@@ -87,6 +87,21 @@ class Subjects:
                 counterpart = self.pairs.named(phrase, said[0])
                 if counterpart:
                     return phrase, counterpart
+        return None
+
+    def leading(self, before: str, new: str) -> tuple[str, str, str] | None:
+        """The phrase of `before`, the one the guide sets beside it that the new subject opens
+        with, and what the subject says after it: "AI engineers' salaries" after a question on
+        what ML engineers earn is ("ML engineers", "AI engineers", "salaries")."""
+        said = re.findall(r"[\w-]+", _LEAD.sub("", new))
+        if len(said) < 3:
+            return None
+        first, head = said[0], said[1].lower()
+        for phrase in phrases(before):
+            counterpart = self.pairs.named(phrase, first)
+            if counterpart and stem(counterpart.split()[-1].lower()) == stem(head):
+                tail = re.split(rf"\b{re.escape(said[1])}\b'?s?", new, maxsplit=1)[-1]
+                return phrase, counterpart, tail.strip(" ,;:-")
         return None
 
     def replace(self, before: str, new: str, question: str) -> str:
