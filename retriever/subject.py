@@ -100,7 +100,7 @@ class Subjects:
         for phrase in phrases(before):
             counterpart = self.pairs.named(phrase, first)
             if counterpart and stem(counterpart.split()[-1].lower()) == stem(head):
-                tail = re.split(rf"\b{re.escape(said[1])}\b'?s?", new, maxsplit=1)[-1]
+                tail = re.split(rf"\b{re.escape(said[1])}\b['’]?s?", new, maxsplit=1)[-1]
                 return phrase, counterpart, tail.strip(" ,;:-")
         return None
 

@@ -311,6 +311,8 @@ def test_a_subject_that_says_more_than_the_pair_keeps_its_own_words() -> None:
         # The pair, then what the turn adds that the question before does not ask.
         ("How much do ML engineers earn?", "what about AI engineers' salaries?",
          "How much do AI engineers earn? salaries"),
+        ("How much do ML engineers earn?", "what about AI engineers\u2019 salaries?",
+         "How much do AI engineers earn? salaries"),
         ("What skills do AI engineers need?", "how about ML engineers, what's their day like?",
          "What skills do ML engineers need? what's their day like"),
         # What it adds is already asked: the question before, about the other of the pair.
