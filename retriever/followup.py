@@ -164,7 +164,9 @@ class Reader:
             phrase, counterpart = pair
             return Reading(swap(earlier.text, phrase, counterpart), (previous,), counterpart,
                            "subject")  # fmt: skip
-        led = self.subjects.leading(earlier.text, new) if new and not _QUESTION.match(new) else None
+        short = _length(words(question)) <= 14  # longer, a turn is a question of its own
+        subject_said = bool(new) and short and not _QUESTION.match(new)
+        led = self.subjects.leading(earlier.text, new) if subject_said else None
         if led is not None:
             # "what about AI engineers' salaries?" after "How much do ML engineers earn?": the
             # question before about the other of the pair, and what the turn adds to it.
@@ -172,7 +174,7 @@ class Reader:
             text = swap(earlier.text, phrase, counterpart)
             read = f"{text} {tail}" if terms(tail) - terms(text) else text
             return Reading(read, (previous,), new, "subject")
-        if new and terms(new) and not _QUESTION.match(new) and _length(words(question)) <= 14:
+        if subject_said and terms(new):
             return Reading(self.subjects.replace(earlier.text, new, question), (previous,), new,
                            "subject")  # fmt: skip
         if subject and _QUESTION.match(new) and _MEANT.search(question[: subject.start("subject")]):
