@@ -286,6 +286,16 @@ def test_the_other_one_is_the_counterpart_the_guide_sets_beside_the_phrase_asked
          "Where do AI engineers usually end up?"),
         ("Where do ML engineers usually end up?", "what about for AI ppl then?",
          "Where do AI engineers usually end up?"),
+        # The pair said whole and more after it: the pair, then what the turn adds that the
+        # question before does not ask (it was "How much do ML AI engineers' salaries?").
+        ("How much do ML engineers earn?", "what about AI engineers' salaries?",
+         "How much do AI engineers earn? salaries"),
+        ("How much do ML engineers earn?", "what about AI engineers\u2019 salaries?",
+         "How much do AI engineers earn? salaries"),
+        ("What skills do AI engineers need?", "how about ML engineers, what's their day like?",
+         "What skills do ML engineers need? what's their day like"),
+        ("What tools do AI engineers use?", "what about ML engineers' tools?",
+         "What tools do ML engineers use?"),
     ],
 )  # fmt: skip
 def test_a_subject_in_other_words_is_the_pair_its_first_word_names(
@@ -303,31 +313,6 @@ def test_a_subject_that_says_more_than_the_pair_keeps_its_own_words() -> None:
     for subject in ("ML models", "ML ops"):
         reading = reader.read(f"and {subject}?", ["What do AI engineers build?"])
         assert "ML engineers" not in reading.text and subject in reading.text
-
-
-@pytest.mark.parametrize(
-    ("previous", "turn", "expected"),
-    [
-        # The pair, then what the turn adds that the question before does not ask.
-        ("How much do ML engineers earn?", "what about AI engineers' salaries?",
-         "How much do AI engineers earn? salaries"),
-        ("How much do ML engineers earn?", "what about AI engineers\u2019 salaries?",
-         "How much do AI engineers earn? salaries"),
-        ("What skills do AI engineers need?", "how about ML engineers, what's their day like?",
-         "What skills do ML engineers need? what's their day like"),
-        # What it adds is already asked: the question before, about the other of the pair.
-        ("What tools do AI engineers use?", "what about ML engineers' tools?",
-         "What tools do ML engineers use?"),
-    ],
-)  # fmt: skip
-def test_a_subject_that_opens_with_the_other_of_a_pair_swaps_the_pair(
-    previous: str, turn: str, expected: str
-) -> None:
-    # It was read as a phrase in place of another: "How much do ML AI engineers' salaries?".
-    reader = Reader(TermWeights(CHUNKS), FakeEmbedder().encode, lambda earlier: PATHS, CHUNKS)
-    reading = reader.read(turn, [previous])
-    assert reading.text == expected and reading.form == "subject"
-    assert reading.read_with == (previous,)
 
 
 def test_a_qa_reads_the_other_role_from_the_guides_it_serves(fake_qa: QA) -> None:
