@@ -75,15 +75,15 @@ class Subjects:
     def named(self, before: str, new: str) -> tuple[str, str] | None:
         """The phrase of `before` (two words) and the one the guide sets beside it that starts
         with the new subject's first word, when the subject's other words only stand for that
-        phrase's last word: itself, a clipping of it ("eng"), or a word for people in general
-        ("folks", "ppl"). "ML engineering breadth" and "ML ops" say more than the pair does."""
+        phrase's last word: itself, another form of it ("engineering"), a clipping of it ("eng"),
+        or a word for people in general ("folks", "ppl"). "ML engineering breadth" and "ML ops"
+        say more than the pair does."""
         said = _LEAD.sub("", new).lower().split()
         if not 1 <= len(said) <= 3:
             return None
         for phrase in phrases(before):
             head = phrase.split()[-1].lower()
-            if all(w == head or (len(w) > 1 and head.startswith(w)) or w in _PEOPLE
-                   for w in said[1:]):  # fmt: skip
+            if all(_stands_for(w, head) or w in _PEOPLE for w in said[1:]):
                 counterpart = self.pairs.named(phrase, said[0])
                 if counterpart:
                     return phrase, counterpart
@@ -99,7 +99,7 @@ class Subjects:
         first, head = said[0], said[1].lower()
         for phrase in phrases(before):
             counterpart = self.pairs.named(phrase, first)
-            if counterpart and stem(counterpart.split()[-1].lower()) == stem(head):
+            if counterpart and _stands_for(head, counterpart.split()[-1].lower()):
                 tail = re.split(rf"\b{re.escape(said[1])}\b['’]?s?", new, maxsplit=1)[-1]
                 return phrase, counterpart, tail.strip(" ,;:-")
         return None
@@ -152,6 +152,13 @@ class Subjects:
             if kept and len(said_words) <= 3 and not {"one", "ones"}.intersection(said_words):
                 return f"{new} {' '.join(kept)}"
         return f"{before} {new}"
+
+
+def _stands_for(word: str, head: str) -> bool:
+    """`word` names what `head` does: itself, another form of it ("engineers", "engineering"
+    for "engineer") or a clipping of it ("eng")."""
+    return (word == head or stem(word) == stem(head) or word.startswith(head)
+            or (len(word) > 1 and head.startswith(word)))  # fmt: skip
 
 
 def _most_like(rows: np.ndarray) -> tuple[int, float]:

@@ -286,6 +286,9 @@ def test_the_other_one_is_the_counterpart_the_guide_sets_beside_the_phrase_asked
          "Where do AI engineers usually end up?"),
         ("Where do ML engineers usually end up?", "what about for AI ppl then?",
          "Where do AI engineers usually end up?"),
+        # Another form of the head: the field for the role (it was "What does an AI ML
+        # engineering do?").
+        ("What does an AI engineer do?", "and for ML engineering?", "What does an ML engineer do?"),
         # The pair said whole and more after it: the pair, then what the turn adds that the
         # question before does not ask (it was "How much do ML AI engineers' salaries?").
         ("How much do ML engineers earn?", "what about AI engineers' salaries?",
