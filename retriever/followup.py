@@ -78,6 +78,18 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 _WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|wait)\W+)*(?:why|how come)\b", re.IGNORECASE)
+# Said only of something said before: a verb phrase left out ("what happens if i don't?", "what
+# if they can't?"), or a conclusion drawn from the answer before ("so do credentials matter
+# most?", after who advances fastest). Dev follow-ups 48 -> 50 of 56; train has neither form.
+_AUX = (
+    r"(?:do|does|did|is|are|was|were|am|have|has|can|could|should|would|will|must)"
+    r"(?:n['\u2019]?t)?|don['\u2019]?t|won['\u2019]?t|can['\u2019]?t"
+)
+_ELLIPTIC = re.compile(
+    rf"\b(?:i|you|we|they|he|she|it)\s+(?:{_AUX})(?:\s+not)?\W*$"
+    rf"|^\W*(?:ok(?:ay)?\W+)?so\s+(?:{_AUX})\b",
+    re.IGNORECASE,
+)
 _FILLER = re.compile(
     r"\b(?:then|instead|too|though|tho|pls|please|sorry|same q|same question|either|also)\b|[?!.]+",
     re.IGNORECASE,
@@ -203,4 +215,5 @@ def depends_on_history(question: str, weights: TermWeights) -> bool:
     if length <= SHORT:
         return True
     known = [t for t in terms(question) if weights.known(t)]
-    return length <= LEAN and (bool(PRONOUNS.intersection(said)) or not known)
+    cued = bool(PRONOUNS.intersection(said)) or bool(_ELLIPTIC.search(question))
+    return length <= LEAN and (cued or not known)

@@ -84,6 +84,26 @@ def test_a_contraction_is_one_word_when_a_question_is_counted() -> None:
     assert reading.form == "lean"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["what happens to my career if i don't?", "is Python a problem if i can’t?",
+     "so do credentials for ML engineers matter most?", "ok so should i skip python?"],
+)  # fmt: skip
+def test_a_left_out_verb_or_a_conclusion_leans_on_the_question_before(question: str) -> None:
+    # Each names words the guide knows, and no pronoun that says it leans back.
+    reading = _read(question, "Who advances fastest in AI careers?")
+    assert reading.form == "lean" and reading.focus == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what should I do first as an ML engineer?", "so which skills do ML engineers need?",
+     "can I skip Python as an ML engineer?"],
+)  # fmt: skip
+def test_a_whole_question_with_a_subject_and_its_verb_stands_alone(question: str) -> None:
+    assert _read(question, "Who advances fastest in AI careers?").form == "alone"
+
+
 def test_an_ordinal_picks_the_item_of_the_previous_answer() -> None:
     reading = _read("tell me more about the second one", "What career paths exist?")
     assert reading.form == "item" and reading.focus == PATHS[1]
