@@ -25,6 +25,10 @@ from retriever.types import Answer, Chunk, Hit
 # "Yes, " or "No — " opening a sentence that goes on (not "No degree is needed", "No-code tools").
 _REPLY = re.compile(r"^(?:Yes|No)(?:\s*[,—–]|\s+-)\s*(?=\w)")
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
+# A sentence that opens on what the one before it named ("They will remove you from the
+# channel.") says nothing alone: the sentence before it joins. "It" and "There" open a sentence
+# as often without naming anything ("It is tempting to…"), so they do not count.
+_ANAPHOR = re.compile(r"^(?:They|Their|Them|These|This|Those|Such|He|She|His|Her)\b")
 MAX_SENTENCES = 3
 # Short sentences say less: past the third, one more joins while the answer stays within
 # SHORT_ANSWER_CHARS, up to MAX_SHORT_SENTENCES. Chosen on the dev guides and the shipped guide's
@@ -120,6 +124,7 @@ class Composer:
                 rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
                 return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
         chosen = _at_most_one_elsewhere(ranked, top) if stub else _best(ranked)
+        chosen = _with_antecedents(chosen, ranked)
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
@@ -212,6 +217,20 @@ def _best(ranked: Sequence[Sentence]) -> list[Sentence]:
             break
         chosen.append(sentence)
     return chosen
+
+
+def _with_antecedents(chosen: Sequence[Sentence], ranked: Sequence[Sentence]) -> list[Sentence]:
+    """The chosen sentences, and before each that opens on an anaphor, the one it refers to."""
+    with_them = list(chosen)
+    for sentence in chosen:
+        if sentence.position and _ANAPHOR.match(sentence.text):
+            before = next(
+                (s for s in ranked
+                 if s.hit is sentence.hit and s.position == sentence.position - 1), None
+            )  # fmt: skip
+            if before is not None and before not in with_them:
+                with_them.append(before)
+    return with_them
 
 
 def _at_most_one_elsewhere(ranked: Sequence[Sentence], top: Hit) -> list[Sentence]:

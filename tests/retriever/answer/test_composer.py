@@ -243,3 +243,14 @@ def test_short_sentences_past_the_third_join_while_the_answer_stays_short() -> N
     assert "Hosts serve a year. [1]" in compose("what do hosts do", context((short, 0.7)))
     long = chunk("b", three + "Hosts " * 60 + "end.")
     assert "end." not in compose("what do hosts do", context((long, 0.7)))
+
+
+def test_a_sentence_that_opens_on_an_anaphor_comes_with_the_one_it_refers_to() -> None:
+    # "They will remove you from the channel." was quoted without who "they" are, and without
+    # the fact before it (a dev guide's "how do i step down as a host": docs/evaluation.md).
+    text = (
+        "Email the team to step down. They remove you from the channel. Hosts join the channel. "
+        "Hosts post in the channel. Hosts read the channel. Hosts mute the channel."
+    )
+    answer = compose("who removes me from the channel", context((chunk("a", text), 0.7)))
+    assert "Email the team to step down. [1] They remove you from the channel. [1]" in answer
