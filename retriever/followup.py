@@ -7,8 +7,9 @@ People ask follow-ups in a few forms, each read its own way:
   "no, I meant the math side"): the previous question with the new subject in place of the one
   it stands for (retriever/subject.py); "the other role", "the other one": the phrase the
   guide sets beside the one asked about ("ML engineers" after "AI engineers");
-- a question that leans on the chat (very short, or referring back with "that", "they", or with
-  no content word the guide knows): read after the previous question;
+- a question that leans on the chat (very short, or referring back with "that", "they", a verb
+  left out ("what if i don't?"), a conclusion drawn ("so do credentials matter?"), or with no
+  content word the guide knows): read after the previous question;
 - anything else stands alone: a topic switch is answered as if asked alone.
 
 Earlier turns are read the same way first, so a chain of follow-ups keeps its subject. Chosen on

@@ -3,7 +3,8 @@
 No text is generated. The composer picks which retrieved sentences answer the question and puts
 them in reading order. Its shape follows the question: a comparison leads with the table row the
 question names, a list question lists the items, and a question about pay prefers the sentences
-that carry the figures. A guide's "Yes, " or "No, " leads only the answer to a question that
+that carry the figures. A sentence that opens on "They" or "This" comes with the one before it,
+which says what they are. A guide's "Yes, " or "No, " leads only the answer to a question that
 asks yes or no; elsewhere the sentence is quoted from the word after it.
 """
 
