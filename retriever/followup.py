@@ -80,14 +80,15 @@ _QUESTION = re.compile(
 )
 _WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|wait)\W+)*(?:why|how come)\b", re.IGNORECASE)
 # Said only of something said before: a verb phrase left out ("what happens if i don't?", "what
-# if they can't?"), or a conclusion drawn from the answer before ("so do credentials matter
+# if we can't?"), or a conclusion drawn from the answer before ("so do credentials matter
 # most?", after who advances fastest). Dev follow-ups 48 -> 50 of 56; train has neither form.
+# ("they", "it", "he", "she" are PRONOUNS: such a turn leans back already.)
 _AUX = (
     r"(?:do|does|did|is|are|was|were|am|have|has|can|could|should|would|will|must)"
-    r"(?:n['\u2019]?t)?|don['\u2019]?t|won['\u2019]?t|can['\u2019]?t"
+    r"(?:n['\u2019]?t)?|won['\u2019]?t|can['\u2019]?t"
 )
 _ELLIPTIC = re.compile(
-    rf"\b(?:i|you|we|they|he|she|it)\s+(?:{_AUX})(?:\s+not)?\W*$"
+    rf"\b(?:i|you|we)\s+(?:{_AUX})(?:\s+not)?\W*$"
     rf"|^\W*(?:ok(?:ay)?\W+)?so\s+(?:{_AUX})\b",
     re.IGNORECASE,
 )

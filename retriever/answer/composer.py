@@ -125,10 +125,11 @@ class Composer:
                 rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
                 return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
         chosen = _at_most_one_elsewhere(ranked, top) if stub else _best(ranked)
-        chosen = _with_antecedents(chosen, ranked)
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
+        # After the pick is in: put before it, an antecedent would have been the one it replaced.
+        chosen = _with_antecedents(chosen, ranked)
         items = context.list_of(top)[:MAX_ITEMS]
         if len(items) >= 2 and _bare(chosen, items):
             return _answered(_listed(items), shape)
