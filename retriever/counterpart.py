@@ -59,6 +59,15 @@ class Counterparts:
             return None
         return f"{self._as_written(first.lower())} {said[1]}"
 
+    def written_before(self, word: str, phrase: str) -> bool:
+        """The guide writes `word` just before `phrase` (its head singular or plural) in some
+        sentence: "Senior AI engineer roles" for "senior" and "AI engineers"."""
+        *rest, head = phrase.split()
+        head = head[:-1] if head.lower().endswith("s") and len(head) > 3 else head
+        said = r"\s+".join(re.escape(w) for w in [word, *rest, head])
+        pattern = re.compile(rf"\b{said}", re.IGNORECASE)
+        return any(pattern.search(sentence) for sentence in self._sentences)
+
     def _as_written(self, word: str) -> str:
         """`word` (lowercase, one the counting saw) as the guide writes it most often ("ML")."""
         written, _ = self._written[word].most_common(1)[0]

@@ -104,6 +104,26 @@ class Subjects:
                 return phrase, counterpart, tail.strip(" ,;:-")
         return None
 
+    def modified(self, before: str, said: Sequence[str]) -> str | None:
+        """`before` about the kind of whom it asked about that `said` names ("senior ones", "the
+        ML ones"). Of its phrases the guide sets beside another ("AI engineers"), the one whose
+        first word the guide pairs with the last word said takes that word in its place ("ML
+        ones": "ML engineers"); else the one the guide writes after that word takes the words
+        before it ("senior ones": "senior AI engineers", not "senior engineers"). None when the
+        guide writes neither: "the free ones" after "what tools do AI engineers use?" is not
+        about engineers."""
+        paired = [(s, pair[1]) for s in phrases(before) if (pair := self.pairs.of(s))]
+        ranked = [s for s, _ in sorted(paired, key=lambda p: -p[1])]  # stable: the first of equals
+        for phrase in ranked:
+            counterpart = self.pairs.named(phrase, said[-1])
+            if counterpart:
+                return swap(before, phrase, " ".join([*said[:-1], counterpart]))
+        for phrase in ranked:
+            if self.pairs.written_before(said[-1], phrase):
+                added = " ".join(said)
+                return _article(swap(before, phrase, f"{added} {phrase}"), added)
+        return None
+
     def replace(self, before: str, new: str, question: str) -> str:
         """`before` with `new` in place of the phrase it stands for: the one the question says
         it replaces ("not the tools"), else the one of as many words with the same last word,
@@ -120,6 +140,9 @@ class Subjects:
         # the span of as many words whose others are most like the new ones ("AI" for "ML").
         content = [w for w in new.split() if w.lower() not in ("the", "a", "an")]
         if len(content) >= 2 and content[-1].lower() in ("one", "ones"):
+            modified = self.modified(before, content[:-1])
+            if modified is not None:
+                return modified
             options = [s.split() for s in spans if len(s.split()) == len(content)]
             if options:
                 best, _ = _most_like(self.embed([" ".join(w[:-1]) for w in [content, *options]]))
@@ -152,6 +175,15 @@ class Subjects:
             if kept and len(said_words) <= 3 and not {"one", "ones"}.intersection(said_words):
                 return f"{new} {' '.join(kept)}"
         return f"{before} {new}"
+
+
+def _article(text: str, added: str) -> str:
+    """The article before an added word: "an senior AI engineer" is "a senior AI engineer"; an
+    acronym ("an ML engineer") is read by its letters, so only a lowercase word sets it."""
+    if not added[:1].islower():
+        return text
+    article = "an" if added[0] in "aeiou" else "a"
+    return re.sub(rf"\b(?:an?)\s+(?={re.escape(added)})", f"{article} ", text, count=1)
 
 
 def _stands_for(word: str, head: str) -> bool:

@@ -179,6 +179,30 @@ def test_one_and_ones_stand_for_the_head_of_the_phrase_they_fill() -> None:
     assert reading.text == "What do ML engineers build day to day?"
 
 
+@pytest.mark.parametrize(
+    ("previous", "turn", "expected"),
+    [
+        # A word the guide writes before the phrase is a kind of it, added before it (it was
+        # "What does an senior engineer do day to day?", and "What do AI senior earn?").
+        ("What does an AI engineer do day to day?", "what about senior ones?",
+         "What does a senior AI engineer do day to day?"),
+        ("What do AI engineers earn?", "and the senior ones?", "What do senior AI engineers earn?"),
+        # The word the guide pairs with the phrase's own takes its place.
+        ("What do AI engineers earn?", "and the ML ones?", "What do ML engineers earn?"),
+    ],
+)  # fmt: skip
+def test_ones_after_a_kind_the_guide_names_is_that_kind_of_whom_was_asked_about(
+    previous: str, turn: str, expected: str
+) -> None:
+    chunks = [*CHUNKS, make_chunk("c7", "Senior AI engineer roles focus on system architecture.")]
+    reader = Reader(TermWeights(chunks), FakeEmbedder().encode, lambda earlier: PATHS, chunks)
+    reading = reader.read(turn, [previous])
+    assert reading.text == expected and reading.form == "subject"
+    # A kind the guide never writes before them is not about the engineers.
+    free = reader.read("and the free ones?", ["What tools do AI engineers use?"])
+    assert "free AI engineers" not in free.text
+
+
 def test_a_phrase_never_spans_punctuation() -> None:
     # A phrase is swapped back into the text as written: one across a comma would never match.
     spans = phrases("what do ML engineers do on a normal day, responsibilities-wise?")
