@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING, Any
 from ingest.budgets import Guard
 from ingest.errors import CorpusError
 from ingest.pdf_grid import unruled_tables
-from ingest.pdf_lines import Line, page_lines, without_running_lines
+from ingest.pdf_lines import (
+    WORD_SPLIT,
+    Line,
+    page_lines,
+    without_contents_lines,
+    without_running_lines,
+)
 from ingest.pdf_words import joined, phantom_spaces, vocabulary
 from ingest.structure import Block
 from retriever.text import ends_sentence
@@ -139,7 +145,9 @@ def _read_page(page: Any, number: int, lines: list[Line], tables: list[_Table]) 
     found = page.find_tables()
     boxes = [t.bbox for t in found]
     for table in found:
-        rows = [tuple(" ".join((c or "").split()) for c in row) for row in table.extract()]
+        rows = [
+            tuple(" ".join((c or "").split()) for c in row) for row in table.extract(**WORD_SPLIT)
+        ]
         tables.append(_Table(number, table.bbox[1], [r for r in rows if any(r)]))
 
     phantom = phantom_spaces(page.chars)
@@ -157,7 +165,7 @@ def _read_page(page: Any, number: int, lines: list[Line], tables: list[_Table]) 
 def _blocks(
     lines: list[Line], tables: list[_Table], outline: dict[str, int], guard: Guard
 ) -> list[Block]:
-    lines, grids = unruled_tables(without_running_lines(lines))
+    lines, grids = unruled_tables(without_contents_lines(without_running_lines(lines)))
     tables = [*tables, *(_Table(page, top, rows) for page, top, rows in grids)]
     close = _block_gap(lines)
     words = vocabulary([line.text for line in lines])

@@ -22,9 +22,22 @@ _COLUMN_LINES = 3  # line pieces on either side of a gutter, at least
 _CROSSING_SHARE = 0.25  # of the pieces: at most this many run across it (titles, text below)
 _COLUMN_WIDTH = 0.2  # of the page: the median piece on either side is this wide (a column's)
 _WORD_GAP = 0.15  # of the type's size: a gap this wide parts two words
+# How pdfplumber is to part words: by that share of each character's size, not its fixed 3
+# points. A typesetter (TeX, DocBook's FOP) draws no space character and sets words 0.25 em
+# apart, 2.5 points in 10-point type: every word of such a guide ran into the next
+# ("Thisisversion0.21oftheSharedMIME-infoDatabase"), and neither BM25 nor the model could read it.
+WORD_SPLIT = {"x_tolerance_ratio": _WORD_GAP}
 _BELOW_LINES = 2  # a heading below the columns, over text across the page: this many lines
 # Of the pages: a line at one height on as many of them (its numbers aside) is a header or footer.
 _RUNNING_SHARE = 0.5
+# A line that says nothing but which page it is on, as headers and footers print it.
+_PAGE_NUMBER = re.compile(
+    r"^\W*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE
+)
+_NUMBERED = re.compile(r"^\d+\b|\b\d+$")
+_LEADERS = re.compile(r"(?:\.\s?){5,}")  # ". . . . ." or "....." between a title and its page
+# A glyph the font maps to no character: pdfminer writes its code ("Copyright (cid:13)c").
+_NO_CHARACTER = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +60,7 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
     drawn shapes. Where the page is set in two columns, the left column's lines come before
     the right one's (sorted by height, or read across the gutter, they would interleave)."""
     marks = [(o["x1"], o["top"], o["bottom"]) for o in (*page.curves, *page.rects) if _mark(o)]
-    found = text_page.extract_text_lines(return_chars=True)
+    found = text_page.extract_text_lines(return_chars=True, **WORD_SPLIT)
     runs = [[c for c in line["chars"] if c["text"].strip()] for line in found]
     pieces = [_pieces(run) for run in runs]  # each line cut at its wide gaps, once
     gutter = _gutter([piece for cut in pieces for piece in cut], float(page.width))
@@ -62,7 +75,7 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
         column.clear()
 
     for found_line, run, cut in zip(found, runs, pieces, strict=True):
-        text = " ".join(found_line["text"].split())
+        text = " ".join(_NO_CHARACTER.sub("", found_line["text"]).split())
         if not text:
             continue
         box = (float(found_line["x0"]), float(found_line["top"]), float(found_line["bottom"]))
@@ -106,7 +119,7 @@ def _below(left: list[Line], right: list[Line]) -> int:
 def _words(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from pdfplumber.utils.text import extract_words
 
-    return extract_words(chars)
+    return extract_words(chars, x_tolerance_ratio=_WORD_GAP)
 
 
 def _line(
@@ -186,15 +199,44 @@ def _pieces(run: list[dict[str, Any]]) -> list[tuple[float, float]]:
 
 def without_running_lines(lines: list[Line]) -> list[Line]:
     """`lines` less running headers and footers: a text (its numbers aside) at the same height
-    on at least half the pages, of three pages or more."""
+    on at least half the pages, of three pages or more; and, as a page's first or last line, one
+    that starts or ends on its page's number at the same height on two pages or more (a book's
+    header names the chapter it runs in: "Chapter 2: Structure handling 3"; a line of text that
+    ends a page twice is not one), or a page number alone ("4", "iv", "Page 2 of 9")."""
     pages = len({ln.page for ln in lines})
-    if pages < 3:
-        return lines
+    edges = _edges(lines)
     seen: dict[tuple[str, int], set[int]] = {}
+    at_edge: dict[tuple[str, int], set[int]] = {}
     for ln in lines:
         seen.setdefault(_running_key(ln), set()).add(ln.page)
-    running = {k for k, on in seen.items() if len(on) >= max(3, pages * _RUNNING_SHARE)}
-    return [ln for ln in lines if _running_key(ln) not in running]
+        if id(ln) in edges and _NUMBERED.search(ln.text):
+            at_edge.setdefault(_running_key(ln), set()).add(ln.page)
+    running = {
+        k for k, on in seen.items() if pages >= 3 and len(on) >= max(3, pages * _RUNNING_SHARE)
+    }
+    running |= {k for k, on in at_edge.items() if len(on) >= 2}
+    return [
+        ln for ln in lines
+        if _running_key(ln) not in running and not (id(ln) in edges and _PAGE_NUMBER.match(ln.text))
+    ]  # fmt: skip
+
+
+def without_contents_lines(lines: list[Line]) -> list[Line]:
+    """`lines` less a table of contents' entries: a title, a row of dot leaders, its page
+    ("2 ASN.1 structure handling . . . . . 2"). Each entry matched every question on its
+    chapter's words and answered none."""
+    return [ln for ln in lines if not _LEADERS.search(ln.text)]
+
+
+def _edges(lines: list[Line]) -> set[int]:
+    """The ids of each page's first and last line, by height."""
+    by_page: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    edges = [
+        (min(on, key=lambda x: x.top), max(on, key=lambda x: x.bottom)) for on in by_page.values()
+    ]
+    return {id(ln) for pair in edges for ln in pair}
 
 
 def _running_key(line: Line) -> tuple[str, int]:

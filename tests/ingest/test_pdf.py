@@ -340,3 +340,54 @@ def test_numbers_from_ten_glued_to_their_items_start_list_items(tmp_path: Path) 
         ("list_item", "Save the file."),
     ]
     assert _units(doc, "Users") == [("paragraph", "2.5 million people use it.")]
+
+
+def test_words_a_typesetter_sets_apart_without_spaces_are_words(tmp_path: Path) -> None:
+    # TeX and DocBook's FOP draw no space character: each word is placed on its own, a quarter
+    # of an em after the one before (2.75 points in 11-point type, under pdfplumber's fixed
+    # 3). The words ran together ("Hostingacommunitydiscussion...").
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    pdf.set_font("Helvetica", "", 11)
+    gap = 0.25 * 11 * 25.4 / 72  # a quarter em, in fpdf's millimetres
+    y = pdf.get_y() + 6
+    for line in ("Hosting a community discussion is a good", "way to meet people."):
+        x = pdf.l_margin
+        for word in line.split():
+            pdf.text(x, y, word)
+            x += pdf.get_string_width(word) + gap
+        y += 6
+    (unit,) = _read(pdf, tmp_path / "typeset.pdf").sections[0].units
+    assert unit.text == "Hosting a community discussion is a good way to meet people."
+
+
+def test_a_book_s_chapter_headers_page_numbers_and_contents_are_not_text(tmp_path: Path) -> None:
+    # As Texinfo and LaTeX set a manual: a contents page of dot leaders; each page headed by the
+    # chapter it is in (each header on too few pages to count as running the whole book), a
+    # chapter's first page numbered alone at its foot.
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    _text(pdf, "Contents", "B", 15)
+    _text(pdf, "1 Roles . . . . . . . . . . . . . . . . 2")
+    _text(pdf, "2 Sessions . . . . . . . . . . . . . . 4")
+    for chapter, title in ((1, "Roles"), (2, "Sessions")):
+        for page in range(3):
+            pdf.add_page()
+            pdf.set_font("Helvetica", "", 8)
+            if page:
+                pdf.cell(0, 6, f"Chapter {chapter}: {title} {pdf.page_no()}", align="R")
+                pdf.ln(10)
+            else:
+                _text(pdf, f"{chapter} {title}", "B", 15)
+            _text(pdf, BODY)
+            if not page:
+                pdf.set_y(-20)
+                pdf.set_font("Helvetica", "", 8)
+                pdf.cell(0, 6, str(pdf.page_no()), align="C")
+
+    doc = _read(pdf, tmp_path / "book.pdf")
+
+    texts = [u.text for s in doc.sections for u in s.units]
+    assert not [t for t in texts if "Chapter" in t or ". . ." in t or t.isdigit()], texts
+    assert [s.title for s in doc.sections][-2:] == ["1 Roles", "2 Sessions"]
+    assert [u.text for u in doc.sections[-1].units] == [BODY, BODY, BODY]
