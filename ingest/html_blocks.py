@@ -35,6 +35,14 @@ class HtmlBlocks(HTMLParser):
          "summary", "details", "table", "ul", "ol", "dl", "body", "form", "fieldset", "center"}
     )  # fmt: skip
 
+    # What ends an open <p> that was never closed, as a browser reads it: a page written before
+    # </p> was usual ("text <p> text <pre>code</pre> text") kept only its first paragraph.
+    _ENDS_P: ClassVar[frozenset[str]] = frozenset(
+        {"p", "div", "pre", "ul", "ol", "dl", "table", "blockquote", "hr", "section", "article",
+         "main", "form", "fieldset", "figure", "details", "address", "center", "h1", "h2", "h3",
+         "h4", "h5", "h6"}
+    )  # fmt: skip
+
     def __init__(self, text: str, guard: Guard, *, scoped: str = "") -> None:
         super().__init__(convert_charrefs=True)
         self.guard = guard
@@ -99,6 +107,10 @@ class HtmlBlocks(HTMLParser):
         elif self._hidden is None and marks.hidden(tag, attrs):
             self._hidden, self._skip_depth = (tag, 1), self._skip_depth + 1
             return
+        if tag in self._ENDS_P and self._open_p():
+            self._end("p")
+        if tag in ("pre", "hr") and not (self._skip_depth or self._outside):
+            self.flush_loose()  # the text before a code block or a rule is a paragraph of its own
         if tag == "a" and marks.permalink(attrs):  # anchors do not nest: the next </a> ends it
             self._skip_depth += 1
             self._permalink = True
@@ -141,11 +153,16 @@ class HtmlBlocks(HTMLParser):
             if not depth:
                 self._skip_depth = max(0, self._skip_depth - 1)
                 return
+        if tag != "p" and self._open_p() and (tag in self._BLOCKS or tag in {"li", "html"}):
+            self._end("p")  # its container ends it: "<div><p>text</div>"
         self._end(tag)
         if self._main is not None and tag == self._main[0]:
             depth = self._main[1] - 1
             self._main = (tag, depth) if depth else None
             self._outside = not depth
+
+    def _open_p(self) -> bool:
+        return self._open is not None and self._open[0] == "p" and not self._skip_depth
 
     def _end(self, tag: str) -> None:
         if tag in self._SKIP or (tag == "a" and self._permalink):

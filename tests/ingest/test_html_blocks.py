@@ -190,3 +190,24 @@ def test_a_confluence_export_is_read_without_its_breadcrumbs_and_metadata() -> N
         ("heading", "First day"),
         ("paragraph", "Collect your badge."),
     ]
+
+
+def test_a_page_written_before_closing_paragraphs_was_usual_is_read_whole() -> None:
+    # As a 2005 page is written (zlib's "Usage Example"): text straight in <body>, <p> between
+    # paragraphs and never closed, code in <pre>. Only the first paragraph was kept.
+    page = (
+        "<html><body><h2>zlib Usage Example</h2>\nWe often get questions about deflate().\n"
+        "<p>\nHere is the program:\n<pre>int main(void);</pre>\nWe include the headers.\n"
+        '<pre>#include "zlib.h"</pre>\nThis hack avoids corruption.\n<p>\nThe last word.'
+        "<div><p>Inside a box</div><p>After the box.\n</body></html>"
+    )
+    assert _blocks(page) == [
+        ("heading", "zlib Usage Example"),
+        ("paragraph", "We often get questions about deflate()."),
+        ("paragraph", "Here is the program:"),
+        ("paragraph", "We include the headers."),
+        ("paragraph", "This hack avoids corruption."),
+        ("paragraph", "The last word."),
+        ("paragraph", "Inside a box"),
+        ("paragraph", "After the box."),
+    ]
