@@ -37,6 +37,7 @@ from ingest.pdf_lines import (
     without_contents_lines,
     without_running_lines,
 )
+from ingest.pdf_outline import bookmarked, read_outline
 from ingest.pdf_words import joined, phantom_spaces, vocabulary
 from ingest.structure import Block
 from retriever.text import ends_sentence
@@ -69,7 +70,7 @@ def parse_pdf(raw: bytes, guard: Guard) -> list[Block]:
     budget = PdfBudget(guard)
     try:
         with bounded_streams(budget), _opened(raw) as pdf:
-            outline = _outline(pdf, guard)
+            outline = read_outline(pdf, guard)
             lines, tables = _read(pdf, budget)
     except Exception as exc:  # pdfplumber wraps pdfminer's many error types in its own
         if (refusal := budget_error(exc)) is not None:
@@ -96,20 +97,6 @@ def _opened(raw: bytes) -> Iterator[Any]:
         yield pdf
     finally:
         pdf.flush_cache()
-
-
-def _outline(pdf: Any, guard: Guard) -> dict[str, int]:
-    """Bookmark titles (casefolded) and their levels, if the PDF has an outline."""
-    titles: dict[str, int] = {}
-    try:
-        for level, title, *_ in pdf.doc.get_outlines():
-            guard.tick()
-            titles[" ".join(str(title).split()).casefold()] = int(level)
-    except CorpusError:
-        raise
-    except Exception:  # no outline: pdfminer raises PDFNoOutlines
-        return {}
-    return titles
 
 
 def _pages(pdf: Any) -> Iterator[Any]:
@@ -266,25 +253,11 @@ def _leveled(lines: list[Line], outline: dict[str, int], close: float) -> list[t
     return merged
 
 
-def _bookmarked(lines: list[Line], outline: dict[str, int]) -> list[int]:
-    """Heading levels from the outline: a line that is a bookmark's title, or two or three
-    lines that are one together (a long heading wraps; _leveled joins them again)."""
-    levels = [outline.get(ln.text.casefold(), 0) for ln in lines]
-    for n in range(len(lines)):
-        for end in (n + 2, n + 3):
-            if end <= len(lines) and not any(levels[n:end]):
-                level = outline.get(" ".join(ln.text for ln in lines[n:end]).casefold(), 0)
-                levels[n:end] = [level] * (end - n)
-                if level:
-                    break
-    return levels
-
-
 def _levels(lines: list[Line], outline: dict[str, int]) -> list[int]:
     """Heading levels from the outline when the PDF has one; else the sizes larger than the
     body's, largest first, then short bold lines at the body's size where the body is not bold."""
     if outline:
-        return _bookmarked(lines, outline)
+        return bookmarked(lines, outline)
     body = Counter(line.size for line in lines for _ in line.text).most_common(1)
     body_size = body[0][0] if body else 0.0
     sizes = sorted({ln.size for ln in lines if ln.size > body_size * _HEADING_SCALE}, reverse=True)

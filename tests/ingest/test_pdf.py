@@ -195,6 +195,19 @@ def test_a_bookmarked_heading_set_on_two_lines_is_one_heading(tmp_path: Path) ->
     assert _units(doc, long_title) == [("paragraph", BODY)]
 
 
+def test_a_heading_printed_with_its_number_is_its_bookmark(tmp_path: Path) -> None:
+    # Texinfo and LaTeX bookmark "Roles" and print "2.1 Roles": no heading matched its bookmark,
+    # and a whole manual was one section.
+    pdf = _pdf()
+    for number, title in (("1", "Host handbook"), ("2.1", "Roles"), ("A.1", "Licence")):
+        pdf.start_section(title, level=0 if number == "1" else 1)
+        _text(pdf, f"{number} {title}", "B", 15)
+        _text(pdf, BODY)
+    doc = _read(pdf, tmp_path / "numbered.pdf")
+    assert [s.title for s in doc.sections] == ["1 Host handbook", "2.1 Roles", "A.1 Licence"]
+    assert _units(doc, "2.1 Roles") == [("paragraph", BODY)]
+
+
 LEFT = (
     "Before the session, sign on five minutes early so that the co-host can test audio and "
     "video, then read the agenda and prepare two questions that start the discussion."
