@@ -28,6 +28,9 @@ _UNDERLINE = re.compile(r"^\s*(?:=+|-+|\*+|_+)\s*$")
 _WRAPPED_WIDTH = 120
 _LONG_LINE = 0.6  # of the usual width: a line this long that ends no sentence goes on below
 _SAMPLE_LINES = 2_000
+# A terminal's bold and underline (an escape sequence, or a character struck over by the next),
+# and the permalink a docs site puts after a heading, kept by a copy of its page ("Abstract¶").
+_MARKUP = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[^\n]\x08|[ \t]*\u00b6(?=[ \t]*$)", re.MULTILINE)
 _FAQ = re.compile(r"\b(?:faqs?|frequently asked questions|questions and answers|q&a)\b", re.I)
 
 
@@ -61,6 +64,7 @@ def _looks_like_heading(line: str) -> bool:
     return (
         bool(stripped)
         and (stripped[0].isupper() or stripped[0].isdigit())  # "5-stage review process"
+        and any(c.isalpha() for c in stripped)  # "12" alone is a page's number, not its heading
         and len(stripped.split()) <= _MAX_HEADING_WORDS
         and not ends_sentence(stripped)
         and not stripped.endswith((",", "”"))
@@ -74,8 +78,12 @@ def parse_plaintext(text: str, guard: Guard) -> list[Block]:
     from a line of = or - under them, otherwise from their shape: a short capitalised line that
     is not a sentence. In hard-wrapped text (an editor's 72 or 80 columns) a long line that ends
     no sentence goes on in the next one, up to a blank line: a paragraph or a list item is one
-    block, not one per line. Rules (---, ***) are not text.
+    block, not one per line. Rules (---, ***) are not text. A manual formatted for a terminal
+    (man, nroff, `grotty`) keeps its text, not its bold and underline: escape sequences
+    ("\\x1b[1m") and overstrikes ("m\\bm", "_\\bm") are left out, and so is a "¶" that ends a
+    line (a heading's permalink, copied with a docs page).
     """
+    text = _MARKUP.sub("", text)
     blocks = guard.blocks()
     toc: dict[str, str] = {}
     in_toc = False

@@ -233,3 +233,25 @@ def test_a_heading_that_reads_like_the_title_further_down_is_a_section(tmp_path:
         ("Overview", ["The tool cleans data."]),
         ("Facets — Overview", ["Facets filter rows."]),
     ]
+
+
+def test_a_manual_formatted_for_a_terminal_reads_as_its_text() -> None:
+    # nroff and grotty set bold and underline with escape sequences, or by striking a character
+    # over with the next ("m\bm", "_\bm"); a copied docs page keeps a heading's permalink ("¶").
+    # Page numbers alone on a line are not headings.
+    terminal = (
+        "Host Handbook\n\n"
+        "\x1b[1m1.1.  Roles\x1b[0m\n\n"
+        "The h\bho\bos\bst opens the _\bs_\be_\bs_\bs_\bi_\bo_\bn on time.\n\n"
+        "12\n\n"
+        "Before the session\u00b6\n\n"
+        "Read the \x1b[4magenda\x1b[24m first.\n"
+    )
+    assert _blocks(terminal) == [
+        ("heading", "Host Handbook"),
+        ("heading", "1.1.  Roles"),
+        ("paragraph", "The host opens the session on time."),
+        ("paragraph", "12"),
+        ("heading", "Before the session"),
+        ("paragraph", "Read the agenda first."),
+    ]
