@@ -18,9 +18,12 @@ _TITLES = frozenset({"admonition-title", "markdown-alert-title"})
 # Furniture a wiki marks by class or id: MediaWiki's "[edit]" links, "Jump to content", its
 # footer lines ("Retrieved from", categories), navigation boxes (reference marks, "[1]", are
 # <sup>s); Confluence's breadcrumbs, "Created by …, last modified on …" and export footer.
+# DocBook's (and others') table of contents and its title page's credits ("<h3 class="author">",
+# uppercase in its HTML 4 output) are not the guide's text either: an author's name was a section.
 _HIDDEN = frozenset({"mw-editsection", "mw-jump-link", "printfooter", "catlinks", "navbox",
                      "noprint", "mw-cite-backlink", "page-metadata", "breadcrumbs",
-                     "breadcrumb-section", "footer"})  # fmt: skip
+                     "breadcrumb-section", "footer", "toc", "table-of-contents", "author",
+                     "authorgroup", "corpauthor", "editor", "othercredit"})  # fmt: skip
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})  # fmt: skip
 # Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
@@ -52,7 +55,7 @@ def hidden(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     (<img>, <hr>) is none: nothing would close what it hides."""
     if tag in _VOID:
         return False
-    classes = [*_classes(attrs), dict(attrs).get("id") or ""]
+    classes = [c.casefold() for c in [*_classes(attrs), dict(attrs).get("id") or ""]]
     return bool(_HIDDEN.intersection(classes)) or (tag == "sup" and "reference" in classes)
 
 

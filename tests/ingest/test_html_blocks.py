@@ -211,3 +211,21 @@ def test_a_page_written_before_closing_paragraphs_was_usual_is_read_whole() -> N
         ("paragraph", "Inside a box"),
         ("paragraph", "After the box."),
     ]
+
+
+def test_a_docbook_title_page_gives_its_title_not_its_authors_or_contents() -> None:
+    # DocBook's HTML 4 output (Debian's manuals): authors as <H3 CLASS="AUTHOR">, the contents
+    # in <DIV CLASS="TOC">. An author's name was a section, the contents a paragraph.
+    page = (
+        '<HTML><BODY><DIV CLASS="TITLEPAGE"><H1 CLASS="TITLE">Users and Groups</H1>'
+        '<H3 CLASS="AUTHOR">Joey Hess</H3><P CLASS="COPYRIGHT">Copyright 2001 Joey Hess</P></DIV>'
+        '<DIV CLASS="TOC"><DL><DT><B>Table of Contents</B></DT><DT>1. <A HREF="#I">Introduction'
+        "</A></DT></DL></DIV><DIV CLASS=\"CHAPTER\"><H1>Chapter 1. Introduction</H1>"
+        "<P>The package holds the master files.</P></DIV></BODY></HTML>"
+    )
+    assert _blocks(page) == [
+        ("heading", "Users and Groups"),
+        ("paragraph", "Copyright 2001 Joey Hess"),
+        ("heading", "Chapter 1. Introduction"),
+        ("paragraph", "The package holds the master files."),
+    ]
