@@ -220,7 +220,7 @@ def test_a_docbook_title_page_gives_its_title_not_its_authors_or_contents() -> N
         '<HTML><BODY><DIV CLASS="TITLEPAGE"><H1 CLASS="TITLE">Users and Groups</H1>'
         '<H3 CLASS="AUTHOR">Joey Hess</H3><P CLASS="COPYRIGHT">Copyright 2001 Joey Hess</P></DIV>'
         '<DIV CLASS="TOC"><DL><DT><B>Table of Contents</B></DT><DT>1. <A HREF="#I">Introduction'
-        "</A></DT></DL></DIV><DIV CLASS=\"CHAPTER\"><H1>Chapter 1. Introduction</H1>"
+        '</A></DT></DL></DIV><DIV CLASS="CHAPTER"><H1>Chapter 1. Introduction</H1>'
         "<P>The package holds the master files.</P></DIV></BODY></HTML>"
     )
     assert _blocks(page) == [
