@@ -36,6 +36,7 @@ _TASK = re.compile(r"^\[[ xX]\]\s+")  # a task list's box: "- [x] Done"
 _FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.MULTILINE)
 _ALT = re.compile(r"""\balt\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
+_CODE = re.compile(r"\x00(\d+)\x00")  # where an inline code span goes back
 # What CommonMark leaves as text when an author wrote it almost right: a link or an image whose
 # address has spaces, bold with a space before its closing stars.
 _URL = r"\((?:[^()]|\([^()]*\))*\)"
@@ -236,13 +237,18 @@ def _inline_text(inline: Token) -> str:
     """What a reader sees of an inline run: text and code, links as their text, no images,
     no markup, no template tags."""
     parts: list[str] = []
+    code: list[str] = []  # held out of the cleaning: `<selected version>`, `a**b` are literal
     for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
+        if child.type == "text":
             parts.append(child.content)
+        elif child.type == "code_inline":
+            parts.append(f"\x00{len(code)}\x00")
+            code.append(" ".join(child.content.split()))
         elif child.type in ("softbreak", "hardbreak") or _is_break(child):
             parts.append(" ")
     text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
-    return _squash(_SITE_MARKS.sub("", _squash(_STRAY_MARKS.sub("", text))))
+    text = _squash(_SITE_MARKS.sub("", _squash(_STRAY_MARKS.sub("", text))))
+    return _CODE.sub(lambda m: code[int(m.group(1))], text) if code else text
 
 
 def _labelled(inline: Token) -> str:
