@@ -34,14 +34,10 @@ class HtmlBlocks(HTMLParser):
         {"div", "section", "article", "main", "blockquote", "dd", "dt", "figcaption", "label",
          "summary", "details", "table", "ul", "ol", "dl", "body", "form", "fieldset", "center"}
     )  # fmt: skip
-
     # What ends an open <p> that was never closed, as a browser reads it: a page written before
     # </p> was usual ("text <p> text <pre>code</pre> text") kept only its first paragraph.
-    _ENDS_P: ClassVar[frozenset[str]] = frozenset(
-        {"p", "div", "pre", "ul", "ol", "dl", "table", "blockquote", "hr", "section", "article",
-         "main", "form", "fieldset", "figure", "details", "address", "center", "h1", "h2", "h3",
-         "h4", "h5", "h6"}
-    )  # fmt: skip
+    _ENDS_P: ClassVar[frozenset[str]] = (_BLOCKS - {"dd", "dt", "figcaption", "label", "summary",
+        "body"}) | {"p", "pre", "hr", "figure", "address", *_HEADINGS}  # fmt: skip
 
     def __init__(self, text: str, guard: Guard, *, scoped: str = "") -> None:
         super().__init__(convert_charrefs=True)
@@ -84,6 +80,7 @@ class HtmlBlocks(HTMLParser):
         # The open element's links: any, and any that leaves the page. A paragraph that is one
         # link to a place in the page is an entry of its contents (Google Docs' are so).
         self._linked = self._away = False
+        self._paging = True  # every link of the open element goes to another page of a manual
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -123,6 +120,7 @@ class HtmlBlocks(HTMLParser):
         elif tag == "a":
             self._links += 1
             self._linked, self._away = True, self._away or not marks.in_page(attrs)
+            self._paging = self._paging and marks.paging(attrs)
         elif tag in ("b", "strong"):
             self._strong += 1
         elif tag in self._HEADINGS or tag in {"p", "li"}:
@@ -131,6 +129,7 @@ class HtmlBlocks(HTMLParser):
             item = self._open is not None and self._open[0] == "li"
             self._open, self._buf, self._pending = (tag, self._offset()), [], 0
             self._unlinked, self._linked, self._away, self._plain = [], False, False, []
+            self._paging = True
             self._role = "item" if item else marks.paragraph_role(attrs) if tag == "p" else "text"
             # An admonition's title ("Note") is said with what it titles.
             self._titles_next = marks.titles(attrs)
@@ -209,8 +208,8 @@ class HtmlBlocks(HTMLParser):
                     tag == "p"
                     and self._role != "item"
                     and self._linked
-                    and not self._away
-                    and not unlinked
+                    and ((not self._away and not unlinked) or self._paging)
+                    and marks.only_paging_words(unlinked)
                 )
                 if text and self._titles_next:
                     self._term = text

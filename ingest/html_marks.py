@@ -24,6 +24,8 @@ _HIDDEN = frozenset({"mw-editsection", "mw-jump-link", "printfooter", "catlinks"
                      "noprint", "mw-cite-backlink", "page-metadata", "breadcrumbs",
                      "breadcrumb-section", "footer", "toc", "table-of-contents", "author",
                      "authorgroup", "corpauthor", "editor", "othercredit"})  # fmt: skip
+_PAGING_RELS = frozenset({"next", "prev", "previous", "up", "index", "contents", "top", "start"})
+_PAGING_WORDS = re.compile(r"\W*(?:(?:next|previous|prev|up|index|contents|top)\b\W*)*", re.I)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})  # fmt: skip
 # Zero-width spaces and joiners (Docusaurus puts one in each heading's link), soft hyphens.
@@ -83,6 +85,17 @@ def paragraph_role(attrs: list[tuple[str, str | None]]) -> ParagraphRole:
 
 def without_list_marker(text: str) -> str:
     return _LIST_MARKER.sub("", text, count=1)
+
+
+def paging(attrs: list[tuple[str, str | None]]) -> bool:
+    """A link to the next, previous or parent page of a manual (`rel="next"`, as Texinfo's
+    "Next: … Previous: … Up: …" line above each of its pages links them)."""
+    return bool(_PAGING_RELS.intersection((dict(attrs).get("rel") or "").casefold().split()))
+
+
+def only_paging_words(text: str) -> bool:
+    """What such a line says besides its links: "Next:", "Previous:", "Up:", "[", "]"."""
+    return bool(_PAGING_WORDS.fullmatch(text))
 
 
 def in_page(attrs: list[tuple[str, str | None]]) -> bool:

@@ -229,3 +229,18 @@ def test_a_docbook_title_page_gives_its_title_not_its_authors_or_contents() -> N
         ("heading", "Chapter 1. Introduction"),
         ("paragraph", "The package holds the master files."),
     ]
+
+
+def test_a_texinfo_page_s_next_previous_up_line_is_not_text() -> None:
+    # GNU manuals in HTML: each page opens with links to its neighbours, `rel="next"` and so on.
+    page = (
+        '<html><body><div class="header"><p>Next: <a href="Using.html" rel="next">Using libffi'
+        '</a>, Previous: <a href="index.html" rel="prev">libffi</a>, Up: <a href="index.html" '
+        'rel="up">libffi</a> &nbsp; [<a href="Index.html" rel="index">Index</a>]</p></div>'
+        "<h2>1 What is libffi?</h2><p>Compilers follow conventions. See the "
+        '<a href="Types.html" rel="next">types</a>.</p></body></html>'
+    )
+    assert _blocks(page) == [
+        ("heading", "1 What is libffi?"),
+        ("paragraph", "Compilers follow conventions. See the types."),
+    ]
