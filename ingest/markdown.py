@@ -18,11 +18,11 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ingest.budgets import Blocks, Guard
 from ingest.html_page import parse_html
+from ingest.markdown_inline import all_link, image_alt, inline_text, labelled, squash
 from ingest.structure import Block, BlockKind
 
 # Every pattern stays linear on hostile input: no lazy `.*?` that rescans to the end of the text
 # from each opening brace or bracket.
-_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 _MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
 # MDX (Docusaurus reads .md as MDX too): its imports and exports (and its {/* comments */},
 # found by `_mdx_comments`: a pattern for them rescans the text from every unclosed "{/*").
@@ -34,20 +34,6 @@ _MDX = re.compile(
 _CALLOUT = re.compile(r"^\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _TASK = re.compile(r"^\[[ xX]\]\s+")  # a task list's box: "- [x] Done"
 _FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.MULTILINE)
-_ALT = re.compile(r"""\balt\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-_CODE = re.compile(r"\x00(\d+)\x00")  # where an inline code span goes back
-# What CommonMark leaves as text when an author wrote it almost right: a link or an image whose
-# address has spaces, bold with a space before its closing stars.
-_URL = r"\((?:[^()]|\([^()]*\))*\)"
-_BROKEN_LINK = re.compile(rf"!\[[^\[\]]*\]{_URL}|\[([^\[\]]*)\]{_URL}")
-_STRAY_MARKS = re.compile(r"\*\*|__")
-# What a site generator reads, matched once the text is squashed (no run of spaces to rescan):
-# a heading's attributes ("Setup {#setup .unnumbered}", kramdown's "{: .no_toc}"), emoji
-# shortcodes (":rocket:"), footnote marks ("[^1]").
-_SITE_MARKS = re.compile(
-    r" ?\{:? ?[#.][^{}\n]*\}$|(?<![\w:]):[a-z][a-z0-9_+-]*:(?![\w:])|\[\^[^\[\]\s]+\]:?"
-)
 # MkDocs admonitions (`!!! note "Title"`, and `???`/`???+` that fold): a marker line, then the
 # body indented four spaces.
 _MKDOCS_ADMONITION = re.compile(
@@ -79,7 +65,7 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     title = next((t.content for t in tokens if t.type == "front_matter"), "")
     match = _FRONT_TITLE.search(title)
     if match and match.group(1).strip() and not (blocks and blocks[0].level == 1):
-        blocks.insert(0, Block("heading", _squash(match.group(1)), (0, 0), level=1))
+        blocks.insert(0, Block("heading", squash(match.group(1)), (0, 0), level=1))
     return blocks
 
 
@@ -162,7 +148,7 @@ class _Walker:
                 self._row_span = self.lines.span(token.map)
             elif kind in ("th_open", "td_open"):
                 self._row_header = self._row_header or kind == "th_open"
-                self._row.append(_inline_text(tokens[i + 1]) if tokens[i + 1].type == "inline"
+                self._row.append(inline_text(tokens[i + 1]) if tokens[i + 1].type == "inline"
                                  else "")  # fmt: skip
             elif kind == "tr_close":
                 self._add_row()
@@ -174,13 +160,13 @@ class _Walker:
         return self.blocks
 
     def _heading(self, token: Token, inline: Token) -> None:
-        text = _inline_text(inline) or _image_alt(inline)
+        text = inline_text(inline) or image_alt(inline)
         if text:
             level = int(token.tag[1])
             self.blocks.append(Block("heading", text, self.lines.span(token.map), level=level))
 
     def _paragraph(self, inline: Token, line_map: Sequence[int] | None) -> None:
-        text = _CALLOUT.sub("", _labelled(inline) or _inline_text(inline))
+        text = _CALLOUT.sub("", labelled(inline) or inline_text(inline))
         if not text:
             return
         if self._item_span:  # a list item's text (the first paragraph of the item)
@@ -189,9 +175,7 @@ class _Walker:
                 prev = self.blocks[-1]
                 self.blocks.replace_last(Block("list_item", f"{prev.text} {text}", prev.span))
                 return
-            self.blocks.append(
-                Block("list_item", text, self._item_span[-1], link=_all_link(inline))
-            )
+            self.blocks.append(Block("list_item", text, self._item_span[-1], link=all_link(inline)))
         else:
             self.blocks.append(Block("paragraph", text, self.lines.span(line_map)))
 
@@ -231,76 +215,6 @@ class _Walker:
 
 def _moved(block: Block, span: tuple[int, int]) -> Block:
     return Block(block.kind, block.text, span, block.level, block.cells, block.header, block.link)
-
-
-def _inline_text(inline: Token) -> str:
-    """What a reader sees of an inline run: text and code, links as their text, no images,
-    no markup, no template tags."""
-    parts: list[str] = []
-    code: list[str] = []  # held out of the cleaning: `<selected version>`, `a**b` are literal
-    for child in inline.children or ():
-        if child.type == "text":
-            parts.append(child.content)
-        elif child.type == "code_inline":
-            parts.append(f"\x00{len(code)}\x00")
-            code.append(" ".join(child.content.split()))
-        elif child.type in ("softbreak", "hardbreak") or _is_break(child):
-            parts.append(" ")
-    text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
-    text = _squash(_SITE_MARKS.sub("", _squash(_STRAY_MARKS.sub("", text))))
-    return _CODE.sub(lambda m: code[int(m.group(1))], text) if code else text
-
-
-def _labelled(inline: Token) -> str:
-    """ "Label: text" for a paragraph whose first line labels the rest: a bold word alone
-    (GitHub's older "> **Note**" notes) or a term over ": its definition" (Pandoc, PHP Markdown
-    Extra); "" for any other paragraph."""
-    children = [c for c in inline.children or () if c.type != "text" or c.content]
-    breaks = [n for n, c in enumerate(children) if c.type in ("softbreak", "hardbreak")]
-    if not breaks:
-        return ""
-    first, rest = children[: breaks[0]], children[breaks[0] + 1 :]
-    bold = [c.type for c in first] == ["strong_open", "text", "strong_close"]
-    defined = bool(rest) and rest[0].type == "text" and rest[0].content.startswith(": ")
-    if not (bold or defined) or len(first) > 3:
-        return ""
-    label = "".join(c.content for c in first if c.type == "text").strip()
-    if not label or label[-1] in ".:!?" or len(label.split()) > 6:
-        return ""
-    tail = Token("inline", "", 0, children=rest)
-    body = _inline_text(tail).removeprefix(": ").strip()
-    return f"{label}: {body}" if body else ""
-
-
-def _all_link(inline: Token) -> bool:
-    """Every visible character of the run is inside a link: a list of links, not prose."""
-    depth, outside = 0, ""
-    for child in inline.children or ():
-        if child.type == "link_open":
-            depth += 1
-        elif child.type == "link_close":
-            depth -= 1
-        elif child.type in ("text", "code_inline") and depth == 0:
-            outside += child.content
-    return not outside.strip(" \t-–—:,.")
-
-
-def _is_break(token: Token) -> bool:
-    return token.type == "html_inline" and token.content.lower().startswith("<br")
-
-
-def _image_alt(inline: Token) -> str:
-    """A heading made only of an image says what it is in its alt text."""
-    for child in inline.children or ():
-        if child.type == "image":
-            return _squash(child.content or str(child.attrs.get("alt", "")))
-        if child.type == "html_inline" and (m := _ALT.search(child.content)):
-            return _squash(m.group(1))
-    return ""
-
-
-def _squash(text: str) -> str:
-    return " ".join(_TAG.sub(" ", text).split()) if "<" in text else " ".join(text.split())
 
 
 __all__ = ["parse_markdown"]
