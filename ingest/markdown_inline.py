@@ -1,5 +1,5 @@
 """What a reader sees of a Markdown inline run: its text and code, links as their text; no
-images, markup, template tags or site generators' marks; inline code as written."""
+images, markup, template tags or site generators' marks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from markdown_it.token import Token
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 _ALT = re.compile(r"""\balt\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_CODE = re.compile(r"\x00(\d+)\x00")  # where an inline code span goes back
 # What CommonMark leaves as text when an author wrote it almost right: a link or an image whose
 # address has spaces, bold with a space before its closing stars.
 _URL = r"\((?:[^()]|\([^()]*\))*\)"
@@ -28,18 +27,13 @@ def inline_text(inline: Token) -> str:
     """What a reader sees of an inline run: text and code, links as their text, no images,
     no markup, no template tags."""
     parts: list[str] = []
-    code: list[str] = []  # held out of the cleaning: `<selected version>`, `a**b` are literal
     for child in inline.children or ():
-        if child.type == "text":
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type == "code_inline":
-            parts.append(f"\x00{len(code)}\x00")
-            code.append(" ".join(child.content.split()))
         elif child.type in ("softbreak", "hardbreak") or is_break(child):
             parts.append(" ")
     text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
-    text = squash(_SITE_MARKS.sub("", squash(_STRAY_MARKS.sub("", text))))
-    return _CODE.sub(lambda m: code[int(m.group(1))], text) if code else text
+    return squash(_SITE_MARKS.sub("", squash(_STRAY_MARKS.sub("", text))))
 
 
 def labelled(inline: Token) -> str:

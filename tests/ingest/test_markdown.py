@@ -129,16 +129,3 @@ def test_a_repeated_heading_is_named_by_its_levels_not_by_an_empty_sibling(
     )
     titles = [s.title for s in load_document(path).sections]
     assert titles == ["Part A — Setup", "Setup"]
-
-
-def test_inline_code_is_read_literally() -> None:
-    # Tags, stars and braces in a code span are what the reader is told to type: they were
-    # cleaned as if they were markup ("below your closing tag", "versions/ /bin").
-    text = (
-        "Place the snippet below your closing `</body>` tag.\n\n"
-        "Run `$(pyenv root)/versions/<version>/bin`, `a**b`, `{{ name }}` and `:ok:`; <b>bold</b>."
-    )
-    assert _blocks(text) == [
-        ("paragraph", "Place the snippet below your closing </body> tag."),
-        ("paragraph", "Run $(pyenv root)/versions/<version>/bin, a**b, {{ name }} and :ok:; bold."),
-    ]
