@@ -183,7 +183,11 @@ def _article(text: str, added: str) -> str:
     if not added[:1].islower():
         return text
     article = "an" if added[0] in "aeiou" else "a"
-    return re.sub(rf"\b(?:an?)\s+(?={re.escape(added)})", f"{article} ", text, count=1)
+
+    def keep_case(found: re.Match[str]) -> str:  # "An AI engineer" opens a question: "A senior"
+        return f"{article.capitalize() if found.group(0)[0].isupper() else article} "
+
+    return re.sub(rf"\b(?:an?)\s+(?={re.escape(added)})", keep_case, text, count=1, flags=re.I)
 
 
 def _stands_for(word: str, head: str) -> bool:

@@ -187,6 +187,8 @@ def test_one_and_ones_stand_for_the_head_of_the_phrase_they_fill() -> None:
         ("What does an AI engineer do day to day?", "what about senior ones?",
          "What does a senior AI engineer do day to day?"),
         ("What do AI engineers earn?", "and the senior ones?", "What do senior AI engineers earn?"),
+        ("An AI engineer: what do they do?", "and experienced ones?",
+         "An experienced AI engineer: what do they do?"),
         # The word the guide pairs with the phrase's own takes its place.
         ("What do AI engineers earn?", "and the ML ones?", "What do ML engineers earn?"),
     ],
@@ -194,7 +196,11 @@ def test_one_and_ones_stand_for_the_head_of_the_phrase_they_fill() -> None:
 def test_ones_after_a_kind_the_guide_names_is_that_kind_of_whom_was_asked_about(
     previous: str, turn: str, expected: str
 ) -> None:
-    chunks = [*CHUNKS, make_chunk("c7", "Senior AI engineer roles focus on system architecture.")]
+    chunks = [
+        *CHUNKS,
+        make_chunk("c7", "Senior AI engineer roles focus on system architecture."),
+        make_chunk("c8", "Experienced AI engineers earn more."),
+    ]
     reader = Reader(TermWeights(chunks), FakeEmbedder().encode, lambda earlier: PATHS, chunks)
     reading = reader.read(turn, [previous])
     assert reading.text == expected and reading.form == "subject"
