@@ -31,7 +31,7 @@ from ingest.budgets import Guard
 from ingest.errors import CorpusError
 from ingest.pdf_grid import unruled_tables
 from ingest.pdf_lines import (
-    WORD_SPLIT,
+    WORD_GAP,
     Line,
     page_lines,
     without_contents_lines,
@@ -133,7 +133,8 @@ def _read_page(page: Any, number: int, lines: list[Line], tables: list[_Table]) 
     boxes = [t.bbox for t in found]
     for table in found:
         rows = [
-            tuple(" ".join((c or "").split()) for c in row) for row in table.extract(**WORD_SPLIT)
+            tuple(" ".join((c or "").split()) for c in row)
+            for row in table.extract(x_tolerance_ratio=WORD_GAP)
         ]
         tables.append(_Table(number, table.bbox[1], [r for r in rows if any(r)]))
 

@@ -21,12 +21,11 @@ _GUTTER = 2.0
 _COLUMN_LINES = 3  # line pieces on either side of a gutter, at least
 _CROSSING_SHARE = 0.25  # of the pieces: at most this many run across it (titles, text below)
 _COLUMN_WIDTH = 0.2  # of the page: the median piece on either side is this wide (a column's)
-_WORD_GAP = 0.15  # of the type's size: a gap this wide parts two words
-# How pdfplumber is to part words: by that share of each character's size, not its fixed 3
-# points. A typesetter (TeX, DocBook's FOP) draws no space character and sets words 0.25 em
-# apart, 2.5 points in 10-point type: every word of such a guide ran into the next
-# ("Thisisversion0.21oftheSharedMIME-infoDatabase"), and neither BM25 nor the model could read it.
-WORD_SPLIT = {"x_tolerance_ratio": _WORD_GAP}
+# Of the type's size: a gap this wide parts two words. pdfplumber is told so
+# (`x_tolerance_ratio`), not left with its fixed 3 points: a typesetter (TeX, DocBook's FOP)
+# draws no space character and sets words 0.25 em apart, 2.5 points in 10-point type, and every
+# word of such a guide ran into the next ("Thisisversion0.21oftheSharedMIME-infoDatabase").
+WORD_GAP = 0.15
 _BELOW_LINES = 2  # a heading below the columns, over text across the page: this many lines
 # Of the pages: a line at one height on as many of them (its numbers aside) is a header or footer.
 _RUNNING_SHARE = 0.5
@@ -60,7 +59,7 @@ def page_lines(page: Any, text_page: Any, number: int) -> list[Line]:
     drawn shapes. Where the page is set in two columns, the left column's lines come before
     the right one's (sorted by height, or read across the gutter, they would interleave)."""
     marks = [(o["x1"], o["top"], o["bottom"]) for o in (*page.curves, *page.rects) if _mark(o)]
-    found = text_page.extract_text_lines(return_chars=True, **WORD_SPLIT)
+    found = text_page.extract_text_lines(return_chars=True, x_tolerance_ratio=WORD_GAP)
     runs = [[c for c in line["chars"] if c["text"].strip()] for line in found]
     pieces = [_pieces(run) for run in runs]  # each line cut at its wide gaps, once
     gutter = _gutter([piece for cut in pieces for piece in cut], float(page.width))
@@ -119,7 +118,7 @@ def _below(left: list[Line], right: list[Line]) -> int:
 def _words(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from pdfplumber.utils.text import extract_words
 
-    return extract_words(chars, x_tolerance_ratio=_WORD_GAP)
+    return extract_words(chars, x_tolerance_ratio=WORD_GAP)
 
 
 def _line(
@@ -146,7 +145,7 @@ def _line_words(chars: list[dict[str, Any]], size: float) -> tuple[tuple[float, 
 
     # Words apart at any visible space (the default tolerance of 3 points joins "People's
     # Republic" of a 12-point table cell into one word).
-    found = extract_words(chars, x_tolerance=_WORD_GAP * max(size, 1.0)) if chars else []
+    found = extract_words(chars, x_tolerance=WORD_GAP * max(size, 1.0)) if chars else []
     words = tuple((float(w["x0"]), float(w["x1"]), str(w["text"])) for w in found)
     return words if len(words) > 1 else ()
 
