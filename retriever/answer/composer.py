@@ -4,8 +4,9 @@ No text is generated. The composer picks which retrieved sentences answer the qu
 them in reading order. Its shape follows the question: a comparison leads with the table row the
 question names, a list question lists the items, and a question about pay prefers the sentences
 that carry the figures. A sentence that opens on "They" or "This" comes with the one before it,
-which says what they are. A guide's "Yes, " or "No, " leads only the answer to a question that
-asks yes or no; elsewhere the sentence is quoted from the word after it.
+which says what they are. A question that asks why is answered with a sentence that gives a
+reason (`retriever.answer.reasons`). A guide's "Yes, " or "No, " leads only the answer to a
+question that asks yes or no; elsewhere the sentence is quoted from the word after it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from retriever.answer.context import Context
+from retriever.answer.reasons import with_reason
 from retriever.answer.render import Piece, render
 from retriever.answer.sentences import SentenceVectors
 from retriever.answer.shape import Shape
@@ -128,6 +130,12 @@ class Composer:
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
+        if shape.reason:
+            # The reason may be in another section's passage among the first STUB_REACH.
+            floor = max(self.min_score, top.score - self.margin)
+            near = [h for h in context.hits if h.rank <= STUB_REACH and h.score >= floor]
+            ranked = self._rank(question, near, shape, context.vector)
+            chosen = with_reason(chosen, ranked, top, MAX_SENTENCES)
         # After the pick is in: put before it, an antecedent would have been the one it replaced.
         chosen = _with_antecedents(chosen, ranked)
         items = context.list_of(top)[:MAX_ITEMS]

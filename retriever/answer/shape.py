@@ -29,6 +29,12 @@ _ALTERNATIVE = re.compile(
     r"must|shall|may|might|need)\b",
     re.I,
 )
+# "why?", "how come?", "why bother?", "what's the point of it?": the answer is the guide's reason.
+_WHY = re.compile(
+    r"^(?:(?:so|and|but|ok|okay|well|wait),?\s+)*"
+    r"(?:why|how come|what(?:'s| is) the (?:point|reason))\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NUMBER = re.compile(
     r"\b(salar\w*|earn\w*|pay\w*|paid|make|compensation|income|how much|money|\$)", re.I
@@ -43,6 +49,7 @@ class Shape:
     # A yes or a no may lead the answer; to any other question a guide's "Yes, ..." (its FAQ's
     # answer to another question) reads as an answer to something not asked.
     yes_no: bool = False
+    reason: bool = False  # asks why: an answer that gives no reason takes one (answer/reasons.py)
     # The sections it asks for by their titles (retriever/titles.py): one that is a list or a
     # table is the answer, whole.
     sections: frozenset[str] = frozenset()
@@ -54,6 +61,7 @@ def shape_of(question: str, sections: frozenset[str] = frozenset()) -> Shape:
         listing=bool(_LIST.search(question)),
         figures=bool(_NUMBER.search(question)),
         yes_no=_yes_no(_last_question(question)),
+        reason=bool(_WHY.match(_last_question(question))),
         sections=sections,
     )
 

@@ -254,3 +254,44 @@ def test_a_sentence_that_opens_on_an_anaphor_comes_with_the_one_it_refers_to() -
     )
     answer = compose("who removes me from the channel", context((chunk("a", text), 0.7)))
     assert "Email the team to step down. [1] They remove you from the channel. [1]" in answer
+
+
+def test_a_why_question_answered_without_a_reason_takes_one_from_another_section() -> None:
+    # "is it worth learning both? why?": the summary table's row ranked first and the answer kept
+    # to its section; the reason was in the next passage, another section's.
+    row = chunk(
+        "row",
+        "Learning both skill sets makes you more valuable by bridging model development and "
+        "application deployment.",
+        "table_row",
+        section="Key takeaways",
+    )
+    tip = chunk(
+        "tip",
+        "Learning both skill sets makes you more valuable because you can bridge the gap "
+        "between model development and application deployment. Companies struggle to hire.",
+        section="Key differences",
+    )
+    third = chunk("third", "Both roles need programming.", section="Skills")
+    far = chunk("far", "It is valuable because it is rare.", section="Elsewhere")
+    ctx = context((row, 0.57), (tip, 0.49), (third, 0.3), (far, 0.4))
+    why = compose("is it worth learning both skill sets? why?", ctx)
+    assert why.startswith("Learning both skill sets makes you more valuable by bridging")
+    assert "because you can bridge the gap" in why
+    assert "Companies struggle" not in why  # the sentence that gives the reason, not its passage
+    assert "rare" not in why  # past the first STUB_REACH passages
+    assert "because" not in compose("is it worth learning both skill sets?", ctx)
+
+
+def test_a_why_question_whose_answer_gives_a_reason_takes_no_other() -> None:
+    top = chunk("top", "Deploy your projects because employers want working products.", section="A")
+    other = chunk("o", "Deploying matters because the demo is the proof.", section="B")
+    text = compose("why bother deploying my projects?", context((top, 0.6), (other, 0.55)))
+    assert "the demo is the proof" not in text
+
+
+def test_questions_that_ask_why() -> None:
+    for asked in ("why?", "so why bother?", "is it worth it? how come?", "what's the point?"):
+        assert shape_of(asked).reason, asked
+    for asked in ("why is that? what pays more?", "how do I start?", "anyone know why"):
+        assert not shape_of(asked).reason, asked
