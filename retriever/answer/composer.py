@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from retriever.answer.context import Context
+from retriever.answer.elsewhere import passage_beside, same_section
 from retriever.answer.reasons import with_reason
 from retriever.answer.render import Piece, render
 from retriever.answer.sentences import SentenceVectors
@@ -56,6 +57,10 @@ DEPTH = 4
 # cost citation precision.
 STUB_CHARS = 60
 STUB_REACH = 3
+# Another section's passage among the first STUB_REACH that holds a word of the question the
+# first passage lacks, within this of its cosine, may add one sentence (answer/elsewhere.py).
+# Chosen on the dev guides and the shipped guide's dev split (docs/evaluation.md).
+BESIDE_MARGIN = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +117,10 @@ class Composer:
             ranked = self._beyond_the_stub(question, shape, context)
         else:
             floor = max(self.min_score, max(h.score for h in context.hits) - self.margin)
-            ranked = self._rank(question, self._reach(context, floor), shape, context.vector)
+            beside = passage_beside(question, context, STUB_REACH, BESIDE_MARGIN)
+            ranked = self._rank(question, self._reach(context, floor) + beside, shape,
+                                context.vector)  # fmt: skip
+            stub = bool(beside)  # one sentence of it at most, as beside a stub
         if shape.listing and top.chunk.kind == "list_item":
             # The list the retriever ranked first, not one whose intro merely shares a word.
             items = context.list_of(top)[:MAX_ITEMS]
@@ -151,7 +159,7 @@ class Composer:
             h
             for h in context.hits
             if h is top or (h.rank <= self.depth and h.score >= floor)
-            if not self.section_focus or _same_section(h, top)
+            if not self.section_focus or same_section(h, top)
         ]
 
     def _beyond_the_stub(self, question: str, shape: Shape, context: Context) -> list[Sentence]:
@@ -166,7 +174,7 @@ class Composer:
         elsewhere = [
             h
             for h in context.hits
-            if h.rank <= STUB_REACH and h.score >= floor and not _same_section(h, top)
+            if h.rank <= STUB_REACH and h.score >= floor and not same_section(h, top)
         ]
         hits = [*self._reach(context, floor), *elsewhere]
         return self._rank(question, hits, shape, context.vector)
@@ -250,7 +258,7 @@ def _at_most_one_elsewhere(ranked: Sequence[Sentence], top: Hit) -> list[Sentenc
     for sentence in ranked:
         if len(chosen) == MAX_SENTENCES:
             break
-        if not _same_section(sentence.hit, top):
+        if not same_section(sentence.hit, top):
             if elsewhere:
                 continue
             elsewhere = True
@@ -281,10 +289,6 @@ def _answered(pieces: Sequence[Piece], shape: Shape) -> Answer:
     if not shape.yes_no:
         pieces = [replace(p, text=_REPLY.sub("…", p.text, count=1)) for p in pieces]
     return render(pieces)
-
-
-def _same_section(a: Hit, b: Hit) -> bool:
-    return (a.chunk.document_id, a.chunk.section) == (b.chunk.document_id, b.chunk.section)
 
 
 def _reading_order(chosen: Sequence[Sentence]) -> list[Sentence]:

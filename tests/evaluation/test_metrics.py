@@ -23,10 +23,11 @@ TARGETS = {
 # Not met since abstention became one judge for every guide (issue 16) and the model learned
 # several guides' questions: 0.767 of the 30 off-topic questions abstained (0.900 before, with a
 # classifier of this guide's topics that refused in-scope questions it had not seen), 0.800 since
-# the judge reads token alignment. Answer facts measure 0.911 since then (0.899 before): one
-# question over the target, under the spread between seeds (two questions, docs/evaluation.md),
-# so held at its floor until a margin shows. Each floor is two or three questions under its
-# measured value.
+# the judge reads token alignment. Answer facts measure 0.911 since then (0.899 before), 0.924
+# since another section's passage may add a sentence (2026-11-29): two questions over the target,
+# within the spread between seeds (two questions, docs/evaluation.md), so held at its floor until
+# a margin shows. Each floor is two or three questions under its measured value. Citation
+# precision, met, measures 0.909 since that change (0.924 before).
 UNMET = {"answer_facts": 0.87, "oos_abstained": 0.73}
 MAX_FALSE_ABSTENTION = 0.03
 MAX_CHARS_AT_3 = 1000

@@ -126,11 +126,37 @@ def test_a_first_passage_that_only_asks_is_joined_by_another_sections_answer() -
 
 
 def test_a_first_passage_that_says_something_keeps_to_its_section() -> None:
+    # Another section's passage, even closer to the question, brings no word of it that the
+    # first one lacks: it stays out.
     said = "Sell yourself by showing what you built and how it helped people."
     top = chunk("top", said, section="A")
-    other = chunk("o", "To sell yourself means looking like a great candidate.", section="B")
+    other = chunk("o", "To sell yourself is to look like a great candidate.", section="B")
     text = compose("what does it mean to sell yourself", context((top, 0.6), (other, 0.7)))
     assert "great candidate" not in text
+
+
+def test_another_sections_passage_as_close_with_a_word_the_first_lacks_adds_one_sentence() -> None:
+    # "What should I prioritise in my browser testing?" of a fintech product for phone users:
+    # the first passage says which phones; what to do is in another section, with "product".
+    top = chunk(
+        "top", "Most people there use Android phones. Test Chrome for Android.", section="A"
+    )
+    other = chunk(
+        "o",
+        "If your product targets a market of phone users, make mobile support a priority. "
+        "Plan for tablets too.",
+        section="B",
+    )
+    question = "what should I prioritise in browser testing for my product for phone users?"
+    for cosine in (0.57, 0.53):  # over the first one's 0.55, or within BESIDE_MARGIN of it
+        text = compose(question, context((top, 0.55), (other, cosine)))
+        assert text.startswith("Most people there use Android phones. [1]")
+        assert "make mobile support a priority. [2]" in text
+        assert "tablets" not in text  # one sentence of it, as beside a stub
+    far = compose(question, context((top, 0.55), (other, 0.50)))
+    assert "priority" not in far
+    unnamed = chunk("u", "Make mobile support a priority.", section="B")
+    assert "priority" not in compose(question, context((top, 0.55), (unnamed, 0.6)))
 
 
 def test_whole_list_with_its_intro_from_the_chunks_lead() -> None:
