@@ -29,9 +29,12 @@ WORD_GAP = 0.15
 _BELOW_LINES = 2  # a heading below the columns, over text across the page: this many lines
 # Of the pages: a line at one height on as many of them (its numbers aside) is a header or footer.
 _RUNNING_SHARE = 0.5
-# A line that says nothing but which page it is on, as headers and footers print it.
+# A line that says nothing but which page it is on, as headers and footers print it: a number,
+# or a roman numeral up to 399 ("xii"; not "ill" or "civic", a paragraph's last word).
 _PAGE_NUMBER = re.compile(
-    r"^\W*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE
+    r"^\W*(?:page\s+)?(?:\d{1,4}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
+    r"(?:\s*(?:of|/)\s*\d{1,4})?\W*$",
+    re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"^\d+\b|\b\d+$")
 _LEADERS = re.compile(r"(?:\.\s?){5,}")  # ". . . . ." or "....." between a title and its page

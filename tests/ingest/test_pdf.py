@@ -404,3 +404,25 @@ def test_a_book_s_chapter_headers_page_numbers_and_contents_are_not_text(tmp_pat
     assert not [t for t in texts if "Chapter" in t or ". . ." in t or t.isdigit()], texts
     assert [s.title for s in doc.sections][-2:] == ["1 Roles", "2 Sessions"]
     assert [u.text for u in doc.sections[-1].units] == [BODY, BODY, BODY]
+
+
+def test_a_word_alone_at_a_page_s_foot_that_only_looks_like_a_numeral_stays_text(
+    tmp_path: Path,
+) -> None:
+    # "ill" is made of the letters of roman numerals and is none: a paragraph's last word, set
+    # alone at a page's foot, is the guide's text; "xii" there is the page's number.
+    pdf = _pdf()
+    _text(pdf, "Host handbook", "B", 20)
+    for last in ("xii", "ill.", "civic."):
+        pdf.set_font("Helvetica", "", 11)
+        pdf.multi_cell(0, 6, "Hosts rest when they are", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-30)
+        pdf.multi_cell(0, 6, last, new_x="LMARGIN", new_y="NEXT")
+        pdf.add_page()
+    _text(pdf, BODY)
+
+    text = " ".join(u.text for s in _read(pdf, tmp_path / "foot.pdf").sections for u in s.units)
+
+    assert "xii" not in text
+    assert "they are ill." in text
+    assert "they are civic." in text
