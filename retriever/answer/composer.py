@@ -112,15 +112,16 @@ class Composer:
             # "What are the key takeaways?": the section it names is the answer, all of it.
             return _answered(_listed(context.section[:MAX_ITEMS]), shape)
         top = context.top
-        stub = self._stub(top, shape)
-        if stub:
+        # Whether another section may speak: then with one sentence at most.
+        elsewhere = self._stub(top, shape)
+        if elsewhere:
             ranked = self._beyond_the_stub(question, shape, context)
         else:
             floor = max(self.min_score, max(h.score for h in context.hits) - self.margin)
             beside = passage_beside(question, context, STUB_REACH, BESIDE_MARGIN)
             ranked = self._rank(question, self._reach(context, floor) + beside, shape,
                                 context.vector)  # fmt: skip
-            stub = bool(beside)  # one sentence of it at most, as beside a stub
+            elsewhere = bool(beside)
         if shape.listing and top.chunk.kind == "list_item":
             # The list the retriever ranked first, not one whose intro merely shares a word.
             items = context.list_of(top)[:MAX_ITEMS]
@@ -134,7 +135,7 @@ class Composer:
                 row = rows[0].hit.chunk.id
                 rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
                 return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
-        chosen = _at_most_one_elsewhere(ranked, top) if stub else _best(ranked)
+        chosen = _at_most_one_elsewhere(ranked, top) if elsewhere else _best(ranked)
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
             chosen = [*chosen[:-1], next(s for s in ranked if s.hit is top)]
@@ -142,8 +143,9 @@ class Composer:
             # The reason may be in another section's passage among the first STUB_REACH.
             floor = max(self.min_score, top.score - self.margin)
             near = [h for h in context.hits if h.rank <= STUB_REACH and h.score >= floor]
-            ranked = self._rank(question, near, shape, context.vector)
-            chosen = with_reason(chosen, ranked, top, MAX_SENTENCES)
+            reasons = self._rank(question, near, shape, context.vector)
+            chosen = with_reason(chosen, reasons, top, MAX_SENTENCES)
+            ranked = [*ranked, *reasons]  # where a reason's antecedent is looked for too
         # After the pick is in: put before it, an antecedent would have been the one it replaced.
         chosen = _with_antecedents(chosen, ranked)
         items = context.list_of(top)[:MAX_ITEMS]
