@@ -8,6 +8,8 @@ holds a word of the question that the first one lacks, where what is asked may b
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from retriever.answer.context import Context
 from retriever.answer.terms import terms
 from retriever.types import Hit
@@ -37,5 +39,10 @@ def passage_beside(question: str, context: Context, reach: int, margin: float) -
     ][:1]
 
 
-def _terms(hit: Hit) -> set[str]:
-    return terms(f"{hit.chunk.lead} {hit.chunk.text}")
+def _terms(hit: Hit) -> frozenset[str]:
+    return _passage_terms(hit.chunk.lead, hit.chunk.text)
+
+
+@lru_cache(maxsize=4096)  # a passage's words are read once, not on every question it ranks for
+def _passage_terms(lead: str, text: str) -> frozenset[str]:
+    return frozenset(terms(f"{lead} {text}"))
