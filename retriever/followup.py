@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 from retriever.answer.terms import TermWeights, terms
 from retriever.subject import NOT, PREPOSITIONS, PRONOUNS, Embed, Subjects, swap
-from retriever.text import CLITICS, words
+from retriever.text import CLITICS, WHY, words
 
 if TYPE_CHECKING:
     from retriever.types import Chunk
@@ -78,7 +78,6 @@ _QUESTION = re.compile(
     r"^(?:what|how|why|which|who|when|where|is|are|do|does|did|can|could|should|would|will)\b",
     re.IGNORECASE,
 )
-_WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|wait)\W+)*(?:why|how come)\b", re.IGNORECASE)
 # Said only of something said before: a verb phrase left out ("what happens if i don't?", "what
 # if we can't?"), or a conclusion drawn from the answer before ("so do credentials matter
 # most?", after who advances fastest). Dev follow-ups 48 -> 50 of 56; train has neither form.
@@ -195,7 +194,7 @@ class Reader:
             # "my bad, i meant how AI and ML engineers split the work, not challenges": the
             # question meant, without the apology or what it is not about.
             return Reading(new, focus=new)
-        if _WHY.match(question) or depends_on_history(question, self.weights):
+        if WHY.match(question) or depends_on_history(question, self.weights):
             return Reading(f"{earlier.text} {question}", (previous,), question, "lean")
         return Reading(question, focus=question)
 

@@ -30,6 +30,9 @@ LEANING = frozenset([
 # fmt: on
 # What `words` leaves of a contraction's second half ("they'd" -> "they", "d"): not a word.
 CLITICS = frozenset(["s", "d", "re", "ve", "ll", "t", "m"])
+# A question that asks why ("why?", "so why bother?", "ok how come?"): it leans on what was said
+# before it (retriever/followup.py), and its answer gives a reason (retriever/answer/shape.py).
+WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|well|wait)\W+)*(?:why|how come)\b", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:

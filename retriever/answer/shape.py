@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retriever.text import WHY
+
 COMPARISON = re.compile(
     r"\b(vs\.?|versus|differ\w*|compare\w*|comparison|between|which (?:one|role|path)|or)\b", re.I
 )
@@ -29,12 +31,8 @@ _ALTERNATIVE = re.compile(
     r"must|shall|may|might|need)\b",
     re.I,
 )
-# "why?", "how come?", "why bother?", "what's the point of it?": the answer is the guide's reason.
-_WHY = re.compile(
-    r"^(?:(?:so|and|but|ok|okay|well|wait),?\s+)*"
-    r"(?:why|how come|what(?:'s| is) the (?:point|reason))\b",
-    re.I,
-)
+# "what's the point?" asks why as "why?" does (retriever.text.WHY).
+_POINT = re.compile(r"^\W*what(?:'s| is) the (?:point|reason)\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NUMBER = re.compile(
     r"\b(salar\w*|earn\w*|pay\w*|paid|make|compensation|income|how much|money|\$)", re.I
@@ -61,13 +59,17 @@ def shape_of(question: str, sections: frozenset[str] = frozenset()) -> Shape:
         listing=bool(_LIST.search(question)),
         figures=bool(_NUMBER.search(question)),
         yes_no=_yes_no(_last_question(question)),
-        reason=bool(_WHY.match(_last_question(question))),
+        reason=_asks_why(_last_question(question)),
         sections=sections,
     )
 
 
 def _yes_no(asked: str) -> bool:
     return bool(_YES_NO.match(asked)) and not _ALTERNATIVE.search(asked)
+
+
+def _asks_why(asked: str) -> bool:
+    return bool(WHY.match(asked) or _POINT.match(asked))
 
 
 def _last_question(question: str) -> str:
