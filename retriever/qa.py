@@ -216,7 +216,8 @@ class QA:
         """The items (or sentences) of the answer to an earlier question, in order."""
         answer = self._answer(earlier, 5, None)
         bullets = [p.text for p in answer.parts if p.bullet]
-        return bullets or [p.text for p in answer.parts]
+        # A question the guide asks before its answer ("Can I switch? Yes, …") is not a point.
+        return bullets or [p.text for p in answer.parts if not p.text.rstrip().endswith("?")]
 
     def _encode(self, texts: list[str]) -> list[Encoded]:
         vectors, tokens = self.embedder.encode_tokens(texts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,13 +21,12 @@ from retriever.answer.context import Context
 from retriever.answer.elsewhere import passage_beside, same_section
 from retriever.answer.reasons import with_reason
 from retriever.answer.render import Piece, render
+from retriever.answer.replies import replies
 from retriever.answer.sentences import SentenceVectors
 from retriever.answer.shape import Shape
 from retriever.answer.terms import TermWeights, terms
 from retriever.types import Answer, Chunk, Hit
 
-# "Yes, " or "No — " opening a sentence that goes on (not "No degree is needed", "No-code tools").
-_REPLY = re.compile(r"^(?:Yes|No)(?:\s*[,—–]|\s+-)\s*(?=\w)")
 _FIGURE = re.compile(r"\$\s?\d|\d[\d,.]*\s?(%|k\b|percent)|\b\d{2,}")
 # A sentence that opens on what the one before it named ("They will remove you from the
 # channel.") says nothing alone: the sentence before it joins. "It" and "There" open a sentence
@@ -110,7 +109,7 @@ class Composer:
     def compose(self, question: str, shape: Shape, context: Context) -> Answer:
         if context.section:  # two items or more: sections of one are not given whole
             # "What are the key takeaways?": the section it names is the answer, all of it.
-            return _answered(_listed(context.section[:MAX_ITEMS]), shape)
+            return _answered(_listed(context.section[:MAX_ITEMS]), shape, question)
         top = context.top
         # Whether another section may speak: then with one sentence at most.
         elsewhere = self._stub(top, shape)
@@ -126,7 +125,7 @@ class Composer:
             # The list the retriever ranked first, not one whose intro merely shares a word.
             items = context.list_of(top)[:MAX_ITEMS]
             if len(items) >= 2:
-                return _answered(_listed(items), shape)
+                return _answered(_listed(items), shape, question)
         if shape.comparison:
             # A row the question names leads even if it retrieved weakly: it is the comparison.
             named = self._rank(question, context.named_rows, shape, context.vector)
@@ -134,7 +133,8 @@ class Composer:
             if rows and rows[0].hit.score >= self.min_score:
                 row = rows[0].hit.chunk.id
                 rest = [s for s in ranked if s.hit.chunk.id != row][: MAX_SENTENCES - 2]
-                return _answered([rows[0].piece, *(s.piece for s in _reading_order(rest))], shape)
+                pieces = [rows[0].piece, *(s.piece for s in _reading_order(rest))]
+                return _answered(pieces, shape, question)
         chosen = _at_most_one_elsewhere(ranked, top) if elsewhere else _best(ranked)
         if not any(s.hit is top for s in chosen):
             # Sentence scoring must not drown the retriever's pick.
@@ -150,8 +150,8 @@ class Composer:
         chosen = _with_antecedents(chosen, ranked)
         items = context.list_of(top)[:MAX_ITEMS]
         if len(items) >= 2 and _bare(chosen, items):
-            return _answered(_listed(items), shape)
-        return _answered([s.piece for s in _reading_order(chosen)], shape)
+            return _answered(_listed(items), shape, question)
+        return _answered([s.piece for s in _reading_order(chosen)], shape, question)
 
     def _reach(self, context: Context, floor: float) -> list[Hit]:
         """The hits that may speak: the first DEPTH at or over the floor, of the top hit's
@@ -283,14 +283,13 @@ def _bare(chosen: Sequence[Sentence], items: Sequence[Hit]) -> bool:
     )
 
 
-def _answered(pieces: Sequence[Piece], shape: Shape) -> Answer:
+def _answered(pieces: Sequence[Piece], shape: Shape, question: str) -> Answer:
     """The pieces rendered; a "Yes, " or "No, " that opens one is left out unless the question
     asks for it ("what do devs need to make the jump?"), the rest of the sentence quoted as it
     stands after an ellipsis: "…software developers transition successfully by gaining...". The
-    guide's words are not recased, so a fact quoted from mid-sentence still reads the same."""
-    if not shape.yes_no:
-        pieces = [replace(p, text=_REPLY.sub("…", p.text, count=1)) for p in pieces]
-    return render(pieces)
+    guide's words are not recased, so a fact quoted from mid-sentence still reads the same. A
+    yes kept to another question than the one it answers comes after that (answer/replies.py)."""
+    return render(replies(pieces, question, shape.yes_no))
 
 
 def _reading_order(chosen: Sequence[Sentence]) -> list[Sentence]:

@@ -53,7 +53,14 @@ def render_text(parts: Sequence[AnswerPart]) -> str:
     out = ""
     for i, part in enumerate(parts):
         nxt = parts[i + 1] if i + 1 < len(parts) else None
-        marker = "" if (nxt is not None and nxt.bullet and not part.bullet) else f" [{part.n}]"
+        # An intro's marker goes after its list; a question the passage then answers ("Can I
+        # switch? Yes, …") shares the answer's.
+        joined = (
+            nxt is not None
+            and not part.bullet
+            and (nxt.bullet or (nxt.n == part.n and part.text.rstrip().endswith("?")))
+        )
+        marker = "" if joined else f" [{part.n}]"
         piece = f"- {part.text}{marker}" if part.bullet else f"{part.text}{marker}"
         sep = "\n" if (part.bullet or (nxt is not None and nxt.bullet)) else " "
         out += piece + (sep if nxt is not None else "")

@@ -216,6 +216,23 @@ def test_a_yes_or_no_leads_only_the_answer_to_a_yes_no_question() -> None:
     )
 
 
+def test_a_yes_to_another_question_comes_after_the_question_it_answers() -> None:
+    faq = chunk("f", "Can I switch?\nYes, developers switch often.", "faq", lead="Can I switch?")
+    # "Will AI replace developers?" is not what the guide says yes to.
+    assert compose("Will AI replace developers?", context((faq, 0.7))) == (
+        "Can I switch? Yes, developers switch often. [1]"
+    )
+    # Every word of the guide's question asked: it is the question; the yes stands alone.
+    assert compose("Can developers switch jobs?", context((faq, 0.7))) == (
+        "Yes, developers switch often. [1]"
+    )
+    # Only a FAQ says which question its yes answers; a passage's own "No, " stands as written.
+    plain = chunk("p", "No, a PhD is not required.")
+    assert compose("Will AI replace developers?", context((plain, 0.7))) == (
+        "No, a PhD is not required. [1]"
+    )
+
+
 def test_yes_no_questions() -> None:
     asks = ["can a swe become ai eng", "Is a degree required?", "need prod projects to switch?",
             "so do I need a PhD", "I'm a Go dev. Is it realistic for me?"]  # fmt: skip
@@ -239,6 +256,11 @@ def test_render_text_markers() -> None:
     assert render_text(parts) == "One. [1] Two. [2]"
     bullets = [AnswerPart("Intro:", 1), AnswerPart("a", 1, True), AnswerPart("b", 2, True)]
     assert render_text(bullets) == "Intro:\n- a [1]\n- b [2]"
+    # A question its own passage answers next shares that answer's marker; another's does not.
+    asked = [AnswerPart("Can I?", 1), AnswerPart("Yes, you can.", 1), AnswerPart("Why?", 1)]
+    assert (
+        render_text([*asked, AnswerPart("So.", 2)]) == "Can I? Yes, you can. [1] Why? [1] So. [2]"
+    )
 
 
 def test_a_section_given_whole_is_listed_in_order_each_item_cited() -> None:
