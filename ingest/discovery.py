@@ -20,6 +20,28 @@ from ingest.errors import CorpusError
 GUIDE_SUFFIXES = frozenset(
     {".txt", ".md", ".markdown", ".mdx", ".rst", ".html", ".htm", ".pdf", ".docx"}
 )
+# Documents people keep guides in that no parser here reads: in a folder they are skipped with
+# how to make them readable (not silently passed over, as an image beside a guide is).
+_CONVERT = {
+    ".doc": "save it as .docx",
+    ".odt": "save it as .docx",
+    ".rtf": "save it as .docx",
+    ".pages": "export it as .docx or .pdf",
+    ".adoc": "convert it to HTML (asciidoctor) or Markdown",
+    ".asciidoc": "convert it to HTML (asciidoctor) or Markdown",
+    ".ipynb": "export it as Markdown (jupyter nbconvert --to markdown)",
+    ".epub": "convert it to .html or .pdf",
+    ".ppt": "export it as .pdf",
+    ".pptx": "export it as .pdf",
+    ".odp": "export it as .pdf",
+    ".key": "export it as .pdf",
+    ".tex": "convert it to .pdf or .html",
+    ".org": "convert it to Markdown (pandoc -t gfm)",
+    ".textile": "convert it to Markdown (pandoc -t gfm)",
+    ".mediawiki": "convert it to Markdown (pandoc -t gfm)",
+    ".mht": "save the page as .html",
+    ".mhtml": "save the page as .html",
+}
 _KINDS = {
     stat.S_ISFIFO: "a FIFO",
     stat.S_ISCHR: "a character device",
@@ -52,17 +74,12 @@ def discover(paths: Sequence[Path], *, follow_symlinks: bool = False) -> Found:
     for path in paths:
         if path.is_dir():
             root = path.resolve()
-            entries = [
-                p
-                for p in sorted(path.iterdir())
-                if p.suffix.lower() in GUIDE_SUFFIXES and not p.name.startswith(".")
-            ]
+            listed = [p for p in sorted(path.iterdir()) if not p.name.startswith(".")]
+            entries = [p for p in listed if p.suffix.lower() in GUIDE_SUFFIXES]
+            skipped += [Skipped(p, _unread(p)) for p in listed if p.suffix.lower() in _CONVERT]
         elif path.is_symlink() or path.exists():
             if path.suffix.lower() not in GUIDE_SUFFIXES:
-                raise CorpusError(
-                    f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-                    f"give a {', '.join(sorted(GUIDE_SUFFIXES))} file"
-                )
+                raise CorpusError(_unread(path))
             root, entries = path.absolute().parent.resolve(), [path]
         else:
             raise CorpusError(f"{path}: no such file or directory; give a guide file or folder")
@@ -84,6 +101,14 @@ def discover(paths: Sequence[Path], *, follow_symlinks: bool = False) -> Found:
             "their paths"
         )
     return Found(tuple(files), tuple(skipped))
+
+
+def _unread(path: Path) -> str:
+    """Why a file is not read, and what to do about it."""
+    readable = ", ".join(sorted(GUIDE_SUFFIXES))
+    advice = _CONVERT.get(path.suffix.lower())
+    fix = f"{advice} (guides are {readable})" if advice else f"give a {readable} file"
+    return f"{path}: unsupported file type {path.suffix or '(none)'!r}; {fix}"
 
 
 def _check(entry: Path, root: Path, follow: bool) -> tuple[Path | None, str]:

@@ -144,3 +144,28 @@ def test_every_suffix_discovery_finds_has_a_parser_and_no_parser_is_left_unfound
     # Two homes on purpose (discovery stays light; the parsers import their libraries), kept
     # equal here: a format added to one and not the other is skipped or read by no one.
     assert GUIDE_SUFFIXES == PARSERS
+
+
+def test_a_document_of_a_format_not_read_is_skipped_with_how_to_read_it(
+    fake_settings: Settings, corpus_copy: Path
+) -> None:
+    (corpus_copy / "handbook.adoc").write_text("= Handbook\n\nText.\n", encoding="utf-8")
+    (corpus_copy / "Old Guide.DOC").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus_copy / "diagram.png").write_bytes(b"\x89PNG")  # beside a guide, not one
+    (corpus_copy / ".draft.adoc").write_text("= Draft\n", encoding="utf-8")
+    found = discover([corpus_copy])
+    reasons = {s.path.name: s.reason for s in found.skipped}
+    assert [p.name for p in found.files] == [GUIDE.name]
+    assert set(reasons) == {"handbook.adoc", "Old Guide.DOC"}
+    assert (
+        "unsupported file type '.adoc'; convert it to HTML (asciidoctor)"
+        in reasons["handbook.adoc"]
+    )
+    assert "save it as .docx (guides are .docx," in reasons["Old Guide.DOC"]
+
+    report = run_ingest(fake_settings, embedder=FakeEmbedder())
+    assert report.documents == 1
+    assert {s.path.name for s in report.skipped} == set(reasons)
+    (corpus_copy / "notes.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"'\.ipynb'; export it as Markdown"):
+        discover([corpus_copy / "notes.ipynb"])  # named: no guide to read at all
