@@ -33,7 +33,7 @@ _ABOUT_A_GUIDE = frozenset({
 # concludes, which its passages say (a "Key takeaways" section).
 _ASKS_PARTS = frozenset({
     "cover", "covers", "covered", "covering", "topic", "topics", "section", "sections", "chapter",
-    "chapters", "contents", "outline", "overview", "structure",
+    "chapters", "contents", "outline", "overview", "structure", "about",
 })  # fmt: skip
 _WHATS_IN = re.compile(
     r"^\s*what(?:'s|s| is)\s+in\s+(?:this|the)\s+(?:guide|doc|document|article|handbook|manual)"

@@ -28,6 +28,7 @@ from retriever.memo import Memo
 from retriever.outline import Outline
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.smalltalk import reply, social
+from retriever.summary import asks_summary
 from retriever.titles import Titles
 from retriever.types import Answer, Hit
 
@@ -155,28 +156,29 @@ class QA:
         # data, not the model's weights (0.2 ms of a 8.3 ms question, measured in-process).
         self.build.lexical.scores(question)
         query = self.query(question)
-        outlined = self.outline.asked(question) if reading.form == "alone" else None
-        if outlined:
-            # "What does this guide cover?": its headings, which no passage's text says.
-            return self.outline.answer(
-                keep, lambda i: self.build.dense.score(query.vector, i), *outlined
-            )
+
+        def score(i: int) -> float:
+            return self.build.dense.score(query.vector, i)
+
+        alone = reading.form == "alone"
+        outlined = self.outline.asked(question) if alone else None
+        named = self.titles.named(reading.focus, keep)
+        if outlined or (alone and not named and asks_summary(question)):
+            # "What does this guide cover?" (or a summary of one that has no summary section):
+            # its headings, which no passage's text says.
+            return self.outline.answer(keep, score, *(outlined or ("sections", None)))
         pool = self.searcher.search(query, max(k, ABSTAIN_DEPTH), keep)
         evidence = self._evidence(pool, reading)
-        named = self.titles.named(reading.focus)
         if named:
-            # "What are the key takeaways?": that section's passages answer, whatever ranks first.
-            pool = sorted(pool, key=lambda c: self.build.chunks[c.index].section not in named)
+            # "What are the key takeaways?", "tl;dr": that section's passages answer, whatever
+            # ranks first.
+            pool = self.titles.first(named, pool, score, keep, bring=asks_summary(reading.focus))
         # Nothing retrieved (BM25 knows no word of it) is out of scope at any threshold; a
         # question that asks for a section by its title is in scope.
         if not pool or (self.abstention.abstains(evidence) and not named):
             return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
         shape = shape_of(question, named)
-
-        def score(i: int) -> float:
-            return self.build.dense.score(query.vector, i)
-
         context = self.widener.widen(question, shape, hits, score, keep)
         answer = self.composer.compose(question, shape, replace(context, vector=query.vector))
         return replace(answer, read_with=reading.read_with)

@@ -7,9 +7,11 @@ covers it, whatever else the judge weighs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from retriever.answer.terms import terms
+from retriever.search.base import Candidate, Keep
+from retriever.summary import asks_summary, sums_up
 from retriever.types import Chunk
 
 # Words that ask for a section rather than name one.
@@ -23,11 +25,36 @@ GENERIC = frozenset(
 
 class Titles:
     def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = chunks
         self._titles = {c.section: frozenset(terms(c.section)) for c in chunks}
 
-    def named(self, question: str) -> frozenset[str]:
-        """The sections whose title holds every word of the question, less the GENERIC ones."""
+    def named(self, question: str, keep: Keep | None = None) -> frozenset[str]:
+        """The sections whose title holds every word of the question, less the GENERIC ones;
+        for a question that asks for a summary ("tl;dr"), those that sum their guide up."""
+        if asks_summary(question):
+            # Of one guide: with several, "the guide" is any of them, and the outline lists them.
+            kept = [c for i, c in enumerate(self.chunks) if keep is None or keep(i)]
+            if len({c.document_id for c in kept}) > 1:
+                return frozenset()
+            return frozenset(c.section for c in kept if sums_up(c.section))
         asked = terms(question) - GENERIC
         if not asked:
             return frozenset()
         return frozenset(s for s, title in self._titles.items() if asked <= title)
+
+    def first(
+        self, named: frozenset[str], pool: Sequence[Candidate], score: Callable[[int], float],
+        keep: Keep | None = None, *, bring: bool = False,
+    ) -> list[Candidate]:  # fmt: skip
+        """The pool with the named sections' passages first, in the retriever's order, then the
+        rest. With `bring`, those it did not rank come after the first ones, best first: a
+        summary's words ("tl;dr") are in no passage of a "Key takeaways" table, where a title's
+        are in some passage of the section when it answers."""
+        ranked = [c for c in pool if self.chunks[c.index].section in named]
+        seen = {c.index for c in pool}
+        brought = [
+            Candidate(i, score(i)) for i, c in enumerate(self.chunks)
+            if bring and c.section in named and i not in seen and (keep is None or keep(i))
+        ]  # fmt: skip
+        rest = [c for c in pool if self.chunks[c.index].section not in named]
+        return [*ranked, *sorted(brought, key=lambda c: -c.cosine), *rest]

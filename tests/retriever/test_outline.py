@@ -18,6 +18,7 @@ ASKS = [
     "What's in this guide?",
     "give me an overview",
     "what are the sections of the document",
+    "what is this guide about?",
 ]
 OTHERS = [
     "what guides should I read to become an AI engineer?",

@@ -115,7 +115,9 @@ def test_names_and_places_do_not_make_an_in_scope_question_out_of_scope(
     assert "$90,000 to $130,000" in answer.text
 
 
-@pytest.mark.parametrize("question", ["What are the key takeaways of this guide?", "takeaways?"])
+@pytest.mark.parametrize(
+    "question", ["What are the key takeaways of this guide?", "takeaways?", "give me a summary"]
+)
 def test_a_question_that_names_a_section_is_answered_from_it(qa: QA, question: str) -> None:
     # A title is not in its passages' own words: the judge's evidence alone abstained on these.
     answer = qa.ask(question)
