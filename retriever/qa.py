@@ -31,6 +31,7 @@ from retriever.smalltalk import reply, social
 from retriever.summary import asks_summary
 from retriever.titles import Titles
 from retriever.types import Answer, Hit
+from retriever.unstated import unstated
 
 QUERY_CACHE = 2048  # question embeddings kept (1.5 KB each, and 1.5 KB per content word)
 # Used when neither GUIDE_RAG_MIN_SCORE nor the build's calibration gives a threshold. Measured:
@@ -174,8 +175,11 @@ class QA:
             # ranks first.
             pool = self.titles.first(named, pool, score, keep, bring=asks_summary(reading.focus))
         # Nothing retrieved (BM25 knows no word of it) is out of scope at any threshold; a
-        # question that asks for a section by its title is in scope.
-        if not pool or (self.abstention.abstains(evidence) and not named):
+        # question that asks for a section by its title is in scope; one that asks how long or
+        # how much, of passages that say neither, is not answered by them.
+        said = (self.build.chunks[c.index].text for c in pool[:3])
+        refused = self.abstention.abstains(evidence) or unstated(question, said)
+        if not pool or (refused and not named):
             return replace(abstain(), read_with=reading.read_with)
         hits = self._hits(pool[:k])
         shape = shape_of(question, named)

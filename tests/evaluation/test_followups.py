@@ -24,8 +24,10 @@ SWITCH_SLACK = 0.02  # topic switches: at least the single-question score less t
 # Measured 2026-11-27: 47 of 56 follow-ups answered with their facts (0.839 since the judge
 # reads token alignment, 0.804 before; 0.518 asked alone) and 1 of 7 unanswerable follow-ups
 # abstained. The floors leave two conversations of spread on the first and none on the second
-# (one abstention is the least it can hold).
-UNMET = {"with_history": 0.80, "unanswerable_abstained": 0.14}
+# (one abstention is the least it can hold). 2026-11-29: 49 of 56, and 2 of 7 since a question
+# that asks how long or how much needs passages that say so (retriever/unstated.py); the second
+# floor rose with it.
+UNMET = {"with_history": 0.80, "unanswerable_abstained": 0.28}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,49 @@
+"""A question that asks how long something takes, or what it costs or pays, is answered only from
+passages that state a duration, or an amount.
+
+"How long does it take to become a research scientist?" of a guide that names the role and gives
+no time was answered with the role's description, and the judge let it through: its passages
+match the words, and their other numbers satisfy its `figure_missing` (which asks only for a
+number). The kind of figure asked for is read the same way in every guide. Measured on the train
+and dev questions of every guide and the follow-up sets (docs/abstention.md): every in-scope
+question of these kinds has such a figure in its first three passages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# "How long" that asks for time, not length ("how long should my CV be?").
+_ASKS_DURATION = re.compile(
+    r"\bhow\s+many\s+(?:years?|months?|weeks?|days?|hours?|minutes?)\b|\bhow\s+soon\b"
+    r"|\bhow\s+long\b(?=[^?.!]*\b(?:take|takes|took|taking|last|lasts|wait|until|till|before"
+    r"|after|to\s+(?:get|become|learn|finish|complete|reach|hear|respond|build|land)))",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|couple\s+of"
+    r"|an?)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|mins?|hrs?)\b"
+    r"|\b(?:hourly|daily|weekly|monthly|yearly|annually|overnight)\b|\bper\s+(?:week|month|year|day)\b",
+    re.IGNORECASE,
+)
+_ASKS_AMOUNT = re.compile(
+    r"\bhow\s+much\b[^?.!]*\b(?:cost|costs|charge|charges|fee|fees|price|pay|pays|paid|earn"
+    r"|earns|make|makes|salary|salaries|spend)\b|\b(?:cost|price|fee)s?\s+(?:to|of|for)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d|\d[\d,.]*\s?(?:k|USD|EUR|GBP|dollars?|euros?|pounds?)\b"
+    r"|\b(?:free|no\s+cost|at\s+no\s+charge|paid|salary|salaries|budget)\b",
+    re.IGNORECASE,
+)
+
+
+def unstated(question: str, passages: Iterable[str]) -> bool:
+    """The question asks for a duration or an amount, and none of `passages` states one."""
+    wanted = [said for asks, said in ((_ASKS_DURATION, _DURATION), (_ASKS_AMOUNT, _AMOUNT))
+              if asks.search(question)]  # fmt: skip
+    if not wanted:
+        return False
+    text = " ".join(passages)
+    return any(not said.search(text) for said in wanted)
