@@ -1,5 +1,5 @@
 """A question that asks how long something takes, or what it costs or pays, is answered only from
-passages that state a duration, or an amount.
+passages that state a duration (in the unit asked, or the next one), or an amount.
 
 "How long does it take to become a research scientist?" of a guide that names the role and gives
 no time was answered with the role's description, and the judge let it through: its passages
@@ -27,6 +27,16 @@ _DURATION = re.compile(
     r"|\b(?:hourly|daily|weekly|monthly|yearly|annually|overnight)\b|\bper\s+(?:week|month|year|day)\b",
     re.IGNORECASE,
 )
+# "How many days…" is not answered by "5 minutes": a duration in the unit asked or the next one
+# up or down ("two weeks" answers "how many days").
+_UNITS = ("minute", "hour", "day", "week", "month", "year")
+_ASKS_UNIT = re.compile(r"\bhow\s+many\s+(minute|hour|day|week|month|year)s?\b", re.IGNORECASE)
+_UNIT_STATED = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|couple\s+of"
+    r"|an?)[\s-]+(minute|min|hour|hr|day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+_SHORT = {"min": "minute", "hr": "hour"}
 _ASKS_AMOUNT = re.compile(
     r"\bhow\s+much\b[^?.!]*\b(?:cost|costs|charge|charges|fee|fees|price|pay|pays|paid|earn"
     r"|earns|make|makes|salary|salaries|spend)\b|\b(?:cost|price|fee)s?\s+(?:to|of|for)\b",
@@ -46,4 +56,13 @@ def unstated(question: str, passages: Iterable[str]) -> bool:
     if not wanted:
         return False
     text = " ".join(passages)
-    return any(not said.search(text) for said in wanted)
+    return any(not said.search(text) for said in wanted) or _other_unit(question, text)
+
+
+def _other_unit(question: str, text: str) -> bool:
+    asked = _ASKS_UNIT.search(question)
+    if not asked:
+        return False
+    want = _UNITS.index(asked.group(1).lower())
+    stated = [_UNITS.index(_SHORT.get(u.lower(), u.lower())) for u in _UNIT_STATED.findall(text)]
+    return not any(abs(unit - want) <= 1 for unit in stated)

@@ -19,6 +19,9 @@ SESSION = "Facilitate one-hour community discussion sessions that you have signe
         ("how many months does that usually take?", [ROLE, PAY], True),
         ("how long do I wait before giving up?", ["Wait ten minutes, then end the call."], False),
         ("how long will it take to hear back?", [SESSION], False),  # "one-hour"
+        ("how many days do I have to finish checkout?", ["Discuss checkout (5 minutes)."], True),
+        ("how many days do I have to finish checkout?", ["Finish within two weeks."], False),
+        ("how many hours a week should I study?", ["Study 10 hours a week."], False),
         ("how much does it cost to join?", [ROLE], True),
         ("how much does it cost to join?", ["Joining is free for members."], False),
         ("how much do entry-level AI engineers earn?", [PAY], False),
