@@ -59,10 +59,31 @@ def markdown_of(guide: EvalGuide) -> str:
     return _MYST_LABEL.sub("", _TEMPLATE.sub("", text))
 
 
+# A MyST directive whose body is prose ("```{admonition} Title", ":class: tip", then text), as
+# ingest.markdown reads it: a MyST site renders it as a box of text, not as code.
+_PROSE_DIRECTIVE = re.compile(
+    r"^\{(admonition|note|tip|important|warning|caution|attention|hint|seealso|danger|error)\}"
+    r"\s*(?P<title>.*)$"
+)
+_DIRECTIVE_OPTIONS = re.compile(r"\A(?:[ \t]*:[\w-]+:[^\n]*\n)+")
+
+
 def html_of(guide: EvalGuide) -> str:
     from markdown_it import MarkdownIt
 
-    body = MarkdownIt("commonmark").enable("table").render(markdown_of(guide))
+    md = MarkdownIt("commonmark").enable("table")
+    fence = md.renderer.rules["fence"]
+
+    def directive(_renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        found = _PROSE_DIRECTIVE.match(tokens[idx].info.strip())
+        if not found:
+            return str(fence(tokens, idx, options, env))
+        title = f"<p><strong>{found.group('title')}</strong></p>" if found.group("title") else ""
+        inner = md.render(_DIRECTIVE_OPTIONS.sub("", tokens[idx].content))
+        return f"<div class='admonition'>{title}{inner}</div>"
+
+    md.add_render_rule("fence", directive)
+    body = md.render(markdown_of(guide))
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{guide.title}</title>"
             f"</head><body>{body}</body></html>")  # fmt: skip
 

@@ -34,6 +34,7 @@ from ingest.pdf_lines import (
     WORD_GAP,
     Line,
     page_lines,
+    without_code,
     without_contents_lines,
     without_running_lines,
 )
@@ -153,7 +154,9 @@ def _read_page(page: Any, number: int, lines: list[Line], tables: list[_Table]) 
 def _blocks(
     lines: list[Line], tables: list[_Table], outline: dict[str, int], guard: Guard
 ) -> list[Block]:
-    lines, grids = unruled_tables(without_contents_lines(without_running_lines(lines)))
+    lines, grids = unruled_tables(
+        without_code(without_contents_lines(without_running_lines(lines)))
+    )
     tables = [*tables, *(_Table(page, top, rows) for page, top, rows in grids)]
     close = _block_gap(lines)
     words = vocabulary([line.text for line in lines])

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)  # in a font's name
+# A monospaced face, by its name (Courier New, DejaVu Sans Mono, Consolas, LaTeX's CMTT and
+# LMMono): what a browser, a word processor or LaTeX sets code in.
+_MONO = re.compile(
+    r"mono|courier|consol|menlo|monaco|cmtt|inconsolata|sourcecode|typewriter|fixedsys",
+    re.IGNORECASE,
+)
 # Points: a bullet drawn as a shape (a browser's disc, a word processor's square) is smaller.
 _MARK_SIZE = 8.0
 # A gap this many times the type's size between two characters of a line may be a gutter.
@@ -52,6 +58,7 @@ class Line:
     x0: float = 0.0
     bold: bool = False  # every character set in a bold face
     marked: bool = False  # a small drawn mark (a bullet) stands just left of it
+    mono: bool = False  # every character set in a monospaced face: a line of code
     # The line's words, (x0, x1, text) each, where it has two or more: the cells of a table row
     # drawn without rules are read from them (ingest.pdf_grid).
     words: tuple[tuple[float, float, str], ...] = ()
@@ -139,8 +146,10 @@ def _line(
         0.0 <= x0 - right <= 3 * max(size, 1.0) and mark_top < bottom and mark_bottom > top
         for right, mark_top, mark_bottom in marks
     )
-    bold = bool(chars) and all(_BOLD.search(str(c.get("fontname", ""))) for c in chars)
-    return Line(number, top, bottom, size, text, x0, bold, marked, _line_words(chars, size))
+    fonts = [str(c.get("fontname", "")) for c in chars]
+    bold = bool(fonts) and all(_BOLD.search(f) for f in fonts)
+    mono = bool(fonts) and all(_MONO.search(f) for f in fonts)
+    return Line(number, top, bottom, size, text, x0, bold, marked, mono, _line_words(chars, size))
 
 
 def _line_words(chars: list[dict[str, Any]], size: float) -> tuple[tuple[float, float, str], ...]:
@@ -221,6 +230,19 @@ def without_running_lines(lines: list[Line]) -> list[Line]:
         ln for ln in lines
         if _running_key(ln) not in running and not (id(ln) in edges and _PAGE_NUMBER.match(ln.text))
     ]  # fmt: skip
+
+
+def without_code(lines: list[Line]) -> list[Line]:
+    """`lines` less code: those set wholly in a monospaced face at the body's size or smaller, as
+    Markdown's fences and HTML's <pre> are left out (a paragraph after it starts anew: the gap
+    the code leaves is wider than a line's). Where most of the text is monospaced (a typewritten
+    manual, a terminal's page printed), that face is the body's, and every line stays."""
+    total = sum(len(ln.text) for ln in lines)
+    code = sum(len(ln.text) for ln in lines if ln.mono)
+    if code * 2 >= total:
+        return lines
+    body = Counter(ln.size for ln in lines for _ in ln.text).most_common(1)[0][0]
+    return [ln for ln in lines if not (ln.mono and ln.size <= body)]
 
 
 def without_contents_lines(lines: list[Line]) -> list[Line]:

@@ -426,3 +426,43 @@ def test_a_word_alone_at_a_page_s_foot_that_only_looks_like_a_numeral_stays_text
     assert "xii" not in text
     assert "they are ill." in text
     assert "they are civic." in text
+
+
+def test_code_set_in_a_monospaced_face_is_left_out_as_markdown_fences_are(
+    tmp_path: Path,
+) -> None:
+    pdf = _pdf()
+    _text(pdf, "Running the checks", "B", 15)
+    _text(pdf, "Run the linter before every commit so that style issues never reach review:")
+    pdf.set_font("Courier", "", 10)
+    for line in ("$ make lint", "ruff check .", "mypy --strict src/"):
+        pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _text(pdf, "It takes a few seconds and prints one line for each problem it finds.")
+
+    units = _units(_read(pdf, tmp_path / "code.pdf"), "Running the checks")
+
+    assert units == [
+        (
+            "paragraph",
+            "Run the linter before every commit so that style issues never reach review:",
+        ),
+        ("paragraph", "It takes a few seconds and prints one line for each problem it finds."),
+    ]
+
+
+def test_a_guide_typed_in_a_monospaced_face_keeps_its_text(tmp_path: Path) -> None:
+    pdf = _pdf()
+    pdf.set_font("Courier", "B", 16)
+    pdf.cell(0, 9, "Running the checks", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Courier", "", 11)
+    pdf.multi_cell(0, 6, "Run the linter before every commit.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(0, 6, "It prints one line for each problem.", new_x="LMARGIN", new_y="NEXT")
+
+    units = _units(_read(pdf, tmp_path / "typed.pdf"), "Running the checks")
+
+    assert [text for _, text in units] == [
+        "Run the linter before every commit.",
+        "It prints one line for each problem.",
+    ]
