@@ -30,6 +30,13 @@ _HEADING = re.compile(r"^(?:Heading\s*(\d)|Title)$", re.IGNORECASE)
 # the headings it lists come again below, with their text.
 _CONTENTS_STYLE = re.compile(r"^toc(?:\s*\d|\s+heading)$", re.IGNORECASE)
 _CONTENTS = "TOC"
+# Code, in the styles Word, LibreOffice and pandoc set it in (or a house style based on one): not
+# prose a question is answered from, as Markdown's fences and HTML's <pre> are not.
+_CODE_STYLE = re.compile(
+    r"^(?:source code|html preformatted|preformatted text|macro text|code(?: block)?|verbatim)$",
+    re.IGNORECASE,
+)
+_CODE = "Code"
 _BASED_ON_DEPTH = 8  # styles based on styles: a loop in a hostile file must end
 _SDT_DEPTH = 8  # content controls inside content controls, text boxes inside text boxes
 # A text box's paragraphs: python-docx reads none. Word writes each box twice, as a drawing and,
@@ -89,7 +96,7 @@ def parse_docx(raw: bytes, guard: Guard) -> list[Block]:
                 continue
             style = styles.get(item._p.style, styles[None])
             heading = _HEADING.match(style)
-            if style == _CONTENTS:
+            if style in (_CONTENTS, _CODE):
                 continue
             listed = not heading and _is_list_item(item, style)
             if not listed:
@@ -187,6 +194,8 @@ def _paragraph_styles(document: Any, guard: Guard) -> dict[str | None, str]:
                 name = _CONTENTS
             elif level:
                 name = f"Heading {level}"
+            elif _is_code(style):
+                name = _CODE
             names.setdefault(style.style_id, name)
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     names[None] = (default.name or "") if default is not None else ""
@@ -207,6 +216,16 @@ def _heading_level(style: Any) -> int:
             return int(outline[0]) + 1
         style = style.base_style
     return 0
+
+
+def _is_code(style: Any) -> bool:
+    for _ in range(_BASED_ON_DEPTH):
+        if style is None:
+            return False
+        if _CODE_STYLE.match(style.name or ""):
+            return True
+        style = style.base_style
+    return False
 
 
 def _is_list_item(paragraph: Any, style: str) -> bool:

@@ -306,3 +306,23 @@ def test_footnotes_are_read_after_the_paragraph_or_list_that_refers_to_them(
                           "stay on."),
         ]),
     ]  # fmt: skip
+
+
+def test_code_in_a_code_style_is_left_out_as_markdown_fences_are(tmp_path: Path) -> None:
+    """pandoc sets code in "Source Code", Word in "HTML Preformatted"; a house style based on
+    one is code too."""
+    from docx import Document as new_document
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = new_document()
+    source = doc.styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)
+    house = doc.styles.add_style("Shell Session", WD_STYLE_TYPE.PARAGRAPH)
+    house.base_style = source
+    doc.add_heading("Running the checks", level=1)
+    doc.add_paragraph("Run the linter before every commit:")
+    doc.add_paragraph("$ make lint", style="Source Code")
+    doc.add_paragraph("ruff check .", style="Shell Session")
+    doc.add_paragraph(BODY)
+    doc.save(str(tmp_path / "code.docx"))
+    read = load_document(tmp_path / "code.docx", "handbook")
+    assert [u.text for u in read.sections[0].units] == ["Run the linter before every commit:", BODY]
