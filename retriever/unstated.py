@@ -1,5 +1,6 @@
-"""A question that asks how long something takes, or what it costs or pays, is answered only from
-passages that state a duration (in the unit asked, or the next one), or an amount.
+"""A question that asks how long something takes, what it costs or pays, or what share of a whole
+something is, is answered only from passages that state a duration (in the unit asked, or the
+next one), an amount, or a share.
 
 "How long does it take to become a research scientist?" of a guide that names the role and gives
 no time was answered with the role's description, and the judge let it through: its passages
@@ -29,6 +30,14 @@ _DURATION = re.compile(
 )
 # "How many days…" is not answered by "5 minutes": a duration in the unit asked or the next one
 # up or down ("two weeks" answers "how many days").
+_ASKS_SHARE = re.compile(
+    r"\bwhat\s+(?:percent(?:age)?|share|proportion|fraction)\b|\bhow\s+many\s+percent\b"
+    r"|\b(?:market|global)\s+share\b|\bpercentage\s+of\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"%|\bper\s?cent\b|\b(?:half|third|quarter|majority|most|minority|few)\b", re.IGNORECASE
+)
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _ASKS_UNIT = re.compile(r"\bhow\s+many\s+(minute|hour|day|week|month|year)s?\b", re.IGNORECASE)
 _UNIT_STATED = re.compile(
@@ -51,8 +60,8 @@ _AMOUNT = re.compile(
 
 def unstated(question: str, passages: Iterable[str]) -> bool:
     """The question asks for a duration or an amount, and none of `passages` states one."""
-    wanted = [said for asks, said in ((_ASKS_DURATION, _DURATION), (_ASKS_AMOUNT, _AMOUNT))
-              if asks.search(question)]  # fmt: skip
+    kinds = ((_ASKS_DURATION, _DURATION), (_ASKS_AMOUNT, _AMOUNT), (_ASKS_SHARE, _SHARE))
+    wanted = [said for asks, said in kinds if asks.search(question)]
     if not wanted:
         return False
     text = " ".join(passages)
