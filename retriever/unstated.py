@@ -30,14 +30,6 @@ _DURATION = re.compile(
 )
 # "How many days…" is not answered by "5 minutes": a duration in the unit asked or the next one
 # up or down ("two weeks" answers "how many days").
-_ASKS_SHARE = re.compile(
-    r"\bwhat\s+(?:percent(?:age)?|share|proportion|fraction)\b|\bhow\s+many\s+percent\b"
-    r"|\b(?:market|global)\s+share\b|\bpercentage\s+of\b",
-    re.IGNORECASE,
-)
-_SHARE = re.compile(
-    r"%|\bper\s?cent\b|\b(?:half|third|quarter|majority|most|minority|few)\b", re.IGNORECASE
-)
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _ASKS_UNIT = re.compile(r"\bhow\s+many\s+(minute|hour|day|week|month|year)s?\b", re.IGNORECASE)
 _UNIT_STATED = re.compile(
@@ -56,10 +48,18 @@ _AMOUNT = re.compile(
     r"|\b(?:free|no\s+cost|at\s+no\s+charge|paid|salary|salaries|budget)\b",
     re.IGNORECASE,
 )
+_ASKS_SHARE = re.compile(
+    r"\bwhat\s+(?:percent(?:age)?|share|proportion|fraction)\b|\bhow\s+many\s+percent\b"
+    r"|\b(?:market|global)\s+share\b|\bpercentage\s+of\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"%|\bper\s?cent\b|\b(?:half|third|quarter|majority|most|minority|few)\b", re.IGNORECASE
+)
 
 
 def unstated(question: str, passages: Iterable[str]) -> bool:
-    """The question asks for a duration or an amount, and none of `passages` states one."""
+    """The question asks for a duration, an amount or a share, and `passages` state none."""
     kinds = ((_ASKS_DURATION, _DURATION), (_ASKS_AMOUNT, _AMOUNT), (_ASKS_SHARE, _SHARE))
     wanted = [said for asks, said in kinds if asks.search(question)]
     if not wanted:
