@@ -18,7 +18,7 @@ from pathlib import Path
 from ingest.errors import CorpusError
 
 GUIDE_SUFFIXES = frozenset(
-    {".txt", ".md", ".markdown", ".mdx", ".rst", ".html", ".htm", ".pdf", ".docx"}
+    {".txt", ".md", ".markdown", ".mdx", ".ipynb", ".rst", ".html", ".htm", ".pdf", ".docx"}
 )
 # Documents people keep guides in that no parser here reads: in a folder they are skipped with
 # how to make them readable (not silently passed over, as an image beside a guide is).
@@ -29,7 +29,6 @@ _CONVERT = {
     ".pages": "export it as .docx or .pdf",
     ".adoc": "convert it to HTML (asciidoctor) or Markdown",
     ".asciidoc": "convert it to HTML (asciidoctor) or Markdown",
-    ".ipynb": "export it as Markdown (jupyter nbconvert --to markdown)",
     ".epub": "convert it to .html or .pdf",
     ".ppt": "export it as .pdf",
     ".pptx": "export it as .pdf",

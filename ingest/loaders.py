@@ -15,6 +15,7 @@ from ingest.docx import parse_docx
 from ingest.errors import CorpusError
 from ingest.html_page import parse_html
 from ingest.markdown import parse_markdown
+from ingest.notebook import parse_notebook
 from ingest.parsers import parse_plaintext
 from ingest.pdf import parse_pdf
 from ingest.rst import parse_rst
@@ -25,6 +26,7 @@ TEXT_PARSERS: dict[str, Callable[[str, Guard], list[Block]]] = {
     ".md": parse_markdown,
     ".markdown": parse_markdown,
     ".mdx": parse_markdown,
+    ".ipynb": parse_notebook,
     ".rst": parse_rst,
     ".html": parse_html,
     ".htm": parse_html,

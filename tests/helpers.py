@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import ssl
@@ -243,10 +244,13 @@ def asking_in_a_loop(base: str, body: dict[str, str], most: int = 5000) -> Itera
 
 
 def write_small_guide(fmt: str, path: Path, *, outline: bool = True) -> Path:
-    """SMALL_GUIDE as a .txt, .md, .rst, .html, .docx or .pdf file at `path` (suffix added)."""
+    """SMALL_GUIDE as a .txt, .md, .rst, .html, .ipynb, .docx or .pdf file at `path` (suffix
+    added)."""
     target = path.with_suffix(f".{fmt}")
     if fmt in ("txt", "md", "html"):
         target.write_text(_small_text(fmt), encoding="utf-8")
+    elif fmt == "ipynb":
+        target.write_text(_small_notebook(), encoding="utf-8")
     elif fmt == "rst":
         target.write_text(_small_rst(), encoding="utf-8")
     elif fmt == "docx":
@@ -254,6 +258,18 @@ def write_small_guide(fmt: str, path: Path, *, outline: bool = True) -> Path:
     else:
         _small_pdf(target, outline)
     return target
+
+
+def _small_notebook() -> str:
+    """The Markdown, a cell per section (as Jupyter saves one: a list of lines), a code cell
+    and its output after each."""
+    sections = _small_text("md").split("\n## ")
+    markdown = [sections[0], *(f"## {s}" for s in sections[1:])]
+    code = {"cell_type": "code", "source": ["print('checking the room')"],
+            "outputs": [{"output_type": "stream", "text": ["checking the room\n"]}]}  # fmt: skip
+    cells = [c for text in markdown for c in (
+        {"cell_type": "markdown", "source": text.splitlines(keepends=True)}, code)]  # fmt: skip
+    return json.dumps({"cells": cells, "nbformat": 4, "metadata": {}})
 
 
 def _small_text(fmt: str) -> str:

@@ -166,6 +166,6 @@ def test_a_document_of_a_format_not_read_is_skipped_with_how_to_read_it(
     report = run_ingest(fake_settings, embedder=FakeEmbedder())
     assert report.documents == 1
     assert {s.path.name for s in report.skipped} == set(reasons)
-    (corpus_copy / "notes.ipynb").write_text('{"cells": []}', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"'\.ipynb'; export it as Markdown"):
-        discover([corpus_copy / "notes.ipynb"])  # named: no guide to read at all
+    (corpus_copy / "notes.epub").write_bytes(b"PK\x03\x04")
+    with pytest.raises(CorpusError, match=r"'\.epub'; convert it to \.html or \.pdf"):
+        discover([corpus_copy / "notes.epub"])  # named: no guide to read at all

@@ -21,7 +21,7 @@ from tests.helpers import (
     write_small_guide,
 )
 
-FORMATS = ["txt", "md", "rst", "html", "docx", "pdf"]
+FORMATS = ["txt", "md", "rst", "html", "ipynb", "docx", "pdf"]
 
 
 def chunks_of(path: Path) -> tuple[list[str], list[str]]:
