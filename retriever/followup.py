@@ -108,6 +108,15 @@ _SWITCH = re.compile(
     r"(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+# "thanks! what about ML engineers?", "great, and in Germany?": what a chat says before a
+# follow-up, which would hide its form ("what about …" must open the turn to be read as one).
+_THANKS = re.compile(
+    r"^\W*(?:thanks?(?:\s+you)?(?:\s+(?:a\s+lot|so\s+much|very\s+much))?|thx|ty|great|cool|nice"
+    r"|perfect|awesome"
+    r"|got\s+it|makes\s+sense|ok(?:ay)?\s+(?:cool|great|thanks|got\s+it))\s*[!.,;:\u2014-]+\s*"
+    r"(?=\w)",
+    re.IGNORECASE,
+)
 _MEANT = re.compile(r"\b(?:i\s+)?meant?\b", re.IGNORECASE)
 # "AI engineers i mean" (not "the mean"): the cue said last.
 _MEANT_LAST = re.compile(r"\W*\bi\s+meant?\W*$", re.IGNORECASE)
@@ -149,6 +158,7 @@ class Reader:
         return replace(self._interpret(question, earlier), asked=question.strip())
 
     def _interpret(self, question: str, readings: Sequence[Reading]) -> Reading:
+        question = _THANKS.sub("", question) if readings else question
         switch = _SWITCH.match(question)
         if switch and terms(switch.group("rest")):
             return Reading(switch.group("rest"), focus=switch.group("rest"))

@@ -374,3 +374,21 @@ def test_a_qa_reads_the_other_role_from_the_guides_it_serves(fake_qa: QA) -> Non
     reading = fake_qa.reader.read("how about the other role?", [first])
     assert reading.text == "What tools do ML engineers use?"
     assert fake_qa.ask("how about the other role?", history=[first]).read_with == (first,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["thanks! what about ML engineers?", "great, and ML engineers?",
+     "Thank you so much. And ML engineers?", "ok cool — what about ML engineers?"],
+)  # fmt: skip
+def test_thanks_before_a_follow_up_does_not_hide_its_form(question: str) -> None:
+    reading = _read(question, "How much do entry-level AI engineers earn?")
+    assert reading.form == "subject"
+    assert reading.text == "How much do entry-level ML engineers earn?"
+    assert reading.asked == question  # shown as typed ("read with" names the turn before)
+
+
+def test_great_as_a_word_of_the_question_stays() -> None:
+    # Only an acknowledgement set off by punctuation is what a chat says before a question.
+    reading = _read("great paying roles for ML engineers?", "what do AI engineers do?")
+    assert "great" in reading.text
