@@ -39,6 +39,7 @@ from evaluation.metrics import evaluate_qa
 from evaluation.models import calibrated_qa
 from ingest.build import run_ingest
 from ingest.embedder import embedder_for
+from ingest.markdown import DIRECTIVE_OPTIONS, PROSE_DIRECTIVE
 from retriever.index import load_index
 from tuning.tune import run_tune
 
@@ -59,15 +60,6 @@ def markdown_of(guide: EvalGuide) -> str:
     return _MYST_LABEL.sub("", _TEMPLATE.sub("", text))
 
 
-# A MyST directive whose body is prose ("```{admonition} Title", ":class: tip", then text), as
-# ingest.markdown reads it: a MyST site renders it as a box of text, not as code.
-_PROSE_DIRECTIVE = re.compile(
-    r"^\{(admonition|note|tip|important|warning|caution|attention|hint|seealso|danger|error)\}"
-    r"\s*(?P<title>.*)$"
-)
-_DIRECTIVE_OPTIONS = re.compile(r"\A(?:[ \t]*:[\w-]+:[^\n]*\n)+")
-
-
 def html_of(guide: EvalGuide) -> str:
     from markdown_it import MarkdownIt
 
@@ -75,11 +67,15 @@ def html_of(guide: EvalGuide) -> str:
     fence = md.renderer.rules["fence"]
 
     def directive(_renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-        found = _PROSE_DIRECTIVE.match(tokens[idx].info.strip())
+        # A MyST directive whose body is prose ("```{admonition} Case Study", ":class: tip",
+        # then text), as ingest.markdown reads it: a MyST site renders it as text, not code.
+        info = tokens[idx].info.strip()
+        found = PROSE_DIRECTIVE.match(info)
         if not found:
             return str(fence(tokens, idx, options, env))
-        title = f"<p><strong>{found.group('title')}</strong></p>" if found.group("title") else ""
-        inner = md.render(_DIRECTIVE_OPTIONS.sub("", tokens[idx].content))
+        named = info[found.end() :].strip()
+        title = f"<p><strong>{named}</strong></p>" if named else ""
+        inner = md.render(DIRECTIVE_OPTIONS.sub("", tokens[idx].content))
         return f"<div class='admonition'>{title}{inner}</div>"
 
     md.add_render_rule("fence", directive)

@@ -40,9 +40,9 @@ _MKDOCS_ADMONITION = re.compile(
     r'[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+"[^"\n]*")?[ \t]*'
 )
 # A MyST directive's options, the first lines of its body (":class: tip"): the site's, not text.
-_DIRECTIVE_OPTIONS = re.compile(r"\A(?:[ \t]*:[\w-]+:[^\n]*\n)+")
+DIRECTIVE_OPTIONS = re.compile(r"\A(?:[ \t]*:[\w-]+:[^\n]*\n)+")
 # MyST directives whose body is prose for the reader ({note}, {admonition} Title, …).
-_PROSE_DIRECTIVE = re.compile(
+PROSE_DIRECTIVE = re.compile(
     r"^\{(admonition|note|tip|important|warning|caution|attention|hint|seealso|danger|error)\}"
 )
 
@@ -202,12 +202,12 @@ class _Walker:
 
     def _fence(self, token: Token) -> None:
         info = token.info.strip()
-        admonition = token.markup.startswith(":") or _PROSE_DIRECTIVE.match(info)
+        admonition = token.markup.startswith(":") or PROSE_DIRECTIVE.match(info)
         # An admonition's body is Markdown prose (nested ones are rare: the depth is bounded).
         if admonition and self.depth < 4:
             walker = _Walker(self.lines, self.guard, self.depth + 1)
             span = self.lines.span(token.map)
-            body = _DIRECTIVE_OPTIONS.sub("", token.content)
+            body = DIRECTIVE_OPTIONS.sub("", token.content)
             for block in walker.walk(_parser().parse(body)):
                 if block.kind != "heading":
                     self.blocks.append(_moved(block, span))
