@@ -39,7 +39,7 @@ from evaluation.metrics import evaluate_qa
 from evaluation.models import calibrated_qa
 from ingest.build import run_ingest
 from ingest.embedder import embedder_for
-from ingest.markdown import DIRECTIVE_OPTIONS, PROSE_DIRECTIVE
+from ingest.markdown import DIRECTIVE_OPTIONS, MYST_LABEL, PROSE_DIRECTIVE
 from retriever.index import load_index
 from tuning.tune import run_tune
 
@@ -50,14 +50,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 # What a site generator reads and a reader never sees (the Markdown loader drops it too).
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _FRONT_TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
-_MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)  # as ingest.markdown
 _TEMPLATE = re.compile(r"\{\{(?:[^{}]|\{[^{}]*\})*\}\}|\{%[^{}]*%\}")  # one level of {} inside
 
 
 def markdown_of(guide: EvalGuide) -> str:
     """The Markdown a page shows: no front matter, templates or MyST labels ("(label)=")."""
     text = _FRONT_MATTER.sub("", guide.path.read_text(encoding="utf-8"))
-    return _MYST_LABEL.sub("", _TEMPLATE.sub("", text))
+    return MYST_LABEL.sub("", _TEMPLATE.sub("", text))
 
 
 def html_of(guide: EvalGuide) -> str:

@@ -205,27 +205,27 @@ def _paragraph_styles(document: Any, guard: Guard) -> dict[str | None, str]:
 def _heading_level(style: Any) -> int:
     """1–9 for a heading style: a built-in one, a house style based on one ("Chapter" based on
     Heading 1), or one that sets an outline level, as Word's navigation pane reads them; else 0."""
-    for _ in range(_BASED_ON_DEPTH):
-        if style is None:
-            return 0
-        named = _HEADING.match(style.name or "")
+    for ancestor in _lineage(style):
+        named = _HEADING.match(ancestor.name or "")
         if named:
             return int(named.group(1) or 1)
-        outline = style.element.xpath("./w:pPr/w:outlineLvl/@w:val")
+        outline = ancestor.element.xpath("./w:pPr/w:outlineLvl/@w:val")
         if outline and outline[0].isdigit() and int(outline[0]) < 9:  # 9 is body text
             return int(outline[0]) + 1
-        style = style.base_style
     return 0
 
 
 def _is_code(style: Any) -> bool:
+    return any(_CODE_STYLE.match(ancestor.name or "") for ancestor in _lineage(style))
+
+
+def _lineage(style: Any) -> Iterator[Any]:
+    """The style and those it is based on, nearest first (a loop in a hostile file ends)."""
     for _ in range(_BASED_ON_DEPTH):
         if style is None:
-            return False
-        if _CODE_STYLE.match(style.name or ""):
-            return True
+            return
+        yield style
         style = style.base_style
-    return False
 
 
 def _is_list_item(paragraph: Any, style: str) -> bool:

@@ -23,7 +23,7 @@ from ingest.structure import Block, BlockKind
 
 # Every pattern stays linear on hostile input: no lazy `.*?` that rescans to the end of the text
 # from each opening brace or bracket.
-_MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
+MYST_LABEL = re.compile(r"^\s*\([\w.:-]+\)=\s*$", re.MULTILINE)
 # MDX (Docusaurus reads .md as MDX too): its imports and exports (and its {/* comments */},
 # found by `_mdx_comments`: a pattern for them rescans the text from every unclosed "{/*").
 _MDX = re.compile(
@@ -57,7 +57,7 @@ def parse_markdown(text: str, guard: Guard) -> list[Block]:
     guide's budgets (`guard`)."""
     lines = _LineOffsets(text)
     # Blanked, not removed: every offset stays the offset in the file.
-    cleaned = _MDX.sub(lambda m: _blank(m[0]), _MYST_LABEL.sub(lambda m: _blank(m[0]), text))
+    cleaned = _MDX.sub(lambda m: _blank(m[0]), MYST_LABEL.sub(lambda m: _blank(m[0]), text))
     cleaned = _unindented_admonitions(_mdx_comments(cleaned))
     guard.tick()
     tokens = _parser().parse(cleaned)

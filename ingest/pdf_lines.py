@@ -149,7 +149,8 @@ def _line(
     fonts = [str(c.get("fontname", "")) for c in chars]
     bold = bool(fonts) and all(_BOLD.search(f) for f in fonts)
     mono = bool(fonts) and all(_MONO.search(f) for f in fonts)
-    return Line(number, top, bottom, size, text, x0, bold, marked, mono, _line_words(chars, size))
+    return Line(number, top, bottom, size, text, x0, bold=bold, marked=marked, mono=mono,
+                words=_line_words(chars, size))  # fmt: skip
 
 
 def _line_words(chars: list[dict[str, Any]], size: float) -> tuple[tuple[float, float, str], ...]:

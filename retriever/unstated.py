@@ -22,9 +22,13 @@ _ASKS_DURATION = re.compile(
     r"|after|to\s+(?:get|become|learn|finish|complete|reach|hear|respond|build|land)))",
     re.IGNORECASE,
 )
-_DURATION = re.compile(
+# How many of a unit ("6 months", "a year", "one-hour", "a few weeks").
+_SOME = (
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|couple\s+of"
-    r"|an?)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|mins?|hrs?)\b"
+    r"|an?)[\s-]+"
+)
+_DURATION = re.compile(
+    rf"{_SOME}(?:years?|months?|weeks?|days?|hours?|minutes?|mins?|hrs?)\b"
     r"|\b(?:hourly|daily|weekly|monthly|yearly|annually|overnight)\b|\bper\s+(?:week|month|year|day)\b",
     re.IGNORECASE,
 )
@@ -32,11 +36,7 @@ _DURATION = re.compile(
 # up or down ("two weeks" answers "how many days").
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _ASKS_UNIT = re.compile(r"\bhow\s+many\s+(minute|hour|day|week|month|year)s?\b", re.IGNORECASE)
-_UNIT_STATED = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|couple\s+of"
-    r"|an?)[\s-]+(minute|min|hour|hr|day|week|month|year)s?\b",
-    re.IGNORECASE,
-)
+_UNIT_STATED = re.compile(rf"{_SOME}(minute|min|hour|hr|day|week|month|year)s?\b", re.IGNORECASE)
 _SHORT = {"min": "minute", "hr": "hour"}
 _ASKS_AMOUNT = re.compile(
     r"\bhow\s+much\b[^?.!]*\b(?:cost|costs|charge|charges|fee|fees|price|pay|pays|paid|earn"
