@@ -163,8 +163,9 @@ class QA:
 
         alone = reading.form == "alone"
         outlined = self.outline.asked(question) if alone else None
-        named = self.titles.named(reading.focus, keep)
-        if outlined or (alone and not named and asks_summary(question)):
+        summary = asks_summary(reading.focus)  # "tl;dr": the section that sums the guide up
+        named = self.titles.summing_up(keep) if summary else self.titles.named(reading.focus)
+        if outlined or (alone and summary and not named):
             # "What does this guide cover?" (or a summary of one that has no summary section):
             # its headings, which no passage's text says.
             return self.outline.answer(keep, score, *(outlined or ("sections", None)))
@@ -173,7 +174,7 @@ class QA:
         if named:
             # "What are the key takeaways?", "tl;dr": that section's passages answer, whatever
             # ranks first.
-            pool = self.titles.first(named, pool, score, keep, bring=asks_summary(reading.focus))
+            pool = self.titles.first(named, pool, score, keep, bring=summary)
         # Nothing retrieved (BM25 knows no word of it) is out of scope at any threshold; a
         # question that asks for a section by its title is in scope; one that asks how long or
         # how much, of passages that say neither, is not answered by them.

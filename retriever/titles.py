@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from retriever.answer.terms import terms
 from retriever.search.base import Candidate, Keep
-from retriever.summary import asks_summary, sums_up
+from retriever.summary import sums_up
 from retriever.types import Chunk
 
 # Words that ask for a section rather than name one.
@@ -28,19 +28,21 @@ class Titles:
         self.chunks = chunks
         self._titles = {c.section: frozenset(terms(c.section)) for c in chunks}
 
-    def named(self, question: str, keep: Keep | None = None) -> frozenset[str]:
-        """The sections whose title holds every word of the question, less the GENERIC ones;
-        for a question that asks for a summary ("tl;dr"), those that sum their guide up."""
-        if asks_summary(question):
-            # Of one guide: with several, "the guide" is any of them, and the outline lists them.
-            kept = [c for i, c in enumerate(self.chunks) if keep is None or keep(i)]
-            if len({c.document_id for c in kept}) > 1:
-                return frozenset()
-            return frozenset(c.section for c in kept if sums_up(c.section))
+    def named(self, question: str) -> frozenset[str]:
+        """The sections whose title holds every word of the question, less the GENERIC ones."""
         asked = terms(question) - GENERIC
         if not asked:
             return frozenset()
         return frozenset(s for s, title in self._titles.items() if asked <= title)
+
+    def summing_up(self, keep: Keep | None = None) -> frozenset[str]:
+        """The sections that sum their guide up ("Key takeaways", "Summary"), what a question
+        that asks for a summary ("tl;dr") names; none when `keep` leaves several guides, where
+        "the guide" is any of them (the outline lists them)."""
+        kept = [c for i, c in enumerate(self.chunks) if keep is None or keep(i)]
+        if len({c.document_id for c in kept}) > 1:
+            return frozenset()
+        return frozenset(c.section for c in kept if sums_up(c.section))
 
     def first(
         self, named: frozenset[str], pool: Sequence[Candidate], score: Callable[[int], float],
