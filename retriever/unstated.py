@@ -8,12 +8,21 @@ match the words, and their other numbers satisfy its `figure_missing` (which ask
 number). The kind of figure asked for is read the same way in every guide. Measured on the train
 and dev questions of every guide and the follow-up sets (docs/abstention.md): every in-scope
 question of these kinds has such a figure in its first three passages.
+
+What someone earns or something costs is stated only by a passage that names them: "how much do
+nurses earn?", "devops engineer salary" and "what does an AI product manager earn?" were answered
+with the salary paragraph of a guide about AI and ML engineers, which states amounts, for them.
+The words naming whom (or what) the amount is asked of, less levels and periods ("entry-level",
+"5 yoe"), must all be found in one of the first three passages that states an amount.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from retriever.subject import PRONOUNS
+from retriever.vocabulary import normalize
 
 # "How long" that asks for time, not length ("how long should my CV be?").
 _ASKS_DURATION = re.compile(
@@ -58,14 +67,91 @@ _SHARE = re.compile(
 )
 
 
+# Whose pay or what price: "how much do nurses earn?", "devops engineer salary", "what does a
+# Socrative subscription cost?". The salary paragraph of a guide about AI engineers states an
+# amount, for AI engineers.
+_PAID = r"(?:earn|earns|make|makes|get\s+paid|gets\s+paid|paid|take\s+home|cost|costs)"
+_NOUN = r"(?P<x>[\w/&.+-]+(?:\s+[\w/&.+-]+){0,4}?)"
+_AMOUNT_OF = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\bhow\s+much\s+(?:do|does|did|can|could|would|will|should|might)\s+(?:an?\s+|the\s+)?"
+        rf"{_NOUN}\s+(?:usually\s+|typically\s+|actually\s+|really\s+)?{_PAID}\b",
+        rf"\bwhat\s+(?:do|does|did|can|could|would|will)\s+(?:an?\s+|the\s+)?{_NOUN}"
+        rf"\s+(?:usually\s+|typically\s+|actually\s+)?{_PAID}\b",
+        r"\b(?:salary|salaries|(?:the|average|avg|typical|median|starting|base|annual)\s+pay"
+        rf"|compensation|comp|income|wages?|earnings|price|cost)\s+(?:of|for)\s+(?:an?\s+|the\s+)?"
+        rf"{_NOUN}(?=\s+(?:in|at|on|with|from|who|when|vs|versus|compared)\b|\s*[?,.!;]|\s*$)",
+        # "pay" as a noun only: not "companies pay ML engineers a premium".
+        rf"(?:^|\b(?:a|an|the|typical|average|avg|median|what's|whats|what\s+is|what\s+are)\s+)"
+        rf"{_NOUN}\s+(?:salary|salaries|compensation|comp|wages?|earnings|pay(?=\s*(?:[?,.!]|$"
+        r"|\b(?:range|band|scale|in|at|vs|versus|for|like)\b)))\b",
+        rf"\bwhat\s+does\s+(?:an?\s+|the\s+)?{_NOUN}\s+(?:job|role|position)\s+pay\b",
+    )
+]
+# Words of the phrase that say how, not who: a level, a period, the question around it.
+# fmt: off
+_NOT_WHO = frozenset([
+    "typical", "average", "avg", "usual", "median", "starting", "start", "entry", "level",
+    "entry-level", "senior", "junior", "mid", "mid-level", "experienced", "new", "brand-new",
+    "brand", "first", "year", "years", "yrs", "yoe", "experience", "exp", "annual", "base",
+    "a", "an", "the", "actually", "usually", "really", "per", "hour", "hourly", "good",
+    "decent", "fresher", "fresh", "grad", "grads", "graduate", "lowest", "highest", "max",
+    "min", "maximum", "minimum", "range", "band", "total", "realistic", "current", "someone",
+    "people", "person", "folks", "vs", "versus", "or", "and",
+])
+_CLAUSE = frozenset([
+    "how", "what", "whats", "what's", "which", "who", "why", "when", "where", "do", "does",
+    "did", "is", "are", "can", "could", "would", "should", "will", "might", "i", "you", "we",
+    "they", "my", "your", "our", "their", "guide", "say", "says", "said", "makes", "make",
+    "about", "tell", "me", "there",
+])
+# fmt: on
+_PRONOUNS = PRONOUNS | {"i", "you", "we"}
+_SHORT_FOR = {"mle": "ml engineer", "mles": "ml engineers", "eng": "engineer", "engs": "engineers"}
+
+
 def unstated(question: str, passages: Iterable[str]) -> bool:
-    """The question asks for a duration, an amount or a share, and `passages` state none."""
+    """The question asks for a duration, an amount or a share, and `passages` state none, or
+    asks what someone earns or something costs, and no passage stating an amount names them."""
+    texts = list(passages)
     kinds = ((_ASKS_DURATION, _DURATION), (_ASKS_AMOUNT, _AMOUNT), (_ASKS_SHARE, _SHARE))
     wanted = [said for asks, said in kinds if asks.search(question)]
-    if not wanted:
+    text = " ".join(texts)
+    if any(not said.search(text) for said in wanted) or _other_unit(question, text):
+        return True
+    return _amount_of_another(question, texts)
+
+
+def _amount_of_another(question: str, texts: list[str]) -> bool:
+    who = _whose_amount(question)
+    stating = [normalize(t.lower()) for t in texts if _AMOUNT.search(t)]
+    if not who or not stating:
         return False
-    text = " ".join(passages)
-    return any(not said.search(text) for said in wanted) or _other_unit(question, text)
+    return not any(all(_names(w, t) for w in who) for t in stating)
+
+
+def _whose_amount(question: str) -> list[str]:
+    """The words naming whom or what an amount is asked of; none when it asks of no one."""
+    for pattern in _AMOUNT_OF:
+        found = pattern.search(question)
+        if found:
+            phrase = found.group("x").split()
+            cut = max((i + 1 for i, w in enumerate(phrase) if w.lower() in _CLAUSE), default=0)
+            phrase = phrase[cut:]
+            if not phrase or phrase[0].lower() in _PRONOUNS:
+                return []
+            words = re.findall(r"[a-z0-9][a-z0-9+#.-]*", normalize(" ".join(phrase).lower()))
+            spelled = " ".join(_SHORT_FOR.get(w.strip(".-"), w.strip(".-")) for w in words)
+            return [w for w in spelled.split() if w not in _NOT_WHO and len(w) > 1]
+    return []
+
+
+def _names(word: str, text: str) -> bool:
+    # A stem, so "engineers" finds "engineer" and "developer" finds "developers".
+    stem = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    stem = stem[: max(3, len(stem) - 2)] if len(stem) > 5 else stem
+    return re.search(r"(?<![a-z0-9])" + re.escape(stem), text) is not None
 
 
 def _other_unit(question: str, text: str) -> bool:

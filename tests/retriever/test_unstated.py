@@ -38,6 +38,38 @@ def test_a_duration_or_an_amount_asked_for_must_be_stated(
     assert unstated(question, passages) is refused
 
 
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("how much do nurses earn?", True),
+        ("What's the typical salary for an MLOps engineer?", True),
+        ("devops engineer salary", True),
+        ("what's the avg salary for an ai product manager?", True),
+        ("what does an ai safety job pay?", True),
+        # Whom the paragraph names, however the question spells or qualifies them.
+        ("How much do entry-level AI engineers usually earn?", False),
+        ("My name is Zanzibar Quill: how much do entry-level AI engineers earn?", False),
+        ("junior ai engineer compensation range", False),
+        ("how much do mles make?", False),
+        ("ML vs AI salary", False),
+        # Pay as a verb, or nobody named: not this rule's to refuse.
+        ("do research labs pay ML engineers more?", False),
+        ("what do they earn?", False),
+    ],
+)  # fmt: skip
+def test_an_amount_is_stated_for_whom_it_is_asked_of(question: str, refused: bool) -> None:
+    salaries = "Entry level AI engineers earn $90,000. ML engineers earn a bit more."
+    assert unstated(question, [ROLE, salaries]) is refused
+
+
+def test_a_price_is_stated_for_what_it_is_asked_of() -> None:
+    venue = "Budget for the venue: it can cost $200 a day."
+    assert unstated("what does a Socrative subscription cost per year?", [venue])
+    assert not unstated("how much does the venue cost?", [venue])
+    # No passage states an amount at all: the judge's to decide, or the rule above's.
+    assert not unstated("devops engineer salary", [ROLE])
+
+
 def test_the_shipped_guide_refuses_to_time_what_it_does_not_time(fake_qa: QA) -> None:
     # The guide names research scientist roles and gives no time to reach them.
     asked = "How long does it take to become a research scientist?"
