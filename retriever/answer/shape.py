@@ -10,9 +10,11 @@ from retriever.text import WHY
 COMPARISON = re.compile(
     r"\b(vs\.?|versus|differ\w*|compare\w*|comparison|between|which (?:one|role|path)|or)\b", re.I
 )
+# "What does the compliance record contain?" asks for what a list's lead says it holds.
 _LIST = re.compile(
     r"^\s*(which|list|name|what (?:are|kinds?|types?|sort)|what \w+ (?:do|does|can|should))\b"
-    r"|\b(steps|roadmap|paths|options|tools|examples|responsibilities|challenges|roles)\b",
+    r"|\b(steps|roadmap|paths|options|tools|examples|responsibilities|challenges|roles)\b"
+    r"|\b(?:contains?|includes?|consists?\s+of)\??\s*$",
     re.I,
 )
 # A question a yes or a no answers: its last question opens with an auxiliary ("can a dev switch

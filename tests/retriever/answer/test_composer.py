@@ -248,6 +248,9 @@ def test_yes_no_questions() -> None:
 def test_question_shapes() -> None:
     assert shape_of("AI vs ML salary").comparison and shape_of("AI vs ML salary").figures
     assert shape_of("Which tools do ML engineers use?").listing
+    # What a list's lead says it holds: every item, not the two that retrieval ranked.
+    assert shape_of("What does the compliance record used in the final review contain?").listing
+    assert not shape_of("Does the record contain the scan report or not?").listing
     assert not shape_of("Is a degree required?").figures
 
 
