@@ -49,12 +49,15 @@ _UNIT_STATED = re.compile(rf"{_SOME}(minute|min|hour|hr|day|week|month|year)s?\b
 _SHORT = {"min": "minute", "hr": "hour"}
 _ASKS_AMOUNT = re.compile(
     r"\bhow\s+much\b[^?.!]*\b(?:cost|costs|charge|charges|fee|fees|price|pay|pays|paid|earn"
-    r"|earns|make|makes|salary|salaries|spend)\b|\b(?:cost|price|fee)s?\s+(?:to|of|for)\b",
+    r"|earns|make|makes|salary|salaries|spend)\b|\b(?:cost|price|fee)s?\s+(?:to|of|for)\b"
+    # Whether one is paid at all: "do hosts get paid or receive a stipend?"
+    r"|\b(?:get|gets|getting|be|being)\s+(?:paid|compensated|reimbursed)\b|\bstipends?\b",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s?(?:k|USD|EUR|GBP|dollars?|euros?|pounds?)\b"
-    r"|\b(?:free|no\s+cost|at\s+no\s+charge|paid|salary|salaries|budget)\b",
+    r"|\b(?:free|no\s+cost|at\s+no\s+charge|paid|unpaid|salary|salaries|budget|stipends?"
+    r"|volunteers?|voluntary|compensat\w*|reimburs\w*)\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(

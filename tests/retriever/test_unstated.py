@@ -25,6 +25,8 @@ SESSION = "Facilitate one-hour community discussion sessions that you have signe
         ("how much does it cost to join?", [ROLE], True),
         ("how much does it cost to join?", ["Joining is free for members."], False),
         ("how much do entry-level AI engineers earn?", [PAY], False),
+        ("do community discussion hosts get paid or receive a stipend?", [SESSION], True),
+        ("do discussion hosts get paid?", ["Hosts are volunteers."], False),
         ("what's Safari's global market share?", ["Safari is popular on iOS."], True),
         ("what percentage of teams test on real devices?", ["Most teams keep a few."], False),
         # "How long" of a length, and questions that ask for neither: the judge's to decide.
