@@ -92,6 +92,21 @@ _AMOUNT_OF = [
         rf"\bwhat\s+does\s+(?:an?\s+|the\s+)?{_NOUN}\s+(?:job|role|position)\s+pay\b",
     )
 ]
+# Whose time: "how long does the code of conduct committee usually take to respond?" is not
+# answered by "(5 minutes)" of a meeting's agenda.
+_DURATION_OF = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\bhow\s+long\s+(?:does|do|did|will|would|should|can|could|might)\s+(?:an?\s+|the\s+)?"
+        rf"{_NOUN}\s+(?:usually\s+|typically\s+|normally\s+|generally\s+)?(?:take|takes|last"
+        r"|lasts)\b",
+        r"\bhow\s+(?:long|many\s+(?:minutes|hours|days|weeks|months|years))\s+(?:does|do|did|will"
+        rf"|would)\s+(?:it\s+take\s+)?(?:an?\s+|the\s+)?{_NOUN}\s+(?:usually\s+|typically\s+)?"
+        r"(?:to\s+)?(?:respond|reply|answer|approve|review|process|decide|get\s+back)\b",
+        r"\bhow\s+long\s+(?:is|are)\s+(?:an?\s+|the\s+|each\s+|every\s+)?"
+        rf"{_NOUN}(?=\s*[?,.!]|\s*$)",
+    )
+]
 # Words of the phrase that say how, not who: a level, a period, the question around it.
 # fmt: off
 _NOT_WHO = frozenset([
@@ -123,20 +138,25 @@ def unstated(question: str, passages: Iterable[str]) -> bool:
     text = " ".join(texts)
     if any(not said.search(text) for said in wanted) or _other_unit(question, text):
         return True
-    return _amount_of_another(question, texts)
+    return _of_another(question, texts, _AMOUNT_OF, _AMOUNT) or _of_another(
+        question, texts, _DURATION_OF, _DURATION
+    )
 
 
-def _amount_of_another(question: str, texts: list[str]) -> bool:
-    who = _whose_amount(question)
-    stating = [normalize(t.lower()) for t in texts if _AMOUNT.search(t)]
+def _of_another(
+    question: str, texts: list[str], asked_of: list[re.Pattern[str]], stated: re.Pattern[str]
+) -> bool:
+    """The figure is asked of someone or something, and no passage that states one names it."""
+    who = _whose(question, asked_of)
+    stating = [normalize(t.lower()) for t in texts if stated.search(t)]
     if not who or not stating:
         return False
     return not any(all(_names(w, t) for w in who) for t in stating)
 
 
-def _whose_amount(question: str) -> list[str]:
-    """The words naming whom or what an amount is asked of; none when it asks of no one."""
-    for pattern in _AMOUNT_OF:
+def _whose(question: str, asked_of: list[re.Pattern[str]]) -> list[str]:
+    """The words naming whom or what a figure is asked of; none when it asks of no one."""
+    for pattern in asked_of:
         found = pattern.search(question)
         if found:
             phrase = found.group("x").split()

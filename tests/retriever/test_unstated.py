@@ -72,6 +72,16 @@ def test_a_price_is_stated_for_what_it_is_asked_of() -> None:
     assert not unstated("devops engineer salary", [ROLE])
 
 
+def test_a_duration_is_stated_for_what_it_is_asked_of() -> None:
+    agenda = "Participants discuss instructor training checkout (5 minutes)."
+    asked = "how long does the code of conduct committee usually take to respond to a report?"
+    assert unstated(asked, [agenda])
+    assert not unstated(asked, ["The Code of Conduct committee responds within two weeks."])
+    assert not unstated("how long are pre- and post-workshop discussions?", [
+        "Pre- and post-workshop discussions last one hour."
+    ])  # fmt: skip
+
+
 def test_the_shipped_guide_refuses_to_time_what_it_does_not_time(fake_qa: QA) -> None:
     # The guide names research scientist roles and gives no time to reach them.
     asked = "How long does it take to become a research scientist?"
