@@ -1,6 +1,7 @@
 """Questions about a guide as a whole ("what does this guide cover?", "table of contents"): its
 sections in reading order, each cited to its first passage; in an index of several guides, and
-for "which guides do you have?", the guides, each cited to its first passage.
+for "which guides do you have?", the guides, each cited to its first passage. "Who is this guide
+for?" is answered by its opening: where a guide says whom it is written for.
 
 Retrieval cannot answer them: no passage says what its guide covers, so the judge abstained with
 "The guide does not cover this question" on the most natural first question about a new guide.
@@ -48,7 +49,18 @@ _ABOUT_THE_GUIDES = _ABOUT_A_GUIDE | {
     "have", "available", "know", "got", "answer", "answers", "from", "ones", "use", "read",
     "indexed", "loaded", "search", "access", "served", "ask",
 }  # fmt: skip
-Asked = Literal["sections", "guides"]
+# "Who is this guide for?", "what is this guide for?", "who should read it?": its opening.
+_FOR_WHOM = frozenset({
+    "who", "for", "audience", "readers", "reader", "read", "should", "written", "meant",
+    "intended", "aimed", "purpose", "target", "point",
+})  # fmt: skip
+_ASKS_FOR_WHOM = frozenset({"who", "for", "audience", "readers", "reader", "purpose", "point"})
+_A_GUIDE = frozenset({
+    "guide", "guides", "doc", "docs", "document", "article", "handbook", "manual", "book", "this",
+    "it",
+})  # fmt: skip
+OPENING_SENTENCES = 3
+Asked = Literal["sections", "guides", "opening"]
 
 
 def asks_outline(question: str) -> Asked | None:
@@ -57,6 +69,8 @@ def asks_outline(question: str) -> Asked | None:
     said = set(_WORD.findall(question.lower()))
     if (said and said <= _ABOUT_A_GUIDE and said & _ASKS_PARTS) or _WHATS_IN.match(question):
         return "sections"
+    if said <= _ABOUT_A_GUIDE | _FOR_WHOM and said & _ASKS_FOR_WHOM and said & _A_GUIDE:
+        return "opening"
     if said and said <= _ABOUT_THE_GUIDES and said & _GUIDES:
         return "guides"
     return None
@@ -117,6 +131,11 @@ class Outline:
         guides = {d: s for d, s in self._sections.items() if keep is None or keep(s[0])}
         if document in guides:
             guides = {document: guides[document]}
+        if len(guides) == 1 and asked == "opening":
+            # Where a guide says whom it is for and why: its first passage's first sentences.
+            ((first, *_),) = guides.values()
+            said = self.chunks[first].answer_sentences[:OPENING_SENTENCES]
+            return render([Piece(Hit(self.chunks[first], score(first), 1), s) for s in said])
         if len(guides) == 1 and asked == "sections":
             (starts,) = guides.values()
             entries = [(i, self.chunks[i].section) for i in starts]

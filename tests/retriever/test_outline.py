@@ -28,6 +28,16 @@ OTHERS = [
     "summarize the guide",
     "what does an AI engineer cover in a code review?",
     "which section covers salaries?",
+    "who is the author?",
+    "what is AI engineering for?",
+    "who should I talk to about pay?",
+]
+ASKS_OPENING = [
+    "who is this guide for?",
+    "What is this guide for?",
+    "who should read this guide?",
+    "is this guide for me?",
+    "what's the point of this guide?",
 ]
 
 
@@ -42,6 +52,11 @@ ASKS_GUIDES = [
 @pytest.mark.parametrize("question", ASKS)
 def test_questions_about_the_guide_as_a_whole(question: str) -> None:
     assert asks_outline(question) == "sections"
+
+
+@pytest.mark.parametrize("question", ASKS_OPENING)
+def test_questions_about_whom_a_guide_is_for(question: str) -> None:
+    assert asks_outline(question) == "opening"
 
 
 @pytest.mark.parametrize("question", ASKS_GUIDES)
@@ -120,12 +135,34 @@ def test_several_guides_list_the_guides_and_a_filter_lists_one_guides_sections()
     assert outline.answer(lambda i: i >= 2, lambda i: 0.5, "guides").text == "- The leave guide [1]"
 
 
+def test_whom_a_guide_is_for_is_its_opening_and_several_guides_are_listed() -> None:
+    said = "New to pay talks? This guide is for you. It covers raises. And more."
+    opening = make_chunk("a", said, document_id="pay", document_title="The pay guide",
+                         section="Intro", position=0)  # fmt: skip
+    chunks = [_chunk("b", "pay", "Raises", 1), opening, _chunk("c", "leave", "Holidays", 0)]
+    outline = Outline(chunks)
+    answer = outline.answer(lambda i: i < 2, lambda i: 0.5, "opening")
+    assert answer.text == "New to pay talks? This guide is for you. [1] It covers raises. [1]"
+    assert [c.chunk_id for c in answer.citations] == ["a"]
+    assert outline.answer(None, lambda i: 0.5, "opening").text == (
+        "- The leave guide [1]\n- The pay guide [2]"
+    )
+
+
 def test_the_shipped_guide_says_what_it_covers_instead_of_abstaining(fake_qa: QA) -> None:
     answer = fake_qa.ask("What does this guide cover?")
     sections = list(dict.fromkeys(c.section for c in fake_qa.build.chunks))
     assert not answer.abstained
     assert [c.section for c in answer.citations] == sections
     assert "- FAQ [" in answer.text
+
+
+def test_the_shipped_guide_says_whom_it_is_for_from_its_opening(fake_qa: QA) -> None:
+    answer = fake_qa.ask("Who is this guide for?")
+    first = min(fake_qa.build.chunks, key=lambda c: c.position)
+    assert not answer.abstained
+    assert [c.chunk_id for c in answer.citations] == [first.id]
+    assert answer.text.startswith(first.answer_sentences[0])
 
 
 def test_the_shipped_guide_names_itself_when_asked_which_guides_there_are(fake_qa: QA) -> None:
