@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 
 from retriever.subject import PRONOUNS
+from retriever.text import STOP_WORDS
 from retriever.vocabulary import normalize
 
 # "How long" that asks for time, not length ("how long should my CV be?").
@@ -166,7 +167,8 @@ def _whose(question: str, asked_of: list[re.Pattern[str]]) -> list[str]:
                 return []
             words = re.findall(r"[a-z0-9][a-z0-9+#.-]*", normalize(" ".join(phrase).lower()))
             spelled = " ".join(_SHORT_FOR.get(w.strip(".-"), w.strip(".-")) for w in words)
-            return [w for w in spelled.split() if w not in _NOT_WHO and len(w) > 1]
+            dropped = _NOT_WHO | STOP_WORDS
+            return [w for w in spelled.split() if w not in dropped and len(w) > 1]
     return []
 
 
