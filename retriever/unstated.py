@@ -9,11 +9,12 @@ number). The kind of figure asked for is read the same way in every guide. Measu
 and dev questions of every guide and the follow-up sets (docs/abstention.md): every in-scope
 question of these kinds has such a figure in its first three passages.
 
-What someone earns or something costs is stated only by a passage that names them: "how much do
-nurses earn?", "devops engineer salary" and "what does an AI product manager earn?" were answered
-with the salary paragraph of a guide about AI and ML engineers, which states amounts, for them.
-The words naming whom (or what) the amount is asked of, less levels and periods ("entry-level",
-"5 yoe"), must all be found in one of the first three passages that states an amount.
+What someone earns, what something costs or how long it takes is stated only by a passage that
+names them: "how much do nurses earn?", "devops engineer salary" and "what does an AI product
+manager earn?" were answered with the salary paragraph of a guide about AI and ML engineers, which
+states amounts, for them. The words naming whom (or what) the figure is asked of, less levels
+and periods ("entry-level", "5 yoe"), must all be found in one of the first three passages that
+states such a figure.
 """
 
 from __future__ import annotations
@@ -108,16 +109,17 @@ _DURATION_OF = [
         rf"{_NOUN}(?=\s*[?,.!]|\s*$)",
     )
 ]
-# Words of the phrase that say how, not who: a level, a period, the question around it.
+# Words of the phrase that say how, not who: a level, a period, the question around it (and
+# any stop word).
 # fmt: off
 _NOT_WHO = frozenset([
     "typical", "average", "avg", "usual", "median", "starting", "start", "entry", "level",
     "entry-level", "senior", "junior", "mid", "mid-level", "experienced", "new", "brand-new",
     "brand", "first", "year", "years", "yrs", "yoe", "experience", "exp", "annual", "base",
-    "a", "an", "the", "actually", "usually", "really", "per", "hour", "hourly", "good",
+    "actually", "usually", "really", "per", "hour", "hourly", "good",
     "decent", "fresher", "fresh", "grad", "grads", "graduate", "lowest", "highest", "max",
     "min", "maximum", "minimum", "range", "band", "total", "realistic", "current", "someone",
-    "people", "person", "folks", "vs", "versus", "or", "and",
+    "people", "person", "folks", "vs", "versus",
 ])
 _CLAUSE = frozenset([
     "how", "what", "whats", "what's", "which", "who", "why", "when", "where", "do", "does",
@@ -127,12 +129,18 @@ _CLAUSE = frozenset([
 ])
 # fmt: on
 _PRONOUNS = PRONOUNS | {"i", "you", "we"}
-_SHORT_FOR = {"mle": "ml engineer", "mles": "ml engineers", "eng": "engineer", "engs": "engineers"}
+_ROLE_SHORTHAND = {
+    "mle": "ml engineer",
+    "mles": "ml engineers",
+    "eng": "engineer",
+    "engs": "engineers",
+}
 
 
 def unstated(question: str, passages: Iterable[str]) -> bool:
-    """The question asks for a duration, an amount or a share, and `passages` state none, or
-    asks what someone earns or something costs, and no passage stating an amount names them."""
+    """The question asks for a duration, an amount or a share, and `passages` state none; or it
+    asks what someone earns, what something costs or how long it takes, and no passage stating
+    such a figure names them."""
     texts = list(passages)
     kinds = ((_ASKS_DURATION, _DURATION), (_ASKS_AMOUNT, _AMOUNT), (_ASKS_SHARE, _SHARE))
     wanted = [said for asks, said in kinds if asks.search(question)]
@@ -149,10 +157,10 @@ def _of_another(
 ) -> bool:
     """The figure is asked of someone or something, and no passage that states one names it."""
     who = _whose(question, asked_of)
-    stating = [normalize(t.lower()) for t in texts if stated.search(t)]
-    if not who or not stating:
+    if not who:  # most questions: the passages are not read at all
         return False
-    return not any(all(_names(w, t) for w in who) for t in stating)
+    stating = [normalize(t.lower()) for t in texts if stated.search(t)]
+    return bool(stating) and not any(all(_names(w, t) for w in who) for t in stating)
 
 
 def _whose(question: str, asked_of: list[re.Pattern[str]]) -> list[str]:
@@ -166,14 +174,15 @@ def _whose(question: str, asked_of: list[re.Pattern[str]]) -> list[str]:
             if not phrase or phrase[0].lower() in _PRONOUNS:
                 return []
             words = re.findall(r"[a-z0-9][a-z0-9+#.-]*", normalize(" ".join(phrase).lower()))
-            spelled = " ".join(_SHORT_FOR.get(w.strip(".-"), w.strip(".-")) for w in words)
+            spelled = " ".join(_ROLE_SHORTHAND.get(w.strip(".-"), w.strip(".-")) for w in words)
             dropped = _NOT_WHO | STOP_WORDS
             return [w for w in spelled.split() if w not in dropped and len(w) > 1]
     return []
 
 
 def _names(word: str, text: str) -> bool:
-    # A stem, so "engineers" finds "engineer" and "developer" finds "developers".
+    # A prefix, not answer.terms' stems (which make "nurses" "nurs" and "nurse" "nurse"): the
+    # word need only begin a word of the passage, so "engineers" finds "engineer".
     stem = word[:-1] if word.endswith("s") and len(word) > 3 else word
     stem = stem[: max(3, len(stem) - 2)] if len(stem) > 5 else stem
     return re.search(r"(?<![a-z0-9])" + re.escape(stem), text) is not None
