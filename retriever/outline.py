@@ -20,16 +20,19 @@ from retriever.types import Answer, Chunk, Hit
 
 MAX_ENTRIES = 25  # sections (or guides) listed, in reading order
 _WORD = re.compile(r"[a-z]+")
+_GUIDE_NOUNS = frozenset({
+    "guide", "guides", "doc", "docs", "document", "documents", "article", "handbook", "manual",
+    "book",
+})  # fmt: skip
 # Every word of such a question is one of these ("what's" is "what" and "s")...
-_ABOUT_A_GUIDE = frozenset({
+_ABOUT_A_GUIDE = _GUIDE_NOUNS | {
     "what", "whats", "s", "which", "does", "do", "is", "are", "the", "a", "an", "this", "that",
     "these", "of", "in", "on", "about", "me", "us", "i", "you", "please", "can", "could", "would",
     "tell", "show", "give", "list", "all", "every", "everything", "it", "its", "there", "here",
-    "guide", "guides", "doc", "docs", "document", "documents", "article", "handbook", "manual",
-    "book", "cover", "covers", "covered", "covering", "topic", "topics", "section", "sections",
+    "cover", "covers", "covered", "covering", "topic", "topics", "section", "sections",
     "chapter", "chapters", "part", "parts", "content", "contents", "table", "outline", "overview",
     "structure",
-})  # fmt: skip
+}  # fmt: skip
 # ...and one of these asks for its parts. Not "summary" or "main points": those ask for what it
 # concludes, which its passages say (a "Key takeaways" section).
 _ASKS_PARTS = frozenset({
@@ -50,15 +53,12 @@ _ABOUT_THE_GUIDES = _ABOUT_A_GUIDE | {
     "indexed", "loaded", "search", "access", "served", "ask",
 }  # fmt: skip
 # "Who is this guide for?", "what is this guide for?", "who should read it?": its opening.
-_FOR_WHOM = frozenset({
+_ABOUT_WHOM = _ABOUT_A_GUIDE | {
     "who", "for", "audience", "readers", "reader", "read", "should", "written", "meant",
     "intended", "aimed", "purpose", "target", "point",
-})  # fmt: skip
+}  # fmt: skip
 _ASKS_FOR_WHOM = frozenset({"who", "for", "audience", "readers", "reader", "purpose", "point"})
-_A_GUIDE = frozenset({
-    "guide", "guides", "doc", "docs", "document", "article", "handbook", "manual", "book", "this",
-    "it",
-})  # fmt: skip
+_A_GUIDE = _GUIDE_NOUNS | {"this", "it"}
 OPENING_SENTENCES = 3
 Asked = Literal["sections", "guides", "opening"]
 
@@ -69,7 +69,7 @@ def asks_outline(question: str) -> Asked | None:
     said = set(_WORD.findall(question.lower()))
     if (said and said <= _ABOUT_A_GUIDE and said & _ASKS_PARTS) or _WHATS_IN.match(question):
         return "sections"
-    if said <= _ABOUT_A_GUIDE | _FOR_WHOM and said & _ASKS_FOR_WHOM and said & _A_GUIDE:
+    if said <= _ABOUT_WHOM and said & _ASKS_FOR_WHOM and said & _A_GUIDE:
         return "opening"
     if said and said <= _ABOUT_THE_GUIDES and said & _GUIDES:
         return "guides"

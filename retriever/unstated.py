@@ -112,7 +112,7 @@ _DURATION_OF = [
 # Words of the phrase that say how, not who: a level, a period, the question around it (and
 # any stop word).
 # fmt: off
-_NOT_WHO = frozenset([
+_NOT_WHO = STOP_WORDS | frozenset([
     "typical", "average", "avg", "usual", "median", "starting", "start", "entry", "level",
     "entry-level", "senior", "junior", "mid", "mid-level", "experienced", "new", "brand-new",
     "brand", "first", "year", "years", "yrs", "yoe", "experience", "exp", "annual", "base",
@@ -175,8 +175,7 @@ def _whose(question: str, asked_of: list[re.Pattern[str]]) -> list[str]:
                 return []
             words = re.findall(r"[a-z0-9][a-z0-9+#.-]*", normalize(" ".join(phrase).lower()))
             spelled = " ".join(_ROLE_SHORTHAND.get(w.strip(".-"), w.strip(".-")) for w in words)
-            dropped = _NOT_WHO | STOP_WORDS
-            return [w for w in spelled.split() if w not in dropped and len(w) > 1]
+            return [w for w in spelled.split() if w not in _NOT_WHO and len(w) > 1]
     return []
 
 
