@@ -131,7 +131,7 @@ async def model(model_id: str) -> dict[str, Any]:
 
 
 @router.post("/chat/completions", response_model=None)
-def chat_completions(
+async def chat_completions(
     body: ChatRequest, request: Request, qa: QADep, service: ServiceDep
 ) -> JSONResponse | StreamingResponse:
     """Answer the last user message, reading the earlier user messages (the last 20) as its
@@ -146,7 +146,7 @@ def chat_completions(
             "messages", f"the last user message is over {MAX_QUESTION_CHARS} characters"
         )
     history = [q[:MAX_QUESTION_CHARS] for q in asked[:-1][-MAX_HISTORY:]]
-    answer = qa.ask(asked[-1], history=history)
+    answer = await service.compute.run(lambda: qa.ask(asked[-1], history=history))
     note_answer(request.state, answer)
     m = qa.build.manifest
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"

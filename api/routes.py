@@ -40,14 +40,16 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["questions"])
-def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep) -> JSONResponse:
+async def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep) -> JSONResponse:
     """Answer a question with sentences copied from the guide, each cited as [n].
 
     `history` (earlier questions of the same chat, oldest first) lets a follow-up such as "and
     ML engineers?" be read with the question before it. The `id` is what POST /feedback takes.
     """
     started = time.perf_counter()
-    answer = qa.ask(body.question, body.top_k, body.documents, body.history or ())
+    answer = await service.compute.run(
+        lambda: qa.ask(body.question, body.top_k, body.documents, body.history or ())
+    )
     note_answer(request.state, answer)
     m = qa.build.manifest
     answer_id = service.answers.remember(Given(body.question, answer, m.build_id, m.model.name))
@@ -58,8 +60,9 @@ def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep) -> J
 
 
 @router.get("/search", response_model=SearchResponse, responses=_ERRORS, tags=["questions"])
-def search(
+async def search(
     qa: QADep,
+    service: ServiceDep,
     q: Annotated[
         str,
         Query(
@@ -77,7 +80,7 @@ def search(
     ] = None,
 ) -> JSONResponse:
     """The passages closest to the query, best first."""
-    hits = qa.search(q, k, documents)
+    hits = await service.compute.run(lambda: qa.search(q, k, documents))
     return JSONResponse({"query": q, "hits": [h.to_dict() for h in hits]})
 
 
@@ -136,7 +139,8 @@ def reload(
     return ReloadResponse(reloaded=swapped, build_id=service.require().build.manifest.build_id)
 
 
-# Probes and metrics are async: they run on the event loop, never queued behind /ask's threads.
+# Probes and metrics run on the event loop: never queued behind /ask's threads, behind one
+# question at most (api/compute.py).
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
     """Prometheus text format: requests, latency, abstentions, the served index."""

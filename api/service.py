@@ -13,6 +13,7 @@ from pathlib import Path
 import anyio
 
 from api.adaptation import Adaptation
+from api.compute import Compute
 from api.errors import NotReadyError, RateLimitedError
 from config.settings import Settings
 from feedback.open import open_store
@@ -88,6 +89,7 @@ class Service:
         self._lock = threading.Lock()
         self._tried: str | None = None  # the published build the last failed first load tried
         self.answers = RecentAnswers()
+        self.compute = Compute()
         threads = settings.feedback.feedback_threads
         self.feedback = open_store(url=settings.feedback_url, db=settings.feedback_db,
                                    max_rows=settings.feedback.feedback_max_rows,
