@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retriever.answer.context import Context
+from retriever.answer.context import Context, list_key
 from retriever.answer.elsewhere import passage_beside, same_section
+from retriever.answer.leads import lead_carriers
 from retriever.answer.reasons import with_reason
 from retriever.answer.render import Piece, render
 from retriever.answer.replies import replies
@@ -105,6 +106,7 @@ class Composer:
         self.section_focus = section_focus
         # Each chunk's answer sentences and their terms, worked out once per build.
         self._sentences: dict[str, list[tuple[str, set[str]]]] = {}
+        self._leads = lead_carriers(chunks)
 
     def compose(self, question: str, shape: Shape, context: Context) -> Answer:
         if context.section:  # two items or more: sections of one are not given whole
@@ -199,9 +201,11 @@ class Composer:
         wanted = terms(question)
         total = self.weights.weight(wanted) or 1.0
         scored: list[Sentence] = []
-        for hit in hits:
+        for hit, only in [*((h, None) for h in hits), *self._leads.of(hits)]:
             cosines = self._cosines(hit.chunk, vector)
             for k, (sentence, sentence_terms) in enumerate(self._sentences_of(hit.chunk)):
+                if only is not None and k not in only:  # a list's lead, brought by an item
+                    continue
                 shared = wanted & sentence_terms
                 # The retriever's rank, not the raw cosine, says how good the passage is.
                 score = 1.0 - 0.05 * (hit.rank - 1) + 0.3 * self.weights.weight(shared) / total
@@ -276,10 +280,10 @@ def _listed(items: Sequence[Hit]) -> list[Piece]:
 
 
 def _bare(chosen: Sequence[Sentence], items: Sequence[Hit]) -> bool:
-    """Every sentence chosen is an item of the list, and together they say little."""
-    members = {id(h) for h in items}
-    return all(id(s.hit) in members for s in chosen) and (
-        sum(len(s.text) for s in chosen) < BARE_CHARS
+    """Every sentence chosen is of the list (its lead or an item), and its items say little."""
+    key = list_key(items[0].chunk)
+    return all(list_key(s.hit.chunk) == key for s in chosen) and (
+        sum(len(s.text) for s in chosen if s.text not in s.hit.chunk.lead) < BARE_CHARS
     )
 
 
@@ -292,5 +296,5 @@ def _answered(pieces: Sequence[Piece], shape: Shape, question: str) -> Answer:
     return render(replies(pieces, question, shape.yes_no))
 
 
-def _reading_order(chosen: Sequence[Sentence]) -> list[Sentence]:
-    return sorted(chosen, key=lambda s: (s.hit.rank, s.position))
+def _reading_order(chosen: Sequence[Sentence]) -> list[Sentence]:  # a lead before its item
+    return sorted(chosen, key=lambda s: (s.hit.rank, s.hit.chunk.position, s.position))
