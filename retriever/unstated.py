@@ -53,13 +53,16 @@ _ASKS_AMOUNT = re.compile(
     r"\bhow\s+much\b[^?.!]*\b(?:cost|costs|charge|charges|fee|fees|price|pay|pays|paid|earn"
     r"|earns|make|makes|salary|salaries|spend)\b|\b(?:cost|price|fee)s?\s+(?:to|of|for)\b"
     # Whether one is paid at all: "do hosts get paid or receive a stipend?"
-    r"|\b(?:get|gets|getting|be|being)\s+(?:paid|compensated|reimbursed)\b|\bstipends?\b",
+    r"|\b(?:get|gets|getting|be|being)\s+(?:paid|compensated|reimbursed)\b|\bstipends?\b"
+    # Whether something costs at all: "is pinecone free?", "is that going to cost anything?"
+    r"|\b(?:is|are)\s+[^?.!]*?\bfree\b(?=\s*(?:[?,.!]|$|or\b|to\s+use\b|of\s+charge\b))"
+    r"|\bcosts?\s+(?:anything|money|extra)\b|\b(?:have|need)\s+to\s+pay\b",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s?(?:k|USD|EUR|GBP|dollars?|euros?|pounds?)\b"
     r"|\b(?:free|no\s+cost|at\s+no\s+charge|paid|unpaid|salary|salaries|budget|stipends?"
-    r"|volunteers?|voluntary|compensat\w*|reimburs\w*)\b",
+    r"|volunteers?|voluntary|compensat\w*|reimburs\w*|(?:not|n't|never)\s+cost)\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(
@@ -92,6 +95,7 @@ _AMOUNT_OF = [
         rf"{_NOUN}\s+(?:salary|salaries|compensation|comp|wages?|earnings|pay(?=\s*(?:[?,.!]|$"
         r"|\b(?:range|band|scale|in|at|vs|versus|for|like)\b)))\b",
         rf"\bwhat\s+does\s+(?:an?\s+|the\s+)?{_NOUN}\s+(?:job|role|position)\s+pay\b",
+        rf"\b(?:is|are)\s+(?:an?\s+|the\s+)?{_NOUN}\s+free\b",
     )
 ]
 # Whose time: "how long does the code of conduct committee usually take to respond?" is not

@@ -29,6 +29,13 @@ SESSION = "Facilitate one-hour community discussion sessions that you have signe
         ("do discussion hosts get paid?", ["Hosts are volunteers."], False),
         ("what's Safari's global market share?", ["Safari is popular on iOS."], True),
         ("what percentage of teams test on real devices?", ["Most teams keep a few."], False),
+        # Whether something costs at all.
+        ("is that going to cost anything?", ["It will not cost you anything."], False),
+        ("is that going to cost anything?", [ROLE], True),
+        ("is it free or do I have to pay?", ["Use tools like Pinecone or Weaviate."], True),
+        ("is Pinecone free?", ["Pinecone has a free tier."], False),
+        ("is Pinecone free?", ["Tools: Pinecone or Weaviate."], True),
+        ("is the guide free of jargon?", [ROLE], False),  # not asking a price
         # "How long" of a length, and questions that ask for neither: the judge's to decide.
         ("how long should my CV be?", [ROLE], False),
         ("what does a research scientist do?", [ROLE], False),
@@ -48,6 +55,7 @@ def test_a_duration_or_an_amount_asked_for_must_be_stated(
         ("devops engineer salary", True),
         ("what's the avg salary for an ai product manager?", True),
         ("what does an ai safety job pay?", True),
+        ("is weaviate free or do you have to pay for it", True),
         # Whom the paragraph names, however the question spells or qualifies them.
         ("How much do entry-level AI engineers usually earn?", False),
         ("My name is Zanzibar Quill: how much do entry-level AI engineers earn?", False),
