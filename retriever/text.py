@@ -20,12 +20,13 @@ STOP_WORDS = frozenset([
     "his", "her",
 ])
 # Words a chat turn leans on the turns before it with, naming nothing of its own: "why not?",
-# "how many tho?", "ok so why's that".
+# "how many tho?", "ok so why's that"; where to begin asks the order of what was asked ("how do I
+# become an ML engineer?" then "what should I do first?", which was refused on "first" alone).
 LEANING = frozenset([
     "ok", "okay", "so", "but", "though", "tho", "also", "too", "else", "not", "no", "yes",
     "yeah", "yep", "many", "much", "more", "really", "just", "still", "even", "once", "again",
     "anyway", "like", "well", "right", "sure", "hmm", "oh", "come", "exactly", "please", "one",
-    "ones", "thing", "things",
+    "ones", "thing", "things", "first", "next", "start", "begin", "step", "steps",
 ])
 # fmt: on
 # What `words` leaves of a contraction's second half ("they'd" -> "they", "d"): not a word.
