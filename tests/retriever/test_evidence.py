@@ -10,11 +10,11 @@ from retriever.qa import QA
 FIRST = "How much do entry-level AI engineers earn?"
 
 
-@pytest.mark.parametrize(
-    "turn",
-    ["why not?", "how many tho?", "ok so why's that", "really?", "what should I do first?",
-     "where do I start?", "and what next?"],  # fmt: skip
-)
+LEANING_TURNS = ["why not?", "how many tho?", "ok so why's that", "really?",
+                 "what should I do first?", "where do I start?", "and what next?"]  # fmt: skip
+
+
+@pytest.mark.parametrize("turn", LEANING_TURNS)
 def test_a_turn_that_brings_no_word_of_its_own_is_judged_on_the_question_it_is_read_as(
     fake_qa: QA, turn: str
 ) -> None:
