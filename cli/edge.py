@@ -132,5 +132,14 @@ def keep_out(*modules: str) -> None:
 def serving_process(s: Settings) -> None:
     """Keep numba and scipy out of a process that only serves: it loads a BM25 index and scores
     with numpy. numba would cost a server 57 MB of RSS and 0.1 s of start-up, scipy 16 MB and
-    0.14 s. The torch backend (sentence-transformers) imports scipy: then numba only."""
+    0.14 s. The torch backend (sentence-transformers) imports scipy: then numba only.
+
+    And give numpy's BLAS one thread. A server's request threads already keep every core busy;
+    OpenBLAS's own threads, woken for each small product (the token alignment's), spun beside
+    them: `bench/load.py` at 32 clients served 158.6 req/s with them and 219.5 without
+    (docs/benchmarks.md)."""
     keep_out("numba", *(("scipy",) if s.model.backend == "onnx" else ()))
+    import numpy  # noqa: F401  # BLAS is loaded with numpy: its threads can only be set after
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
