@@ -2,10 +2,11 @@
 worker thread.
 
 A worker thread costs two wake-ups per request: the worker's, then the event loop's, which
-slept in epoll through the 10 ms of the model call. On a VM a sleeping CPU wakes late; measured
-with `bench/latency.py`, sequential `/ask` p50 fell from 10.85 to 10.07 ms (floor 7.53 ms) when
-the handler ran on the loop. Requests that come together all take threads, so two cores compute
-at once and micro-batching still gathers questions; the loop is blocked by one question at most.
+slept in epoll through the 10 ms of the model call. On a VM a sleeping CPU wakes late: two
+servers asked unique questions in turn, sequential `/ask` p50 11.05 ms on a thread and 10.8 ms on
+the loop, p90 13.7 and 12.7 (docs/benchmarks.md). Requests that come together all take
+threads, so two cores compute at once and micro-batching still gathers questions; the loop is
+blocked by one question at most.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ _ASKS_AMOUNT = re.compile(
 _AMOUNT = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s?(?:k|USD|EUR|GBP|dollars?|euros?|pounds?)\b"
     r"|\b(?:free|no\s+cost|at\s+no\s+charge|paid|unpaid|salary|salaries|budget|stipends?"
-    r"|volunteers?|voluntary|compensat\w*|reimburs\w*|(?:not|n't|never)\s+cost)\b",
+    r"|volunteers?|voluntary|compensat\w*|reimburs\w*)\b|(?:\bnot|n't|\bnever)\s+cost\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(

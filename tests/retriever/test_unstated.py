@@ -31,6 +31,7 @@ SESSION = "Facilitate one-hour community discussion sessions that you have signe
         ("what percentage of teams test on real devices?", ["Most teams keep a few."], False),
         # Whether something costs at all.
         ("is that going to cost anything?", ["It will not cost you anything."], False),
+        ("does it cost money?", ["It won't cost you a thing."], False),
         ("is that going to cost anything?", [ROLE], True),
         ("is it free or do I have to pay?", ["Use tools like Pinecone or Weaviate."], True),
         ("is Pinecone free?", ["Pinecone has a free tier."], False),
