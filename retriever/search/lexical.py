@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -16,40 +17,51 @@ from retriever.search.dense import DenseIndex
 from retriever.types import Chunk
 from retriever.vocabulary import normalize
 
+TOKEN = r"(?u)\b\w\w+\b"  # a word of two characters or more: bm25s's default
+_SPLIT = re.compile(TOKEN).findall
+_THREAD = threading.local()
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    import bm25s.stopwords
+
+    return frozenset(bm25s.stopwords.STOPWORDS_EN)
+
+
+def _stem() -> Callable[[list[str]], list[str]]:
+    """This thread's English stemmer: a PyStemmer stemmer must be used by one thread at a time
+    (its docs), and requests ask from many."""
+    stem: Callable[[list[str]], list[str]] | None = getattr(_THREAD, "stem", None)
+    if stem is None:
+        import Stemmer
+
+        stem = _THREAD.stem = Stemmer.Stemmer("english").stemWords
+    return stem
+
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """What BM25 indexes of each text: its words, lower-cased, less stop words, stemmed."""
     import bm25s  # with scipy (and numba, where installed and allowed): only where BM25 is used
-    import Stemmer
 
     tokenized = bm25s.tokenize(
         [normalize(t) for t in texts],
         lower=True,
-        stopwords="en",
-        stemmer=Stemmer.Stemmer("english"),
+        token_pattern=TOKEN,
+        stopwords=sorted(_stopwords()),
+        stemmer=_stem(),
         return_ids=False,
         show_progress=False,
     )
     return [list(tokens) for tokens in tokenized]
 
 
-# bm25s.tokenize's own defaults, which the index was built with.
-_SPLIT = re.compile(r"(?u)\b\w\w+\b").findall
-
-
-@cache
-def _query_parts() -> tuple[frozenset[str], Callable[[list[str]], list[str]]]:
-    import bm25s.stopwords
-    import Stemmer
-
-    return frozenset(bm25s.stopwords.STOPWORDS_EN), Stemmer.Stemmer("english").stemWords
-
-
 def query_terms(question: str) -> list[str]:
     """The question's terms, exactly as `tokenize` makes them (a test holds the two equal over
-    every chunk of the corpus): bm25s.tokenize builds three progress bars per call, even hidden,
+    every line of the guides): bm25s.tokenize builds three progress bars per call, even hidden,
     which are most of its time on one question (70 µs against 26)."""
-    stopwords, stem = _query_parts()
-    return stem([t for t in _SPLIT(normalize(question).lower()) if t not in stopwords])
+    stopwords = _stopwords()
+    return _stem()([t for t in _SPLIT(normalize(question).lower()) if t not in stopwords])
 
 
 def lexical_text(chunk: Chunk) -> str:

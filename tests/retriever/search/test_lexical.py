@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from retriever.search.lexical import query_terms, tokenize
 from tests.helpers import EVAL_DIR, GUIDE
@@ -17,3 +19,18 @@ def test_query_terms_are_bm25s_tokens_of_every_line_and_question() -> None:
     lines += ["", "a I", "Ünïcode café naïve résumés", "C++ / C#: 10x 2025's", "tl;dr"]
     assert len(lines) > 2000
     assert [query_terms(line) for line in lines] == tokenize(lines)
+
+
+def test_query_terms_from_many_threads_at_once_are_those_of_one() -> None:
+    # Requests read their questions on many threads; a PyStemmer stemmer is one thread's.
+    lines = [line for line in GUIDE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    alone = [query_terms(line) for line in lines]
+    start = threading.Barrier(8)
+
+    def read() -> list[list[str]]:
+        start.wait()
+        return [query_terms(line) for line in lines]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda _: read(), range(8)))
+    assert all(terms == alone for terms in together)
