@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.answer_text import message_text
 from api.auth import allowed
+from api.compute import sole_connection
 from api.deps import QADep, ServiceDep
 from api.errors import InvalidApiKeyError, UnknownModelError
 from api.middleware import note_answer
@@ -146,7 +147,9 @@ async def chat_completions(
             "messages", f"the last user message is over {MAX_QUESTION_CHARS} characters"
         )
     history = [q[:MAX_QUESTION_CHARS] for q in asked[:-1][-MAX_HISTORY:]]
-    answer = await service.compute.run(lambda: qa.ask(asked[-1], history=history))
+    answer = await service.compute.run(
+        lambda: qa.ask(asked[-1], history=history), sole=sole_connection(request.scope)
+    )
     note_answer(request.state, answer)
     m = qa.build.manifest
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"

@@ -13,6 +13,7 @@ import json
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api import errors
+from api.compute import CONNECTIONS
 from api.errors import (
     BadRequestLineError,
     HeadersTooLargeError,
@@ -36,6 +37,9 @@ class GuardedHttpTools(HttpToolsProtocol):
         super().on_message_begin()
         self._refusal = None
         self._header_bytes = 0
+        # The open connections, for api/compute.py: a request on the only one may compute on
+        # the event loop.
+        self.scope["extensions"] = {CONNECTIONS: {"open": self.connections}}
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)

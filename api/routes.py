@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AfterValidator
 
 from api.auth import allowed
+from api.compute import sole_connection
 from api.deps import QADep, ServiceDep
 from api.errors import AdminOffError, NotReadyError, UnauthorizedError
 from api.middleware import note_answer
@@ -48,7 +49,8 @@ async def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep
     """
     started = time.perf_counter()
     answer = await service.compute.run(
-        lambda: qa.ask(body.question, body.top_k, body.documents, body.history or ())
+        lambda: qa.ask(body.question, body.top_k, body.documents, body.history or ()),
+        sole=sole_connection(request.scope),
     )
     note_answer(request.state, answer)
     m = qa.build.manifest
@@ -61,6 +63,7 @@ async def ask(body: AskRequest, request: Request, qa: QADep, service: ServiceDep
 
 @router.get("/search", response_model=SearchResponse, responses=_ERRORS, tags=["questions"])
 async def search(
+    request: Request,
     qa: QADep,
     service: ServiceDep,
     q: Annotated[
@@ -80,7 +83,9 @@ async def search(
     ] = None,
 ) -> JSONResponse:
     """The passages closest to the query, best first."""
-    hits = await service.compute.run(lambda: qa.search(q, k, documents))
+    hits = await service.compute.run(
+        lambda: qa.search(q, k, documents), sole=sole_connection(request.scope)
+    )
     return JSONResponse({"query": q, "hits": [h.to_dict() for h in hits]})
 
 

@@ -191,8 +191,8 @@ class ServerSection(Section):
         ge=1,
         le=64,
         description=(
-            "Threads that run /ask and /search when requests come together (a lone one runs on "
-            "the event loop): enough that questions queue at the model, "
+            "Threads that run /ask and /search (a request on the server's only connection runs "
+            "on the event loop): enough that questions queue at the model, "
             "where micro-batching combines them (bench/load.py, docs/benchmarks.md)."
         ),
     )
