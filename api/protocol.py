@@ -39,7 +39,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._header_bytes = 0
         # The open connections, for api/compute.py: a request on the only one may compute on
         # the event loop.
-        self.scope["extensions"] = {CONNECTIONS: {"open": self.connections}}
+        self.scope.setdefault("extensions", {})[CONNECTIONS] = {"open": self.connections}
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)

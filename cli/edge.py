@@ -146,14 +146,14 @@ def serving_process(s: Settings) -> None:
     _few_malloc_arenas()
 
 
-M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+_M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 
 
 def _few_malloc_arenas() -> None:
     """Two malloc arenas, not glibc's eight per core: each request thread's arrays (token states,
     scores) otherwise fill an arena of their own that keeps its freed pages. Set before the
     request threads start, as MALLOC_ARENA_MAX=2 would: the server's RSS after 12,000 requests at
-    32 clients went 336-340 -> 313-316 MB at the same throughput (docs/benchmarks.md)."""
+    32 clients went 336-340 -> 311-312 MB at the same throughput (docs/benchmarks.md)."""
     import ctypes
     import ctypes.util
     import platform
@@ -161,4 +161,4 @@ def _few_malloc_arenas() -> None:
     if platform.libc_ver()[0] != "glibc":
         return
     libc = ctypes.CDLL(ctypes.util.find_library("c"))
-    libc.mallopt(M_ARENA_MAX, 2)
+    libc.mallopt(_M_ARENA_MAX, 2)
