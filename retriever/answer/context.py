@@ -52,6 +52,16 @@ def list_key(chunk: Chunk) -> tuple[str, str, str] | None:
     return chunk.document_id, chunk.section, chunk.lead
 
 
+def lists_of(chunks: Sequence[Chunk]) -> dict[tuple[str, str, str], list[int]]:
+    """Each list's items, as indexes into `chunks` in their order, by `list_key`."""
+    lists: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, chunk in enumerate(chunks):
+        key = list_key(chunk)
+        if key is not None:
+            lists[key].append(i)
+    return lists
+
+
 def names_row(question: str, chunk: Chunk, weights: TermWeights) -> bool:
     """The question names this table row's label ("math" → the "Mathematics" row).
 
@@ -82,12 +92,9 @@ class WholeLists:
         self.chunks = tuple(chunks)
         self.weights = weights
         self._rows = [i for i, c in enumerate(self.chunks) if c.kind == "table_row"]
-        self._lists: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        self._lists = lists_of(self.chunks)
         sections: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, chunk in enumerate(self.chunks):
-            key = list_key(chunk)
-            if key is not None:
-                self._lists[key].append(i)
             sections[(chunk.document_id, chunk.section)].append(i)
         # Sections that are one list or one table, nothing else: such a section is its items.
         self._structured = {

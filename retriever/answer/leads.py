@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retriever.answer.context import list_key
+from retriever.answer.context import lists_of
 from retriever.types import Chunk, Hit
 
 
@@ -41,13 +41,9 @@ class LeadCarriers:
 def lead_carriers(chunks: Sequence[Chunk]) -> LeadCarriers:
     """Every list item but the first, mapped to its list's first item when that one's answer
     sentences open with the lead's, and those that say something alone."""
-    lists: dict[tuple[str, str, str], list[Chunk]] = {}
-    for chunk in chunks:
-        key = list_key(chunk)
-        if key is not None:
-            lists.setdefault(key, []).append(chunk)
     first: dict[str, tuple[Chunk, frozenset[int]]] = {}
-    for items in lists.values():
+    for members in lists_of(chunks).values():
+        items = [chunks[i] for i in members]
         head = min(items, key=lambda c: c.position)
         offered = frozenset(
             k
