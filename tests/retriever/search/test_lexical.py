@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+from retriever.search import lexical
 from retriever.search.lexical import query_terms, tokenize
 from tests.helpers import EVAL_DIR, GUIDE
 
@@ -34,3 +36,15 @@ def test_query_terms_from_many_threads_at_once_are_those_of_one() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         together = list(pool.map(lambda _: read(), range(8)))
     assert all(terms == alone for terms in together)
+
+
+def test_a_request_thread_keeps_no_words_it_stemmed() -> None:
+    # One stemmer per request thread, each caching 10,000 words by default: a server asked
+    # unique questions grew by about 3 MB every 10,000 requests (docs/benchmarks.md).
+    def stemmer_of_a_new_thread() -> Any:
+        query_terms("how much do entry-level AI engineers earn?")
+        return lexical._THREAD.stem.__self__
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        stemmer = pool.submit(stemmer_of_a_new_thread).result()
+    assert stemmer.maxCacheSize == 0
