@@ -7,6 +7,13 @@ import re
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) followed by space and a
 # capital, digit, quote or currency sign; "e.g. foo" and "2.5" do not split.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"')\]]))\s+(?=[A-Z0-9“\"'$(])")
+# What a period after it does not end: "e.g. Zoom", "i.e. FY25", "Dr. Smith", "Safari vs. Chrome";
+# before a number, "max. 20 minutes", "approx. 5 USD", "No. 3". ("etc." ends sentences as often
+# as not, "min." may be minutes: both still split.)
+_NO_END = re.compile(r"(?<![\w.])(?:e\.g|i\.e|vs|cf|dr|mr|mrs|ms|prof|incl|esp)\.$", re.IGNORECASE)
+_NO_END_BEFORE_NUMBER = re.compile(
+    r"(?<![\w.])(?:max|approx|ca|no|nos|fig|p|pp|vol)\.$", re.IGNORECASE
+)
 _WORD = re.compile(r"[a-z0-9$][a-z0-9$,.%+-]*[a-z0-9%]|[a-z0-9]", re.IGNORECASE)
 
 # Words that say nothing about which passage answers a question.
@@ -41,8 +48,17 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for line in text.splitlines():
         line = line.strip()
-        if line:
-            out.extend(s for s in (p.strip() for p in _SENTENCE_END.split(line)) if s)
+        start = 0
+        for end in _SENTENCE_END.finditer(line):
+            before = line[start : end.start()]
+            if _NO_END.search(before) or (
+                _NO_END_BEFORE_NUMBER.search(before) and line[end.end()].isdigit()
+            ):
+                continue
+            out.append(before)
+            start = end.end()
+        if line[start:]:
+            out.append(line[start:])
     return out
 
 
