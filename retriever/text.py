@@ -14,6 +14,7 @@ _NO_END = re.compile(r"(?<![\w.])(?:e\.g|i\.e|vs|cf|dr|mr|mrs|ms|prof|incl|esp)\
 _NO_END_BEFORE_NUMBER = re.compile(
     r"(?<![\w.])(?:max|approx|ca|no|nos|fig|p|pp|vol)\.$", re.IGNORECASE
 )
+_ABBREVIATION_REACH = 10  # the longest ("approx.") and the character before it
 _WORD = re.compile(r"[a-z0-9$][a-z0-9$,.%+-]*[a-z0-9%]|[a-z0-9]", re.IGNORECASE)
 
 # Words that say nothing about which passage answers a question.
@@ -50,12 +51,13 @@ def split_sentences(text: str) -> list[str]:
         line = line.strip()
         start = 0
         for end in _SENTENCE_END.finditer(line):
-            before = line[start : end.start()]
-            if _NO_END.search(before) or (
-                _NO_END_BEFORE_NUMBER.search(before) and line[end.end()].isdigit()
+            # The last few characters only: a line of a million "e.g. A" stays linear.
+            tail = line[max(start, end.start() - _ABBREVIATION_REACH) : end.start()]
+            if _NO_END.search(tail) or (
+                _NO_END_BEFORE_NUMBER.search(tail) and line[end.end()].isdigit()
             ):
                 continue
-            out.append(before)
+            out.append(line[start : end.start()])
             start = end.end()
         if line[start:]:
             out.append(line[start:])

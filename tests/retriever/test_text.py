@@ -26,6 +26,9 @@ from retriever.text import split_sentences
         ("Bring pens, paper, etc. Then sit.", ["Bring pens, paper, etc.", "Then sit."]),
         ("It takes 5 min. Then go.", ["It takes 5 min.", "Then go."]),
         ("Version 2.0 is out. Ask the U.S. team.", ["Version 2.0 is out.", "Ask the U.S. team."]),
+        # Only the word itself: "items." and "Keynotes." end sentences.
+        ("Check the items. Then the Keynotes. Go.",
+         ["Check the items.", "Then the Keynotes.", "Go."]),
         ("  One.   Two  \n\nThree? “Four.”", ["One.", "Two", "Three?", "“Four.”"]),
     ],
 )  # fmt: skip
