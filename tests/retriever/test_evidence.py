@@ -42,4 +42,3 @@ def test_a_question_is_remembered_with_its_token_states_at_half_precision(fake_q
     encoded = fake_qa._encoded.get(FIRST)
     assert encoded.rows.dtype == np.float16 and len(encoded.rows) > 0
     assert encoded.states().dtype == np.float32
-    assert np.array_equal(encoded.states(), encoded.rows.astype(np.float32))
