@@ -8,6 +8,11 @@ import re
 from markdown_it.token import Token
 
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
+# Sphinx and Jinja sites write a link whose address is a setting as a formatted string
+# ("{{'[Glossary of terms]({})'.format(glossary)}}"): its words are what a reader sees, so only
+# the tag and the unknown value go. markdown-it has usually read the link already, leaving
+# "{{'Glossary of terms'.format(glossary)}}".
+_FORMATTED = re.compile(r"""\{\{\s*(["'])((?:[^{}]|\{\})*?)\1\s*\.format\([^{}]*\)\s*\}\}""")
 _ALT = re.compile(r"""\balt\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 # What CommonMark leaves as text when an author wrote it almost right: a link or an image whose
@@ -32,7 +37,8 @@ def inline_text(inline: Token) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak") or is_break(child):
             parts.append(" ")
-    text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", "".join(parts)))
+    text = _FORMATTED.sub(lambda m: m.group(2).replace("{}", ""), "".join(parts))
+    text = _BROKEN_LINK.sub(lambda m: m.group(1) or "", _TEMPLATE.sub("", text))
     return squash(_SITE_MARKS.sub("", squash(_STRAY_MARKS.sub("", text))))
 
 

@@ -129,3 +129,19 @@ def test_a_repeated_heading_is_named_by_its_levels_not_by_an_empty_sibling(
     )
     titles = [s.title for s in load_document(path).sections]
     assert titles == ["Part A — Setup", "Setup"]
+
+
+def test_a_formatted_template_link_keeps_its_words() -> None:
+    # The Carpentries handbook's list of pads read "- : This Etherpad contains…" before.
+    text = (
+        "# Tools\n\n"
+        "- {{'[Community Discussions Etherpad]({}/community-discussions)'.format(etherpad)}}: "
+        "where members sign up.\n"
+        '- Follow {{"[the Code of Conduct]({})".format(coc)}} and {{ footer }} always.\n'
+        "- Ask {{'{}'.format(host)}} first.\n"
+    )
+    assert _blocks(text)[1:] == [
+        ("list_item", "Community Discussions Etherpad: where members sign up."),
+        ("list_item", "Follow the Code of Conduct and always."),
+        ("list_item", "Ask first."),
+    ]
