@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zipfile import BadZipFile
 
 import faiss
@@ -24,10 +24,13 @@ from retriever.abstention import Calibration
 from retriever.alignment import PassageTokens
 from retriever.answer.sentences import SentenceVectors
 from retriever.embedding.model import ModelRef
-from retriever.errors import IndexCorruptError, IndexNotFoundError
+from retriever.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from retriever.search.dense import DenseIndex
 from retriever.search.lexical import LazyLexical, LexicalIndex
 from retriever.types import Chunk
+
+if TYPE_CHECKING:
+    from retriever.embedding import Embedder
 
 # 2: two embedded views per chunk, BM25, calibration; 3: chunk leads, model fingerprint;
 # 4: one vector per answer sentence; 5: sentence offsets stored, the model and the calibration
@@ -275,3 +278,19 @@ def load_index(index_dir: Path) -> IndexBuild:
 def _chunk(raw: dict[str, Any]) -> Chunk:
     spans = tuple((int(a), int(b)) for a, b in raw["sentences"])
     return Chunk(**{**raw, "span": tuple(raw["span"]), "sentences": spans})
+
+
+def check_model(build: IndexBuild, embedder: Embedder) -> None:
+    """The index's vectors were made by this very model (same weights), at this dimension."""
+    ref = build.manifest.model
+    if ref.fingerprint != embedder.fingerprint:
+        raise IndexMismatchError(
+            f"index at {build.path} was built with model {ref.name!r} (dim {ref.dim}, weights "
+            f"{ref.fingerprint[:12]}) but the model at hand is {embedder.name!r} (weights "
+            f"{embedder.fingerprint[:12]}): run `guide-rag ingest` to rebuild the index"
+        )
+    if embedder.dim != ref.dim:
+        raise IndexMismatchError(
+            f"index at {build.path} holds {ref.dim}-dim vectors but model {embedder.name!r} "
+            f"makes {embedder.dim}-dim ones: run `guide-rag ingest`"
+        )

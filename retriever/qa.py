@@ -19,12 +19,13 @@ from retriever.alignment import question_rows
 from retriever.answer import Composer, TermWeights, WholeLists, Widener, abstain, shape_of
 from retriever.embedding import Embedder, open_embedder
 from retriever.embedding.batching import MicroBatching
-from retriever.errors import IndexMismatchError, InvalidQueryError
+from retriever.errors import InvalidQueryError
 from retriever.evidence import Evidence, EvidenceReader
 from retriever.followup import Reader, Reading
-from retriever.index import IndexBuild, load_index
+from retriever.index import IndexBuild, check_model, load_index
 from retriever.limits import Backend, Mode, check_history, check_query
 from retriever.memo import Memo
+from retriever.more import continued, more_of
 from retriever.outline import Outline
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.smalltalk import reply, social
@@ -153,7 +154,16 @@ class QA:
             # "hi", "thanks!": what the assistant is, about the guides it may answer from.
             served = self.build.manifest.documents
             return reply(kind, [d.title for d in served if not documents or d.id in documents])
-        return self._answer(self.reader.read(asked, _leaned_on(history)), k, keep)
+        earlier = _leaned_on(history)
+        base = continued(asked, earlier)
+        if base is None:
+            return self._answer(self.reader.read(asked, earlier), k, keep)
+        # "tell me more": that question's next passages (retriever/more.py)
+        first = self.reader.read(earlier[base], earlier[:base])
+        outlined = first.form == "alone" and self.outline.asked(first.text)
+        whole = bool(outlined or asks_summary(first.focus) or self.titles.named(first.focus))
+        return more_of(lambda kept: self._answer(first, k, kept), self.build.chunks, keep,
+                       len(earlier) - base, earlier[base], whole)  # fmt: skip
 
     def _answer(self, reading: Reading, k: int, keep: Keep | None) -> Answer:
         question = reading.text
@@ -260,22 +270,6 @@ class QA:
 def _leaned_on(history: Sequence[str]) -> list[str]:
     """The earlier turns a question may lean on: none empty, none only social ("thanks!")."""
     return [t for t in history if t.strip() and social(t) is None]
-
-
-def check_model(build: IndexBuild, embedder: Embedder) -> None:
-    """The index's vectors were made by this very model (same weights), at this dimension."""
-    ref = build.manifest.model
-    if ref.fingerprint != embedder.fingerprint:
-        raise IndexMismatchError(
-            f"index at {build.path} was built with model {ref.name!r} (dim {ref.dim}, weights "
-            f"{ref.fingerprint[:12]}) but the model at hand is {embedder.name!r} (weights "
-            f"{embedder.fingerprint[:12]}): run `guide-rag ingest` to rebuild the index"
-        )
-    if embedder.dim != ref.dim:
-        raise IndexMismatchError(
-            f"index at {build.path} holds {ref.dim}-dim vectors but model {embedder.name!r} "
-            f"makes {embedder.dim}-dim ones: run `guide-rag ingest`"
-        )
 
 
 def abstention_from(calibration: Calibration | None) -> Abstention:

@@ -18,8 +18,16 @@ from retriever.errors import (
     IndexNotFoundError,
     ModelLoadError,
 )
-from retriever.index import CHUNKS, MANIFEST, TOKENS, current_build, load_index, sha256_file
-from retriever.qa import QA, check_model
+from retriever.index import (
+    CHUNKS,
+    MANIFEST,
+    TOKENS,
+    check_model,
+    current_build,
+    load_index,
+    sha256_file,
+)
+from retriever.qa import QA
 from tests.helpers import fake_settings_for
 
 

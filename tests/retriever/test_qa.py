@@ -9,6 +9,7 @@ from evaluation.evalset import load_eval_set
 from retriever.answer import ABSTAIN_TEXT
 from retriever.embedding import Embedder
 from retriever.errors import InvalidQueryError
+from retriever.more import NO_MORE_TEXT
 from retriever.qa import QA
 from retriever.types import Answer
 from tests.helpers import EVAL_DIR
@@ -159,6 +160,31 @@ def test_abstention_does_not_depend_on_top_k(qa: QA) -> None:
     questions = [q.question for q in evalset.questions] + [o.question for o in evalset.out_of_scope]
     differing = [q for q in questions if len({qa.ask(q, k).abstained for k in (1, 5, 20)}) > 1]
     assert differing == []
+
+
+def test_tell_me_more_brings_passages_not_cited_yet_until_there_are_none(qa: QA) -> None:
+    asked = "What does an AI engineer do day to day?"
+    chat = [asked]
+    cited = {c.chunk_id for c in qa.ask(asked).citations}
+    gave = 0
+    for _ in range(len(qa.build.chunks)):
+        more = qa.ask("tell me more", history=chat)
+        if more.abstained:
+            break
+        new = {c.chunk_id for c in more.citations}
+        assert new and not new & cited, "a 'more' quoted a passage already cited"
+        assert more.read_with == (asked,)
+        assert_grounded(more)
+        cited |= new
+        gave += 1
+        chat.append("tell me more")
+    assert gave >= 1
+    assert (more.text, more.read_with) == (NO_MORE_TEXT, (asked,))
+
+
+def test_more_of_a_section_given_whole_is_no_more(qa: QA) -> None:
+    more = qa.ask("what else?", history=["What are the key takeaways?"])
+    assert (more.text, more.abstained) == (NO_MORE_TEXT, True)
 
 
 def test_bm25_with_no_known_word_abstains_even_at_the_lowest_threshold(
