@@ -73,6 +73,12 @@ _NEW_SUBJECT = re.compile(
     r"|(?:and\s+)?(?:for|in)\b)\s*(?P<subject>.*)$",
     re.IGNORECASE,
 )
+# A turn about both of the last two subjects: "compare them", "what do they have in common?".
+_BOTH = re.compile(
+    r"\b(?:between\s+them|compare(?:d)?\s+them|both|the\s+two|in\s+common|each\s+other"
+    r"|differ(?:ence|ences)?)\b",
+    re.IGNORECASE,
+)
 # A new subject is a phrase; a whole question after "and" or "ok" is a question of its own.
 _QUESTION = re.compile(
     r"^(?:what|how|why|which|who|when|where|is|are|do|does|did|can|could|should|would|will)\b",
@@ -205,6 +211,12 @@ class Reader:
             # question meant, without the apology or what it is not about.
             return Reading(new, focus=new)
         if WHY.match(question) or depends_on_history(question, self.weights):
+            if _BOTH.search(question) and earlier.form == "subject" and len(readings) > 1:
+                # "what's the difference between them?" after "What does an AI engineer do?",
+                # "and ML engineers?": both questions, not the last one's subject alone.
+                first = readings[-2]
+                return Reading(f"{first.text} {earlier.text} {question}",
+                               (first.asked, previous), question, "lean")  # fmt: skip
             return Reading(f"{earlier.text} {question}", (previous,), question, "lean")
         return Reading(question, focus=question)
 

@@ -77,6 +77,24 @@ def test_why_and_pronouns_lean_on_the_question_before() -> None:
         assert reading.text == f"{previous} {question}" and reading.focus == question
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["what's the difference between them?", "compare them", "what do they have in common?",
+     "how do they differ?", "do both need python?"],
+)  # fmt: skip
+def test_a_turn_about_both_subjects_is_read_with_both_questions(question: str) -> None:
+    first, second = "What does an AI engineer do?", "and ML engineers?"
+    reading = _read(question, first, second)
+    assert reading.form == "lean" and reading.read_with == (first, second)
+    assert reading.text == f"{first} {_read(second, first).text} {question}"
+    # One subject asked about: "them" is the last question's.
+    alone = _read(question, "What does an ML engineer do?")
+    assert alone.read_with == ("What does an ML engineer do?",)
+    # Two questions that are not one subject and its pair: the last one's.
+    apart = _read(question, "What does an AI engineer do?", "what do ML engineers earn?")
+    assert apart.read_with == ("what do ML engineers earn?",)
+
+
 def test_a_contraction_is_one_word_when_a_question_is_counted() -> None:
     # Ten words as typed; counted as twelve ("what", "s", "they", "d"), it was read alone.
     question = "so what's the gap they'd need to close before that?"
