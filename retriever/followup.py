@@ -73,6 +73,10 @@ _NEW_SUBJECT = re.compile(
     r"|(?:and\s+)?(?:for|in)\b)\s*(?P<subject>.*)$",
     re.IGNORECASE,
 )
+# A career level, alone as a new subject ("seniors", "the junior ones") or in a question.
+_LEVELS = r"entry[- ]level|junior|senior|experienced|mid[- ]level|principal|staff"
+_LEVEL = re.compile(rf"\b(?:{_LEVELS})\b", re.IGNORECASE)
+_LEVEL_ONLY = re.compile(rf"^(?:the\s+)?(?P<level>{_LEVELS})(?:s|\s+ones?)?$", re.IGNORECASE)
 # A turn about both of the last two subjects: "compare them", "what do they have in common?".
 _BOTH = re.compile(
     r"\b(?:between\s+them|compare(?:d)?\s+them|both|the\s+two|in\s+common|each\s+other"
@@ -186,6 +190,14 @@ class Reader:
         subject = _NEW_SUBJECT.match(question)
         new = _subject(subject.group("subject")) if subject else ""
         said = new or (_subject(question) if _length(words(question)) <= 3 else "")
+        level = _LEVEL_ONLY.match(said)
+        if level and _LEVEL.search(earlier.text):
+            # "what about seniors?" after "How much do entry-level AI engineers earn?": the
+            # level asked about in place of the level asked before.
+            text = _LEVEL.sub(level.group("level"), earlier.text, count=1)
+            return Reading(text, (previous,), said, "subject")
+        if level and new:
+            new = said = f"{level.group('level')} ones"  # "seniors": "senior ones", as below
         pair = self.subjects.pair(earlier.text, said) if not _QUESTION.match(said) else None
         if pair is not None:
             # "how about the other role?", "and ml folks?" after "... AI engineers ...?": the

@@ -95,6 +95,22 @@ def test_a_turn_about_both_subjects_is_read_with_both_questions(question: str) -
     assert apart.read_with == ("what do ML engineers earn?",)
 
 
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [("How much do entry-level AI engineers earn?", "what about seniors?",
+      "How much do senior AI engineers earn?"),
+     ("How much do entry-level AI engineers earn?", "and the experienced ones?",
+      "How much do experienced AI engineers earn?"),
+     ("What do experienced AI engineers earn?", "and entry-level?",
+      "What do entry-level AI engineers earn?")],
+)  # fmt: skip
+def test_a_level_takes_the_place_of_the_level_asked_before(
+    previous: str, question: str, expected: str
+) -> None:
+    reading = _read(question, previous)
+    assert (reading.form, reading.text, reading.read_with) == ("subject", expected, (previous,))
+
+
 def test_a_contraction_is_one_word_when_a_question_is_counted() -> None:
     # Ten words as typed; counted as twelve ("what", "s", "they", "d"), it was read alone.
     question = "so what's the gap they'd need to close before that?"
