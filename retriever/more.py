@@ -6,7 +6,7 @@ more" after "What does an AI engineer do day to day?" repeated two of its three 
 They are answered from that question's next passages instead: every chunk that an answer of
 the chain cited is left out of the search, so each "more" brings passages not cited yet. When
 what is left no longer answers the question (the judge, as for any question), the reply says
-the guide says no more about it.
+no other passage answers it closely enough.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import replace
 from retriever.search import Keep
 from retriever.types import Answer, Chunk
 
-NO_MORE_TEXT = "The guide says no more about this than the answers above."
+NO_MORE_TEXT = "No other passage of the guide answers this closely enough to quote."
 
 _FILLER = r"(?:(?:ok(?:ay)?|cool|great|thanks|thank\s+you|sure|nice|yes|yeah|so|and|hmm)\W+)*"
 _ASK = (
