@@ -74,7 +74,7 @@ _NEW_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # A career level, alone as a new subject ("seniors", "the junior ones") or in a question.
-_LEVELS = r"entry[- ]level|junior|senior|experienced|mid[- ]level|principal|staff"
+_LEVELS = r"entry[- ]level|junior|senior|experienced|mid[- ]level"
 _LEVEL = re.compile(rf"\b(?:{_LEVELS})\b", re.IGNORECASE)
 _LEVEL_ONLY = re.compile(rf"^(?:the\s+)?(?P<level>{_LEVELS})(?:s|\s+ones?)?$", re.IGNORECASE)
 # A turn about both of the last two subjects: "compare them", "what do they have in common?".
