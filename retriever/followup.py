@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from retriever.answer.terms import TermWeights, terms
-from retriever.subject import NOT, PREPOSITIONS, PRONOUNS, Embed, Subjects, swap
+from retriever.subject import NOT, PREPOSITIONS, PRONOUNS, Embed, Subjects, swap, with_article
 from retriever.text import CLITICS, WHY, words
 
 if TYPE_CHECKING:
@@ -194,7 +194,8 @@ class Reader:
         if level and _LEVEL.search(earlier.text):
             # "what about seniors?" after "How much do entry-level AI engineers earn?": the
             # level asked about in place of the level asked before.
-            text = _LEVEL.sub(level.group("level"), earlier.text, count=1)
+            text = with_article(_LEVEL.sub(level.group("level"), earlier.text, count=1),
+                                level.group("level").lower())  # fmt: skip
             return Reading(text, (previous,), said, "subject")
         if level and new:
             new = said = f"{level.group('level')} ones"  # "seniors": "senior ones", as below

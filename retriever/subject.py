@@ -121,7 +121,7 @@ class Subjects:
         for phrase in ranked:
             if self.pairs.written_before(said[-1], phrase):
                 added = " ".join(said)
-                return _article(swap(before, phrase, f"{added} {phrase}"), added)
+                return with_article(swap(before, phrase, f"{added} {phrase}"), added)
         return None
 
     def replace(self, before: str, new: str, question: str) -> str:
@@ -147,7 +147,8 @@ class Subjects:
             if options:
                 best, _ = _most_like(self.embed([" ".join(w[:-1]) for w in [content, *options]]))
                 fills = options[best]
-                return swap(before, " ".join(fills), " ".join([*content[:-1], fills[-1]]))
+                said = " ".join([*content[:-1], fills[-1]])
+                return with_article(swap(before, " ".join(fills), said), said)
         # "what about AI engineers?" after "... for ML engineers?": the span of as many words
         # ending in the same word (an English phrase's head) is the one it stands for ("ML
         # engineers", not "engineers", which would leave "ML AI engineers").
@@ -177,7 +178,7 @@ class Subjects:
         return f"{before} {new}"
 
 
-def _article(text: str, added: str) -> str:
+def with_article(text: str, added: str) -> str:
     """The article before an added word: "an senior AI engineer" is "a senior AI engineer"; an
     acronym ("an ML engineer") is read by its letters, so only a lowercase word sets it."""
     if not added[:1].islower():

@@ -102,7 +102,9 @@ def test_a_turn_about_both_subjects_is_read_with_both_questions(question: str) -
      ("How much do entry-level AI engineers earn?", "and the experienced ones?",
       "How much do experienced AI engineers earn?"),
      ("What do experienced AI engineers earn?", "and entry-level?",
-      "What do entry-level AI engineers earn?")],
+      "What do entry-level AI engineers earn?"),
+     ("What does an experienced AI engineer earn?", "what about seniors?",
+      "What does a senior AI engineer earn?")],
 )  # fmt: skip
 def test_a_level_takes_the_place_of_the_level_asked_before(
     previous: str, question: str, expected: str
