@@ -147,8 +147,8 @@ class Subjects:
             if options:
                 best, _ = _most_like(self.embed([" ".join(w[:-1]) for w in [content, *options]]))
                 fills = options[best]
-                said = " ".join([*content[:-1], fills[-1]])
-                return with_article(swap(before, " ".join(fills), said), said)
+                filled = " ".join([*content[:-1], fills[-1]])
+                return with_article(swap(before, " ".join(fills), filled), filled)
         # "what about AI engineers?" after "... for ML engineers?": the span of as many words
         # ending in the same word (an English phrase's head) is the one it stands for ("ML
         # engineers", not "engineers", which would leave "ML AI engineers").
