@@ -25,7 +25,7 @@ from retriever.followup import Reader, Reading
 from retriever.index import IndexBuild, check_model, load_index
 from retriever.limits import Backend, Mode, check_history, check_query
 from retriever.memo import Memo
-from retriever.more import continued, more_of
+from retriever.more import asks_more, continued, more_of
 from retriever.outline import Outline
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.smalltalk import reply, social
@@ -149,13 +149,14 @@ class QA:
         """A cited answer; `history` holds the chat's earlier user questions, oldest first."""
         asked = check_history(check_query(question, k), history)
         keep = self.keep(documents)
-        kind = social(asked)
+        earlier = _leaned_on(history)
+        base = continued(asked, earlier)
+        # "tell me more" with nothing asked before it is a request for help, as "hi" is social.
+        kind = "help" if base is None and asks_more(asked) else social(asked)
         if kind is not None:
             # "hi", "thanks!": what the assistant is, about the guides it may answer from.
             served = self.build.manifest.documents
             return reply(kind, [d.title for d in served if not documents or d.id in documents])
-        earlier = _leaned_on(history)
-        base = continued(asked, earlier)
         if base is None:
             return self._answer(self.reader.read(asked, earlier), k, keep)
         # "tell me more": that question's next passages (retriever/more.py)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retriever.more import NO_MORE_TEXT, asks_more, continued, more_of, without
+from retriever.qa import QA
 from retriever.search import Keep
 from retriever.types import Answer, Chunk, Citation
 
@@ -81,3 +82,10 @@ def test_when_nothing_is_left_the_reply_says_there_is_no_more() -> None:
 def test_more_of_an_abstained_question_abstains_as_it_did() -> None:
     refused = more_of(lambda keep: Answer("no", abstained=True), CHUNKS, None, 1, "Q?")
     assert (refused.text, refused.abstained) == ("no", True)
+
+
+def test_more_with_nothing_asked_before_it_is_a_request_for_help(fake_qa: QA) -> None:
+    for history in ([], ["thanks!"], ["go on"]):
+        answer = fake_qa.ask("tell me more", history=history)
+        assert answer.social and answer.abstained and answer.citations == ()
+        assert answer == fake_qa.ask("what can you do?")
