@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,11 +157,32 @@ def publish(
 ) -> None:
     """A benchmark's result: its JSON on stdout and in `out` (when given), then a table of
     `shown` (the result itself unless a flatter view reads better)."""
-    text = json.dumps(result, indent=2)
-    print(text)
-    if out is not None:
-        out.write_text(text + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    save(result, out)
     print_table(result if shown is None else shown, title)
+
+
+def save(result: dict[str, Any], out: Path | None) -> None:
+    """A benchmark's JSON in `out`, when given."""
+    if out is not None:
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+def print_rows(
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    labels: int = 1,
+    width: int = 160,
+) -> None:
+    """A table of rows under `columns`: the first `labels` columns name a row, the rest are
+    figures (right-aligned)."""
+    table = Table(title=title)
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n < labels else "right")
+    for row in rows:
+        table.add_row(*(str(value) for value in row))
+    Console(width=width).print(table)
 
 
 def print_table(result: dict[str, Any], title: str) -> None:

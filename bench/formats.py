@@ -27,9 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchkit import ROOT, environment
-from rich.console import Console
-from rich.table import Table
+from benchkit import ROOT, environment, print_rows, save
 
 from config.settings import Settings
 from evaluation.evalset import EvalSet
@@ -367,15 +365,13 @@ def main() -> int:
                 row["chunks"] = len(qa.build.chunks)
                 result["rows"][f"{split} guides, {fmt}"] = row
                 print(f"{split} guides, {fmt}", json.dumps(row), flush=True)
-    table = Table(title=f"the same guides in other formats, {base.retrieval.retriever} retrieval")
-    table.add_column("guides, format")
-    for c in (*COLUMNS, "chunks"):
-        table.add_column(c, justify="right")
-    for name, row in result["rows"].items():
-        table.add_row(name, *(str(row[c]) for c in (*COLUMNS, "chunks")))
-    Console(width=160).print(table)
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    figures = (*COLUMNS, "chunks")
+    print_rows(
+        f"the same guides in other formats, {base.retrieval.retriever} retrieval",
+        ("guides, format", *figures),
+        ([name, *(row[c] for c in figures)] for name, row in result["rows"].items()),
+    )
+    save(result, args.out)
     return 0
 
 

@@ -18,9 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import ROOT, environment
-from rich.console import Console
-from rich.table import Table
+from benchkit import ROOT, environment, print_rows, save
 
 from config.settings import Settings
 from evaluation.guides import corpus_of, load_guides
@@ -73,18 +71,20 @@ def main() -> int:
                 f"{SHIPPED} dev": {c: round(by[SHIPPED, "dev"][c], 3) for c in COLUMNS},
             }
             print(name, json.dumps(result["rows"][name]), flush=True)
-    table = Table(title=f"self-supervised sources, {base.retrieval.retriever} retrieval")
-    table.add_column("sources")
-    table.add_column("pairs", justify="right")
-    for c in COLUMNS:
-        table.add_column(f"dev guides {c}", justify="right")
-    table.add_column("career dev hit@1", justify="right")
-    for name, row in result["rows"].items():
-        table.add_row(name, str(row["adapt_pairs"]), *(str(row["dev guides"][c]) for c in COLUMNS),
-                      str(row[f"{SHIPPED} dev"]["hit@1"]))  # fmt: skip
-    Console(width=160).print(table)
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print_rows(
+        f"self-supervised sources, {base.retrieval.retriever} retrieval",
+        ("sources", "pairs", *(f"dev guides {c}" for c in COLUMNS), "career dev hit@1"),
+        (
+            [
+                name,
+                row["adapt_pairs"],
+                *(row["dev guides"][c] for c in COLUMNS),
+                row[f"{SHIPPED} dev"]["hit@1"],
+            ]
+            for name, row in result["rows"].items()
+        ),
+    )
+    save(result, args.out)
     return 0
 
 

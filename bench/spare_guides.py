@@ -16,7 +16,6 @@ Four test guides are few: 80 off-topic questions move 0.0125 each. Twelve more s
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -24,9 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from benchkit import ROOT, environment
-from rich.console import Console
-from rich.table import Table
+from benchkit import ROOT, environment, print_rows, save
 
 from config.settings import Settings
 from evaluation.guides import CATALOGUE, GUIDES_DIR, corpus_of, load_guides
@@ -75,14 +72,11 @@ def main() -> int:
             cells = {c: _rounded(c, r.metrics[c]) for c in COLUMNS}
             result["rows"].append({"guide": names.get(r.guide, r.guide), "model": r.model,
                                    "retriever": r.retriever, **cells})  # fmt: skip
-    table = Table(title=f"spare guides beside the shipped one ({base.retrieval.retriever})")
-    for c in ("guide", "model", *COLUMNS):
-        table.add_column(c, justify="left" if c in ("guide", "model") else "right")
-    for row in result["rows"]:
-        table.add_row(*(str(row[c]) for c in ("guide", "model", *COLUMNS)))
-    Console(width=200).print(table)
-    if args.out is not None:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    columns = ("guide", "model", *COLUMNS)
+    rows = ([row[c] for c in columns] for row in result["rows"])
+    title = f"spare guides beside the shipped one ({base.retrieval.retriever})"
+    print_rows(title, columns, rows, labels=2, width=200)
+    save(result, args.out)
     return 0
 
 
