@@ -26,7 +26,7 @@ from retriever.index import IndexBuild, check_model, load_index
 from retriever.limits import Backend, Mode, check_history, check_query
 from retriever.memo import Memo
 from retriever.more import asks_more, continued, more_of
-from retriever.outline import Outline
+from retriever.outline import Asked, Outline
 from retriever.search import Candidate, Keep, Query, Searcher, searcher_for
 from retriever.smalltalk import reply, social
 from retriever.summary import asks_summary
@@ -34,6 +34,7 @@ from retriever.titles import Titles
 from retriever.types import Answer, Hit
 from retriever.unstated import unstated
 
+Whole = tuple[tuple[Asked, str | None] | None, bool, frozenset[str]]
 QUERY_CACHE = 1024  # questions remembered: vector 1.5 KB, and 0.75 KB per content word (float16)
 # Used when neither GUIDE_RAG_MIN_SCORE nor the build's calibration gives a threshold. Measured:
 # the threshold fitted on the shipped guide's dev split with all-MiniLM-L6-v2 (docs/abstention.md).
@@ -161,10 +162,18 @@ class QA:
             return self._answer(self.reader.read(asked, earlier), k, keep)
         # "tell me more": that question's next passages (retriever/more.py)
         first = self.reader.read(earlier[base], earlier[:base])
-        outlined = first.form == "alone" and self.outline.asked(first.text)
-        whole = bool(outlined or asks_summary(first.focus) or self.titles.named(first.focus))
+        whole = any(self._whole(first, keep))  # a section or the outline has no more
         return more_of(lambda kept: self._answer(first, k, kept), self.build.chunks, keep,
                        len(earlier) - base, earlier[base], whole)  # fmt: skip
+
+    def _whole(self, reading: Reading, keep: Keep | None) -> Whole:
+        """What answers a reading whole, if anything: the outline it asks for, whether it asks
+        for the guide's summary ("tl;dr": the section that sums the guide up), the sections
+        it names by their title."""
+        outlined = self.outline.asked(reading.text) if reading.form == "alone" else None
+        summary = asks_summary(reading.focus)
+        named = self.titles.summing_up(keep) if summary else self.titles.named(reading.focus)
+        return outlined, summary, named
 
     def _answer(self, reading: Reading, k: int, keep: Keep | None) -> Answer:
         question = reading.text
@@ -178,9 +187,7 @@ class QA:
             return self.build.dense.score(query.vector, i)
 
         alone = reading.form == "alone"
-        outlined = self.outline.asked(question) if alone else None
-        summary = asks_summary(reading.focus)  # "tl;dr": the section that sums the guide up
-        named = self.titles.summing_up(keep) if summary else self.titles.named(reading.focus)
+        outlined, summary, named = self._whole(reading, keep)
         if outlined or (alone and summary and not named):
             # "What does this guide cover?" (or a summary of one that has no summary section):
             # its headings, which no passage's text says.
