@@ -74,8 +74,10 @@ def more_of(
         if given.abstained or not given.citations:
             break
         cited.update(c.chunk_id for c in given.citations)
-        given = Answer("", abstained=True) if whole else answer(without(keep, chunks, cited))
+        if whole:
+            break
+        given = answer(without(keep, chunks, cited))
     read_with = (*given.read_with, asked)
-    if cited and (given.abstained or not given.citations):
+    if cited and (whole or given.abstained or not given.citations):
         return Answer(NO_MORE_TEXT, abstained=True, read_with=read_with)
     return replace(given, read_with=read_with)

@@ -7,7 +7,8 @@ import pytest
 from retriever.more import NO_MORE_TEXT, asks_more, continued, more_of, without
 from retriever.qa import QA
 from retriever.search import Keep
-from retriever.types import Answer, Chunk, Citation
+from retriever.types import Answer, Citation
+from tests.helpers import make_chunk
 
 
 @pytest.mark.parametrize(
@@ -39,13 +40,7 @@ def test_a_chain_of_more_continues_the_last_question_that_asked_something() -> N
     assert continued("and ML engineers?", ["what do AI engineers do?"]) is None
 
 
-def _chunk(i: int) -> Chunk:
-    return Chunk(id=f"c{i}", document_id="guide", document_title="Guide", section="S",
-                 position=i, kind="paragraph", text=f"Passage {i}.", span=(0, 10),
-                 source="guide.md")  # fmt: skip
-
-
-CHUNKS = [_chunk(i) for i in range(6)]
+CHUNKS = [make_chunk(f"c{i}", f"Passage {i}.", position=i) for i in range(6)]
 
 
 def _answer(keep: Keep | None, take: int = 2) -> Answer:
